@@ -1,0 +1,85 @@
+"""The terminal door's renderer: one plain-text Jinja2 template per kind of view.
+
+Templates only lay out what the view already says; the filters here only format (dates, day
+counts, aligned columns), so the same facts reach the terminal as reach Slack and Teams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from core import views
+from core.text import format_day, format_days
+
+TEMPLATES: dict[type[Any], str] = {
+    views.HelpView: "help.j2",
+    views.ApplyFormView: "apply_form.j2",
+    views.AppliedView: "applied.j2",
+    views.DecidedView: "decided.j2",
+    views.CancelledView: "cancelled.j2",
+    views.RequestListView: "request_list.j2",
+    views.TeamView: "team.j2",
+    views.HolidaysView: "holidays.j2",
+    views.BalanceView: "balance.j2",
+    views.ReportView: "report.j2",
+    views.RefusalView: "refusal.j2",
+}
+
+
+def format_time(value: datetime | None) -> str:
+    return "" if value is None else f"{format_day(value.date())} {value:%H:%M} UTC"
+
+
+def format_span(start: date, end: date, half: Any = None) -> str:
+    """One day, a half day or a range, in the words a person would use."""
+    if start == end:
+        if half is not None:
+            return f"{format_day(start)} ({str(getattr(half, 'value', half)).lower()} half)"
+        return format_day(start)
+    return f"{format_day(start)} to {format_day(end)}"
+
+
+def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]], right: Iterable[int] = ()) -> str:
+    """Columns padded to their widest cell; the columns in ``right`` (numbers) align right."""
+    cells = [[str(c) for c in header], *([str(c) for c in row] for row in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    right_columns = set(right)
+    lines = []
+    for row in cells:
+        padded = [
+            cell.rjust(widths[i]) if i in right_columns else cell.ljust(widths[i]) for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines)
+
+
+def _environment() -> Environment:
+    # Plain text for a terminal: there is no markup to escape, so autoescape stays off.
+    env = Environment(
+        loader=PackageLoader("bot", "templates/text"),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(day=format_day, days=format_days, time=format_time)
+    env.globals.update(span=format_span, table=format_table)
+    return env
+
+
+_ENV = _environment()
+
+
+def render(view: views.View) -> str:
+    """The reply to print for ``view``, without a trailing newline."""
+    try:
+        name = TEMPLATES[type(view)]
+    except KeyError:
+        raise TypeError(f"No text template for {type(view).__name__}") from None
+    return _ENV.get_template(name).render(view=view).strip("\n")

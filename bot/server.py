@@ -1,0 +1,111 @@
+"""The shared aiohttp application that every HTTP door is mounted on.
+
+The core is synchronous; the doors are async. Use cases therefore run in a bounded thread pool
+sized to the database connection pool (:func:`call_core`), so that a burst of Slack or Teams
+traffic waits for a connection in order instead of piling up threads or blocking the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from aiohttp import web
+from sqlalchemy import Engine
+
+from storage.engine import ping
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ENGINE = web.AppKey("engine", Engine)
+SERVICE = web.AppKey("service", object)
+EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+DOORS = web.AppKey("doors", dict[str, str])
+PING_TIMEOUT = web.AppKey("ping_timeout", float)
+
+DEFAULT_PING_TIMEOUT_SECONDS = 2.0
+DEFAULT_WORKERS = 8
+
+
+def create_app(
+    engine: Engine,
+    *,
+    service: object | None = None,
+    doors: Mapping[str, str] | None = None,
+    ping_timeout: float = DEFAULT_PING_TIMEOUT_SECONDS,
+    workers: int | None = None,
+) -> web.Application:
+    """The application with ``/health``; doors add their routes to it.
+
+    Args:
+        engine: the database to report on (and whose pool sizes the worker threads).
+        service: the core service that the doors call; None for an app that only reports health.
+        doors: each platform's configured state (``"off"``, ``"configured"``...), reported as is
+            by ``/health`` without probing the platform.
+        ping_timeout: how long ``/health`` waits for the database before calling it unreachable.
+        workers: threads for use cases; defaults to the connection pool's size.
+    """
+    app = web.Application()
+    app[ENGINE] = engine
+    if service is not None:
+        app[SERVICE] = service
+    app[DOORS] = dict(doors or {})
+    app[PING_TIMEOUT] = ping_timeout
+    app[EXECUTOR] = ThreadPoolExecutor(
+        max_workers=workers or _pool_size(engine), thread_name_prefix="leavebot-core"
+    )
+    app.cleanup_ctx.append(_shutdown_executor)
+    app.router.add_get("/health", health)
+    return app
+
+
+async def call_core(app: web.Application, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a synchronous use case in the app's bounded pool, off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(app[EXECUTOR], functools.partial(function, *args, **kwargs))
+
+
+async def health(request: web.Request) -> web.Response:
+    """200 when the database answers, 503 when it does not; doors are reported, not probed.
+
+    The ping runs in the loop's default executor rather than the use-case pool, so that a pool
+    saturated by slow use cases does not make a healthy replica look dead.
+    """
+    app = request.app
+    timeout = app[PING_TIMEOUT]
+    loop = asyncio.get_running_loop()
+    try:
+        alive = await asyncio.wait_for(
+            loop.run_in_executor(None, functools.partial(ping, app[ENGINE], timeout_seconds=timeout)),
+            timeout=timeout + 1.0,
+        )
+    except TimeoutError:
+        alive = False
+    doors: dict[str, str] = app[DOORS]
+    checks = {"database": "ok" if alive else "unreachable", **doors}
+    if not alive:
+        log.warning("health: database unreachable")
+    body = {"status": "ok" if alive else "error", "checks": checks}
+    return web.json_response(body, status=200 if alive else 503)
+
+
+def run_server(app: web.Application, host: str, port: int) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), then close connections cleanly."""
+    print(f"Listening on http://{host}:{port} (health: /health)", flush=True)
+    web.run_app(app, host=host, port=port, print=None, access_log=log)
+
+
+async def _shutdown_executor(app: web.Application) -> AsyncIterator[None]:
+    yield
+    app[EXECUTOR].shutdown(wait=False, cancel_futures=True)
+
+
+def _pool_size(engine: Engine) -> int:
+    size = getattr(engine.pool, "size", None)
+    return int(size()) if callable(size) else DEFAULT_WORKERS

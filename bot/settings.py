@@ -1,0 +1,221 @@
+"""The one settings object, read once at start-up from the environment and ``.env``.
+
+Every variable of the outward contract lives here so that a typo or a malformed value stops
+start-up with one line naming the variable, instead of surfacing later as a puzzling failure in
+some door. A platform whose credentials are absent is not an error: its door is simply off, and
+:func:`door_states` says so. Secrets are :class:`~pydantic.SecretStr` so that they never end up
+in a log line or a ``repr``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+SECRET_FIELDS = frozenset(
+    {"slack_bot_token", "slack_signing_secret", "slack_app_token", "microsoft_app_password",
+     "ms_graph_client_secret"}
+)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; ``str()`` is one line that names it."""
+
+
+class Settings(BaseSettings):
+    """LeaveBot's configuration (CONTRACT §2). Field names are the variables, lower-cased."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        case_sensitive=False,
+        extra="ignore",
+        # An empty ``SLACK_BOT_TOKEN=`` line in .env means "not set", as people expect.
+        env_ignore_empty=True,
+    )
+
+    database_url: str = "sqlite:///leavebot.db"
+    port: int = 3978
+    host: str = "0.0.0.0"
+    timezone: str = "UTC"
+    enable_scheduled_jobs: bool = True
+    log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    microsoft_app_id: str | None = None
+    microsoft_app_password: SecretStr | None = None
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    microsoft_app_tenant_id: str | None = None
+
+    google_service_account_file: Path | None = None
+    google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3/"
+
+    ms_graph_tenant_id: str | None = None
+    ms_graph_client_id: str | None = None
+    ms_graph_client_secret: SecretStr | None = None
+    ms_graph_api_url: str = "https://graph.microsoft.com/v1.0/"
+    ms_graph_authority_url: str = "https://login.microsoftonline.com/"
+
+    @field_validator("port")
+    @classmethod
+    def _port_in_range(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError(f"{value} is not a TCP port (0-65535)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone (e.g. Asia/Kolkata, UTC)") from None
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().lower()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"'{value}' is not one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _has_scheme(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("expected an SQLAlchemy URL such as sqlite:///leavebot.db or mysql+pymysql://...")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_pairs(self) -> Settings:
+        """Half-configured platforms are mistakes worth stopping for; absent ones are not."""
+        if self.slack_bot_token is None and (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError("SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set")
+        if self.slack_bot_token is not None and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError(
+                "SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        if (
+            self.microsoft_app_id
+            and self.microsoft_app_password is None
+            and self.microsoft_app_type != "UserAssignedMSI"
+        ):
+            raise ValueError("MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set")
+        if self.microsoft_app_type == "SingleTenant" and self.microsoft_app_id and not self.microsoft_app_tenant_id:
+            raise ValueError("MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant")
+        graph = {
+            "MS_GRAPH_TENANT_ID": self.ms_graph_tenant_id,
+            "MS_GRAPH_CLIENT_ID": self.ms_graph_client_id,
+            "MS_GRAPH_CLIENT_SECRET": self.ms_graph_client_secret,
+        }
+        missing = [name for name, value in graph.items() if not value]
+        if 0 < len(missing) < len(graph):
+            raise ValueError(f"{missing[0]}: required when the other MS_GRAPH_* credentials are set")
+        account = self.google_service_account_file
+        if account is not None and not account.is_file():
+            raise ValueError(f"GOOGLE_SERVICE_ACCOUNT_FILE: no such file '{account}'")
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def slack_socket_mode(self) -> bool:
+        return self.slack_enabled and self.slack_app_token is not None
+
+    @property
+    def teams_auth_enabled(self) -> bool:
+        return bool(self.microsoft_app_id)
+
+    @property
+    def google_sync_enabled(self) -> bool:
+        return self.google_service_account_file is not None
+
+    @property
+    def outlook_sync_enabled(self) -> bool:
+        return bool(self.ms_graph_tenant_id and self.ms_graph_client_id and self.ms_graph_client_secret)
+
+
+@dataclass(frozen=True)
+class DoorState:
+    """How one platform is configured: ``state`` for machines, ``detail`` for people."""
+
+    name: str
+    state: str
+    detail: str
+
+
+def door_states(settings: Settings) -> dict[str, DoorState]:
+    """Each platform's state, worked out from the settings alone (nothing is probed)."""
+    if settings.slack_socket_mode:
+        slack = DoorState("Slack", "configured", "Socket Mode (SLACK_APP_TOKEN set)")
+    elif settings.slack_enabled:
+        slack = DoorState("Slack", "configured", "HTTP at /slack/events")
+    else:
+        slack = DoorState("Slack", "off", "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET not set")
+    if settings.teams_auth_enabled:
+        teams = DoorState("Teams", "configured", f"app {settings.microsoft_app_id} at /api/messages")
+    else:
+        teams = DoorState(
+            "Teams", "emulator", "MICROSOFT_APP_ID not set: no authentication, Emulator on loopback only"
+        )
+    if settings.google_sync_enabled:
+        google = DoorState("Google Calendar", "configured", f"service account {settings.google_service_account_file}")
+    else:
+        google = DoorState("Google Calendar", "off", "GOOGLE_SERVICE_ACCOUNT_FILE not set")
+    if settings.outlook_sync_enabled:
+        outlook = DoorState("Outlook Calendar", "configured", f"tenant {settings.ms_graph_tenant_id}")
+    else:
+        outlook = DoorState(
+            "Outlook Calendar", "off", "MS_GRAPH_TENANT_ID, MS_GRAPH_CLIENT_ID and MS_GRAPH_CLIENT_SECRET not set"
+        )
+    return {"slack": slack, "teams": teams, "google_calendar": google, "outlook_calendar": outlook}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings once; raise :class:`SettingsError` with one line naming the setting.
+
+    ``overrides`` are for tests and tools that build settings by hand; they win over the
+    environment just as constructor arguments do in pydantic-settings.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_first_problem(exc)) from None
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """One line for the first problem: the variable's name, what is wrong, and the bad value.
+
+    The bad value is echoed only for settings that are not secrets.
+    """
+    error = exc.errors(include_url=False)[0]
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    location = [str(part) for part in error.get("loc", ())]
+    if not location:
+        # Cross-field checks already start with the variable they are about.
+        return message
+    field = location[0]
+    name = field.upper()
+    if error.get("type") == "value_error" or field in SECRET_FIELDS:
+        return f"{name}: {message}"
+    return f"{name}: {message}, got {error.get('input')!r}"

@@ -1,0 +1,1 @@
+"""The domain and its use cases: plain Python, no I/O framework."""

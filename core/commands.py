@@ -1,0 +1,87 @@
+"""Neutral commands: what a person asked for, whichever door they used.
+
+The text grammar (:mod:`core.grammar`) and each door's forms and buttons produce these; the
+dispatcher (:mod:`core.dispatcher`) runs the matching use case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.model import HalfDay
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenApplyForm:
+    """``/leave apply`` with nothing after it: the door shows a form."""
+
+
+@dataclass(frozen=True)
+class ApplyLeave:
+    leave_type: str
+    start: date
+    end: date
+    half: HalfDay | None = None
+    reason: str = ""
+    document_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowBalance:
+    """``person`` is an e-mail, employee id or chat mention; None means the asker."""
+
+    person: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ListRequests:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    request_id: int
+
+
+@dataclass(frozen=True)
+class ShowPending:
+    pass
+
+
+@dataclass(frozen=True)
+class Decide:
+    request_id: int
+    approve: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ShowTeam:
+    day: date
+
+
+@dataclass(frozen=True)
+class ShowHolidays:
+    year: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """HR's CSV of leave taken between two dates; ``label`` is the period as typed."""
+
+    label: str
+    start: date
+    end: date
+
+
+Command = (
+    Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
+    | Decide | ShowTeam | ShowHolidays | Report
+)

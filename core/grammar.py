@@ -1,0 +1,330 @@
+"""The ``/leave`` text grammar (CONTRACT.md §4): one line of words in, one neutral command out.
+
+Slack slash commands, Teams messages and the terminal chat all send the same words, so they are
+read once, here. Every refusal is a :class:`core.errors.BadCommand` (or its subclass
+:class:`core.errors.BadDate`) whose message says what was wrong and shows the usage; no other
+exception escapes, whatever the input.
+
+The grammar only reads words. Whether a leave type exists, a person may be asked about or a
+span is allowed is the use cases' business: the type and the person are passed on as typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from core.commands import (
+    ApplyLeave,
+    CancelRequest,
+    Command,
+    Decide,
+    Help,
+    ListRequests,
+    OpenApplyForm,
+    Report,
+    ShowBalance,
+    ShowHolidays,
+    ShowPending,
+    ShowTeam,
+)
+from core.dates import (
+    MONTH_NAMES,
+    clip,
+    looks_like_date_start,
+    parse_date,
+    parse_period,
+    parse_request_id,
+    parse_year,
+    read_date,
+    unreadable_date_message,
+)
+from core.errors import BadCommand, BadDate
+from core.model import HalfDay
+
+#: One usage line per subcommand; messages quote them and the help renderer lists them.
+USAGE: dict[str, str] = {
+    "apply": "/leave apply TYPE START [to END] [half-day|first-half|second-half] [REASON]",
+    "balance": "/leave balance [@person] [YEAR]",
+    "list": "/leave list",
+    "cancel": "/leave cancel ID",
+    "pending": "/leave pending",
+    "approve": "/leave approve ID [NOTE]",
+    "reject": "/leave reject ID [REASON]",
+    "team": "/leave team [DATE]",
+    "holidays": "/leave holidays [YEAR]",
+    "report": "/leave report PERIOD",
+    "help": "/leave help",
+}
+
+#: One worked example per subcommand, shown next to the usage when words are missing.
+EXAMPLES: dict[str, str] = {
+    "apply": "/leave apply casual 24 Dec to 26 Dec family trip",
+    "balance": "/leave balance @priya 2027",
+    "list": "/leave list",
+    "cancel": "/leave cancel LV-1042",
+    "pending": "/leave pending",
+    "approve": "/leave approve LV-1042",
+    "reject": "/leave reject LV-1042 the release is that week",
+    "team": "/leave team tomorrow",
+    "holidays": "/leave holidays 2027",
+    "report": "/leave report 2026-Q4",
+    "help": "/leave help",
+}
+
+SUBCOMMANDS = ", ".join(USAGE)
+
+#: Words between the first and the last day of a span. Dashes include the typographic ones that
+#: chat clients substitute for ``-`` as people type.
+RANGE_WORDS = frozenset({"to", "-", "\u2013", "\u2014", "until", "till", "through", "thru"})
+
+#: One- and two-word spellings of a half day; a plain "half day" is the first half.
+HALF_DAY_WORDS: dict[tuple[str, ...], HalfDay] = {
+    ("half-day",): HalfDay.FIRST,
+    ("halfday",): HalfDay.FIRST,
+    ("half", "day"): HalfDay.FIRST,
+    ("first-half",): HalfDay.FIRST,
+    ("first", "half"): HalfDay.FIRST,
+    ("second-half",): HalfDay.SECOND,
+    ("second", "half"): HalfDay.SECOND,
+}
+
+DOCUMENT_PREFIXES = ("doc:", "document:")
+
+#: A date is at most this many words: ``Dec 24, 2026``.
+MAX_DATE_WORDS = 3
+
+_PREFIX = re.compile(r"\s*/leave(?=\s|$)", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
+_SHOWN_REQUEST_ID = re.compile(r"(?:#|lv-?)[0-9]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One word of the line, with where it stood, so a reason keeps the spacing it was typed with."""
+
+    text: str
+    start: int
+    end: int
+    index: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def parse_command(text: str, today: date) -> Command:
+    """Read one ``/leave`` line.
+
+    Args:
+        text: what the person typed, with or without the leading ``/leave``.
+        today: the current date in the person's time zone, for relative dates and defaults.
+
+    Raises:
+        BadCommand: the words are not a command; the message says why and shows the usage.
+        BadDate: a date could not be read (a :class:`BadCommand` too).
+    """
+    body = _PREFIX.sub("", text, count=1)
+    words = [_Word(m.group(), m.start(), m.end(), i) for i, m in enumerate(_WORD.finditer(body))]
+    if not words:
+        return Help()
+    verb, rest = words[0], words[1:]
+    handler = _HANDLERS.get(verb.lower)
+    if handler is None:
+        guess = difflib.get_close_matches(verb.lower, list(_HANDLERS), n=1, cutoff=0.7)
+        hint = f". Did you mean '{guess[0]}'?" if guess else ""
+        raise BadCommand(f"I don't know '{clip(verb.text)}'. Try: {SUBCOMMANDS}{hint}")
+    return handler(body, rest, today)
+
+
+def _shown(day: date) -> str:
+    """``24 Dec 2026``, in English whatever the process locale (``%b`` would follow it)."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
+
+
+def _usage(subcommand: str) -> str:
+    return f"Usage: {USAGE[subcommand]} (e.g. {EXAMPLES[subcommand]})"
+
+
+def _joined(body: str, words: Sequence[_Word]) -> str:
+    """The words as typed: original spacing between neighbours, one space where words were taken out."""
+    parts: list[str] = []
+    for previous, word in zip([None, *words], words, strict=False):
+        if previous is not None:
+            parts.append(body[previous.end : word.start] if word.index == previous.index + 1 else " ")
+        parts.append(word.text)
+    return "".join(parts)
+
+
+def _help(body: str, words: Sequence[_Word], today: date) -> Command:
+    return Help()
+
+
+def _apply(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``apply TYPE START [to END] [half-day|first-half|second-half] [REASON...]``."""
+    if not words:
+        return OpenApplyForm()
+    words, document_ref = _take_document(words)
+    if not words:
+        raise BadCommand(f"Say which leave type and when. {_usage('apply')}")
+    if _find_date(words, today) is not None:
+        raise BadCommand(f"Say the leave type before the date. {_usage('apply')}")
+    leave_type, rest = words[0].text, words[1:]
+    if not rest:
+        raise BadCommand(f"Say when your {clip(leave_type)} leave starts. {_usage('apply')}")
+    start, used = _date_at(rest, today)
+    end, position = start, used
+    if position < len(rest) and rest[position].lower in RANGE_WORDS:
+        connector = rest[position].text
+        position += 1
+        if position == len(rest):
+            raise BadCommand(f"Say the last day after '{connector}'. {_usage('apply')}")
+        try:
+            end, used = _date_at(rest[position:], today, not_before=start)
+        except BadDate as error:
+            raise BadDate(f"After '{connector}' I expected the last day. {error.message}") from None
+        position += used
+    half, used = _take_half(rest[position:])
+    position += used
+    if half is not None and end != start:
+        raise BadCommand(
+            f"A half day must be a single day; you asked for {_shown(start)} to {_shown(end)}. "
+            "Apply for the half day on its own."
+        )
+    reason = _joined(body, rest[position:])
+    return ApplyLeave(leave_type, start, end, half, reason, document_ref)
+
+
+def _take_document(words: Sequence[_Word]) -> tuple[list[_Word], str | None]:
+    """Take a ``doc:LINK`` (or ``document:LINK``, or ``doc: LINK``) out of the words."""
+    kept: list[_Word] = []
+    links: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        position += 1
+        prefix = next((p for p in DOCUMENT_PREFIXES if word.lower.startswith(p)), None)
+        if prefix is None:
+            kept.append(word)
+            continue
+        link = word.text[len(prefix) :]
+        if not link and position < len(words):
+            link, position = words[position].text, position + 1
+        if link.startswith("<") and link.endswith(">"):  # Slack's escaped link: <url|label>
+            link = link[1:-1].split("|", 1)[0]
+        if not link:
+            raise BadCommand(f"'{word.text}' needs a link right after it, e.g. doc:https://drive.example.com/note.pdf")
+        links.append(link)
+    if len(links) > 1:
+        raise BadCommand(f"Attach one document per request (as doc:LINK); I found {len(links)}.")
+    return kept, (links[0] if links else None)
+
+
+def _find_date(words: Sequence[_Word], today: date, *, not_before: date | None = None) -> tuple[date, int] | None:
+    """The date that the first words form, trying the most words first, and how many it used.
+
+    Longest first, because ``24 Dec 2026`` must not stop at ``24 Dec`` and leave ``2026`` as the
+    reason. None when no prefix has a date's form.
+    """
+    for count in range(min(MAX_DATE_WORDS, len(words)), 0, -1):
+        found = read_date(" ".join(w.text for w in words[:count]), today, not_before=not_before)
+        if found is not None:
+            return found, count
+    return None
+
+
+def _date_at(words: Sequence[_Word], today: date, *, not_before: date | None = None) -> tuple[date, int]:
+    """Like :func:`_find_date`, but a missing date is a BadDate quoting the words read instead."""
+    found = _find_date(words, today, not_before=not_before)
+    if found is None:
+        quoted = words[:2] if len(words) > 1 and looks_like_date_start(words[0].text) else words[:1]
+        raise BadDate(unreadable_date_message(" ".join(w.text for w in quoted)))
+    return found
+
+
+def _take_half(words: Sequence[_Word]) -> tuple[HalfDay | None, int]:
+    for count in (2, 1):
+        key = tuple(w.lower for w in words[:count])
+        if len(key) == count and key in HALF_DAY_WORDS:
+            return HALF_DAY_WORDS[key], count
+    return None, 0
+
+
+def _balance(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``balance [PERSON] [YEAR]``: the person is passed on as typed for the directory to resolve."""
+    year = parse_year(words[-1].text) if words else None
+    if year is not None:
+        words = words[:-1]
+    return ShowBalance(_joined(body, words) or None, year)
+
+
+def _list(body: str, words: Sequence[_Word], today: date) -> Command:
+    return ListRequests()
+
+
+def _pending(body: str, words: Sequence[_Word], today: date) -> Command:
+    return ShowPending()
+
+
+def _request_id(words: Sequence[_Word], subcommand: str, what: str) -> int:
+    if not words:
+        raise BadCommand(f"Say which request to {what} (see /leave list for ids). {_usage(subcommand)}")
+    return parse_request_id(words[0].text)
+
+
+def _cancel(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``cancel ID``; extra words are refused rather than ignored, since cancelling is not undone."""
+    request_id = _request_id(words, "cancel", "cancel")
+    if len(words) > 1:
+        raise BadCommand(f"Cancel one request at a time, with nothing after its id. {_usage('cancel')}")
+    return CancelRequest(request_id)
+
+
+def _decide(subcommand: str, approve: bool) -> Callable[[str, Sequence[_Word], date], Command]:
+    def decide(body: str, words: Sequence[_Word], today: date) -> Command:
+        """``approve ID [NOTE]`` / ``reject ID [REASON]``."""
+        request_id = _request_id(words, subcommand, subcommand)
+        if len(words) > 1 and _SHOWN_REQUEST_ID.fullmatch(words[1].text):
+            raise BadCommand(f"Decide one request at a time. {_usage(subcommand)}")
+        return Decide(request_id, approve, _joined(body, words[1:]))
+
+    return decide
+
+
+def _team(body: str, words: Sequence[_Word], today: date) -> Command:
+    return ShowTeam(parse_date(_joined(body, words), today) if words else today)
+
+
+def _holidays(body: str, words: Sequence[_Word], today: date) -> Command:
+    if not words:
+        return ShowHolidays(today.year)
+    typed = _joined(body, words)
+    year = parse_year(typed)
+    if year is None:
+        raise BadCommand(f"'{clip(typed)}' is not a year. {_usage('holidays')}")
+    return ShowHolidays(year)
+
+
+def _report(body: str, words: Sequence[_Word], today: date) -> Command:
+    if not words:
+        raise BadCommand(f"Say which period, as 2026-11, 2026-Q4 or 2026. {_usage('report')}")
+    start, end, label = parse_period(_joined(body, words))
+    return Report(label, start, end)
+
+
+_HANDLERS: dict[str, Callable[[str, Sequence[_Word], date], Command]] = {
+    "help": _help,
+    "apply": _apply,
+    "balance": _balance,
+    "list": _list,
+    "cancel": _cancel,
+    "pending": _pending,
+    "approve": _decide("approve", approve=True),
+    "reject": _decide("reject", approve=False),
+    "team": _team,
+    "holidays": _holidays,
+    "report": _report,
+}

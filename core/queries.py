@@ -1,0 +1,175 @@
+"""The use cases that only look: balances, lists, the team's absences, holidays, reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from core.approvals import is_in_reporting_line
+from core.commands import Report, ShowBalance
+from core.context import (
+    Presenter,
+    actor_employee,
+    ensure_allocation,
+    find_person,
+    local_today,
+    person,
+    policy_in_force,
+)
+from core.errors import NotAllowed
+from core.ledger import balance_rows
+from core.model import Employee, RequestStatus
+from core.ports import Clock, UnitOfWork
+from core.text import format_days
+from core.views import (
+    AbsenceView,
+    ApplyFormView,
+    BalanceView,
+    HolidayRow,
+    HolidaysView,
+    ReportView,
+    RequestListView,
+    TeamView,
+)
+from core.workdays import days_by_year, holiday_dates
+from core.workflow import ACTIVE
+
+
+@dataclass
+class _Taken:
+    first: date
+    last: date
+    days: Decimal = Decimal(0)
+    requests: int = 0
+
+
+def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None = None) -> BalanceView:
+    """One person's balances for a year (default: their current local year)."""
+    policy = policy_in_force(uow)
+    year = year or local_today(clock, employee.time_zone).year
+    granting = not uow.ledger.has_allocation(employee.employee_id, year)
+    if granting:
+        ensure_allocation(uow, uow.employees.lock(employee.employee_id) or employee, policy, year, clock.now())
+    pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
+    entries = uow.ledger.entries(employee.employee_id, year)
+    rows = balance_rows(policy.types_for(employee.region), entries, pending, year)
+    if granting:
+        uow.commit()
+    return BalanceView(person=person(employee), year=year, rows=rows)
+
+
+def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBalance) -> BalanceView:
+    """The asker's balances, or someone else's for their manager (any level up) or HR."""
+    actor = actor_employee(uow, actor_email)
+    subject = actor if command.person is None else find_person(uow, command.person)
+    allowed = (
+        subject.employee_id == actor.employee_id
+        or actor.is_hr
+        or is_in_reporting_line(actor, subject, uow.employees.get)
+    )
+    if not allowed:
+        raise NotAllowed(f"You can see your own balances and those of people who report to you, not {subject.name}'s.")
+    return balance(uow, clock, subject, command.year)
+
+
+def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
+    actor = actor_employee(uow, actor_email)
+    presenter = Presenter(uow, policy_in_force(uow))
+    requests = uow.requests.search(employee_ids=[actor.employee_id])
+    return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests))
+
+
+def pending_for(uow: UnitOfWork, actor_email: str) -> RequestListView:
+    """Requests waiting for the asker's decision; HR also sees those that have no approver."""
+    actor = actor_employee(uow, actor_email)
+    presenter = Presenter(uow, policy_in_force(uow))
+    waiting = uow.requests.search(statuses=[RequestStatus.PENDING], approver_id=actor.employee_id)
+    if actor.is_hr:
+        orphans = [r for r in uow.requests.search(statuses=[RequestStatus.PENDING]) if r.approver_id is None]
+        waiting = sorted(waiting + orphans, key=lambda r: (r.created_at, r.id or 0), reverse=True)
+    return RequestListView(title="Waiting for your decision", requests=tuple(presenter.request(r) for r in waiting))
+
+
+def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
+    """My manager, the people who share my manager, and the people who report to me."""
+    members = {e.employee_id: e for e in uow.employees.reports_of(employee.employee_id)}
+    if employee.manager_id:
+        members.update((e.employee_id, e) for e in uow.employees.reports_of(employee.manager_id))
+        manager = uow.employees.get(employee.manager_id)
+        if manager:
+            members[manager.employee_id] = manager
+    members[employee.employee_id] = employee
+    return [e for e in members.values() if e.is_active]
+
+
+def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
+    actor = actor_employee(uow, actor_email)
+    policy = policy_in_force(uow)
+    members = {e.employee_id: e for e in team_members(uow, actor)}
+    requests = uow.requests.search(employee_ids=list(members), statuses=ACTIVE, overlapping=(day, day))
+    absences = tuple(
+        AbsenceView(
+            person=person(members[r.employee_id]),
+            type_name=policy.leave_types[r.type_key].name if r.type_key in policy.leave_types else r.type_key,
+            start=r.start,
+            end=r.end,
+            half=r.half,
+            status=r.status,
+        )
+        for r in sorted(requests, key=lambda r: members[r.employee_id].name)
+    )
+    return TeamView(day=day, absences=absences)
+
+
+def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
+    """The holidays of the asker's region and location; one row per date."""
+    actor = actor_employee(uow, actor_email)
+    found = uow.holidays.between(actor.region, date(year, 1, 1), date(year, 12, 31))
+    by_day: dict[date, str] = {}
+    for holiday in sorted(found, key=lambda h: (h.day, h.source != "policy")):
+        if holiday.applies_to(actor.region, actor.location):
+            by_day.setdefault(holiday.day, holiday.name)
+    rows = tuple(HolidayRow(day=d, name=n) for d, n in sorted(by_day.items()))
+    return HolidaysView(year=year, region=actor.region, holidays=rows)
+
+
+def apply_form(uow: UnitOfWork, actor_email: str) -> ApplyFormView:
+    actor = actor_employee(uow, actor_email)
+    types = policy_in_force(uow).types_for(actor.region)
+    return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))
+
+
+def leave_report(uow: UnitOfWork, actor_email: str, command: Report) -> ReportView:
+    """HR's CSV of approved leave taken inside the period, per employee and type.
+
+    Only the working days inside the period count for leave that crosses its edges.
+    """
+    actor = actor_employee(uow, actor_email)
+    if not actor.is_hr:
+        raise NotAllowed("Reports are for HR admins; ask HR for the figures you need.")
+    policy = policy_in_force(uow)
+    totals: dict[tuple[str, str], _Taken] = {}
+    employees = {e.employee_id: e for e in uow.employees.all()}
+    for request in uow.requests.search(statuses=[RequestStatus.APPROVED], overlapping=(command.start, command.end)):
+        employee = employees[request.employee_id]
+        region = policy.regions.get(employee.region)
+        start, end = max(request.start, command.start), min(request.end, command.end)
+        off = holiday_dates(uow.holidays.between(employee.region, start, end), employee.region, employee.location)
+        weekend = region.weekend if region else frozenset({5, 6})
+        days = sum(days_by_year(start, end, request.half, weekend, off).values(), Decimal(0))
+        taken = totals.setdefault((request.employee_id, request.type_key), _Taken(first=start, last=end))
+        taken.days += days
+        taken.requests += 1
+        taken.first, taken.last = min(taken.first, start), max(taken.last, end)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["employee_id", "email", "name", "department", "type", "days", "requests", "first_day", "last_day"])
+    for (employee_id, type_key), taken in sorted(totals.items()):
+        e = employees[employee_id]
+        writer.writerow([employee_id, e.email, e.name, e.department, type_key, format_days(taken.days), taken.requests,
+                         taken.first.isoformat(), taken.last.isoformat()])
+    return ReportView(label=command.label, filename=f"leave-{command.label}.csv", csv_text=out.getvalue(),
+                      rows=len(totals))

@@ -1,0 +1,114 @@
+"""The checks an application passes, one named step each, each with its own error.
+
+Each step either returns quietly or raises a :class:`core.errors.LeaveError` subclass whose
+message says what was wrong and what to do instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from core.errors import (
+    InactiveEmployee,
+    InsufficientBalance,
+    InvalidDates,
+    NoticeTooShort,
+    NoWorkingDays,
+    OverlappingLeave,
+    UnknownEmployee,
+)
+from core.model import Employee, HalfDay, LeaveRequest
+from core.policy import LeaveType
+from core.text import format_day, format_days
+from core.views import BalanceRow
+
+MAX_DAYS_IN_PAST = 60
+MAX_MONTHS_AHEAD = 18
+
+
+def validate_employee(employee: Employee | None, email: str) -> Employee:
+    if employee is None:
+        raise UnknownEmployee(f"You are not in the LeaveBot directory; ask HR to add you (your e-mail: {email}).")
+    if not employee.is_active:
+        raise InactiveEmployee(f"{employee.name} is no longer active in the directory; ask HR if this is wrong.")
+    return employee
+
+
+def latest_allowed_date(today: date) -> date:
+    """The last date one may apply for: 18 months ahead, clamped to the month's end."""
+    month = today.month - 1 + MAX_MONTHS_AHEAD
+    year, month = today.year + month // 12, month % 12 + 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def validate_dates(start: date, end: date, half: HalfDay | None, today: date) -> None:
+    if end < start:
+        raise InvalidDates(
+            f"The end date {format_day(end)} is before the start date {format_day(start)}; "
+            "put the earlier date first."
+        )
+    if half and start != end:
+        raise InvalidDates("A half day must be a single day; apply for the half day on its own.")
+    earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
+    if start < earliest:
+        raise InvalidDates(
+            f"{format_day(start)} is more than {MAX_DAYS_IN_PAST} days ago; "
+            "ask HR to record leave that old."
+        )
+    latest = latest_allowed_date(today)
+    if end > latest:
+        raise InvalidDates(
+            f"{format_day(end)} is more than {MAX_MONTHS_AHEAD} months ahead; "
+            f"apply for dates up to {format_day(latest)}."
+        )
+
+
+def validate_working_days(year_days: Mapping[int, Decimal], start: date, end: date) -> Decimal:
+    total = sum(year_days.values(), Decimal(0))
+    if total <= 0:
+        span = format_day(start) if start == end else f"{format_day(start)} to {format_day(end)}"
+        raise NoWorkingDays(f"{span} has no working day (weekends and holidays); no leave is needed.")
+    return total
+
+
+def validate_notice(leave_type: LeaveType, start: date, today: date) -> None:
+    if leave_type.min_notice_days <= 0:
+        return
+    earliest = today + timedelta(days=leave_type.min_notice_days)
+    if start < earliest:
+        raise NoticeTooShort(
+            f"{leave_type.name} must be applied for at least {leave_type.min_notice_days} days ahead; "
+            f"the earliest start now is {format_day(earliest)}. Consider casual leave instead."
+        )
+
+
+def validate_overlap(
+    existing: Iterable[LeaveRequest], start: date, end: date, half: HalfDay | None
+) -> None:
+    for request in existing:
+        if request.overlaps(start, end, half):
+            raise OverlappingLeave(
+                f"This overlaps your {request.status.value.lower()} request {request.number} "
+                f"({format_day(request.start, year=False)} to {format_day(request.end, year=False)}); cancel it first "
+                f"(/leave cancel {request.number}) or choose other dates."
+            )
+
+
+def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Decimal], rows: Mapping[int, BalanceRow]) -> None:
+    """Each year's share must fit that year's availability, counting pending requests."""
+    for year, asked in sorted(year_days.items()):
+        available = rows[year].available
+        if asked > available:
+            left = max(available, Decimal(0))
+            raise InsufficientBalance(
+                f"Only {format_days(left)} {leave_type.name.lower()} day{'s' if left != 1 else ''} "
+                f"left for {year} (pending requests counted); you asked for {format_days(asked)}. "
+                "Shorten the request or choose another leave type."
+            )

@@ -1,0 +1,1 @@
+"""SQLAlchemy mapping, repositories, unit of work and Alembic migrations."""

@@ -1,0 +1,213 @@
+"""The schema, as SQLAlchemy Core tables; ``migrations/versions`` must build exactly this.
+
+Types are chosen to mean the same on MySQL 8, MariaDB 10.11 and SQLite: every string has a
+length, days are ``NUMERIC(7,2)``, JSON is stored as text, and times are UTC (naive in the
+database, timezone-aware in Python; see :class:`UtcDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: InnoDB for row locks and foreign keys; utf8mb4 so that any name or emoji fits, whatever the
+#: server's default character set.
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mariadb_engine": "InnoDB",
+    "mariadb_charset": "utf8mb4",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A UTC instant: stored naive (MySQL ``DATETIME(6)`` has no zone), read back timezone-aware.
+
+    Naive values are refused on the way in, because nothing could tell which zone they meant.
+    Microseconds are kept (``DATETIME(6)`` on MySQL) so that "newest first" stays exact.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def days_type() -> Numeric[Any]:
+    """A number of days: whole or half, positive or negative, below 100 000."""
+    return Numeric(7, 2)
+
+
+def id_type() -> TypeEngine[int]:
+    """A 64-bit id; SQLite only autoincrements a column declared exactly INTEGER."""
+    return BigInteger().with_variant(Integer(), "sqlite")
+
+
+EMPLOYEE_FK = "employees.employee_id"
+
+employees = Table(
+    "employees",
+    metadata,
+    Column("employee_id", String(64), primary_key=True),
+    Column("email", String(255), nullable=False, unique=True),  # always lower case
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("manager_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=True),
+    Column("role", String(16), nullable=False),
+    Column("department", String(100), nullable=False),
+    Column("location", String(100), nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("joining_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    Column("slack_user_id", String(64), nullable=True, unique=True),
+    Column("teams_aad_object_id", String(64), nullable=True, unique=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+policy_versions = Table(
+    "policy_versions",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("loaded_at", UtcDateTime(), nullable=False),
+    Column("source", String(255), nullable=False),
+    Column("document", Text, nullable=False),  # JSON; the newest row is in force
+    **MYSQL_TABLE_OPTIONS,
+)
+
+holidays = Table(
+    "holidays",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("region", String(64), nullable=False),
+    # '' means every location of the region: NULL would let duplicates past the unique key.
+    Column("location", String(100), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("source", String(64), nullable=False),
+    UniqueConstraint("region", "location", "day", "source"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+leave_requests = Table(
+    "leave_requests",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("type_key", String(64), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("half", String(16), nullable=True),
+    Column("days", days_type(), nullable=False),
+    Column("year_days", Text, nullable=False),  # JSON {"2026": "1.5"}: the days split by year
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("document_ref", String(1000), nullable=True),
+    Column("document_due", Boolean, nullable=False),
+    Column("approver_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=True),
+    Column("decided_by", String(64), ForeignKey(EMPLOYEE_FK), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=False),
+    Column("idempotency_key", String(255), nullable=True, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "employee_id", "status"),
+    Index(None, "approver_id", "status"),
+    Index(None, "start_date", "end_date"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("type_key", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("days", days_type(), nullable=False),
+    # e.g. "2026" or "2026-03": makes a periodic entry (allocation, accrual) happen once.
+    # NULL for entries that may repeat (leave taken, reversal): NULLs never collide.
+    Column("period", String(16), nullable=True),
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("employee_id", "type_key", "kind", "period"),
+    Index(None, "employee_id", "year"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    # No foreign key: refused attempts on ids that do not exist are recorded too.
+    Column("request_id", id_type(), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("source", String(32), nullable=False),
+    Index(None, "at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index(None, "delivered_at", "next_attempt_at"),
+    **MYSQL_TABLE_OPTIONS,
+)

@@ -1,0 +1,153 @@
+"""The unit of work: one connection, one transaction, the repositories bound to it.
+
+Lost races are the database's to detect and the core's to handle: a deadlock or a lock wait
+time-out (MySQL/MariaDB) or a busy database (SQLite) leaves as :class:`core.ports.Conflict`, so
+the use case can run again from the start without knowing which database it ran on.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.ports import (
+    AuditRepository,
+    Conflict,
+    EmployeeRepository,
+    HolidayRepository,
+    LedgerRepository,
+    Outbox,
+    PolicyRepository,
+    RequestRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from storage.repositories import (
+    SqlAuditRepository,
+    SqlEmployeeRepository,
+    SqlHolidayRepository,
+    SqlLedgerRepository,
+    SqlOutbox,
+    SqlPolicyRepository,
+    SqlRequestRepository,
+)
+
+MYSQL_DEADLOCK = 1213
+MYSQL_LOCK_WAIT_TIMEOUT = 1205
+SQLITE_BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_lost_race(exc: BaseException) -> bool:
+    """True for the errors after which running the whole transaction again is safe."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    args = getattr(exc.orig, "args", ())
+    if args and args[0] in (MYSQL_DEADLOCK, MYSQL_LOCK_WAIT_TIMEOUT):
+        return True
+    if isinstance(exc, OperationalError):
+        message = str(exc.orig).lower()
+        return any(text in message for text in SQLITE_BUSY_MESSAGES)
+    return False
+
+
+class SqlUnitOfWork:
+    """:class:`core.ports.UnitOfWork` over an engine; use once, in a ``with`` block.
+
+    Nothing is written unless :meth:`commit` is called; leaving the block rolls back the rest.
+    """
+
+    # Typed as the ports (the Protocol's attributes are mutable, hence invariant); the extra
+    # methods of the Sql* classes stay reachable through ``connection`` and the classes.
+    employees: EmployeeRepository
+    policies: PolicyRepository
+    holidays: HolidayRepository
+    requests: RequestRepository
+    ledger: LedgerRepository
+    audit: AuditRepository
+    outbox: Outbox
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for storage code that needs more than the repositories offer."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use it in a 'with' block")
+        return self._connection
+
+    def __enter__(self) -> Self:
+        connection = self._engine.connect()
+        try:
+            # On SQLite this is BEGIN IMMEDIATE, which waits for (and may time out on) the write lock.
+            self._transaction = connection.begin()
+        except DBAPIError as exc:
+            connection.close()
+            if is_lost_race(exc):
+                raise Conflict(f"could not start a transaction: {exc.orig}") from exc
+            raise
+        self._connection = connection
+        self.employees = SqlEmployeeRepository(connection)
+        self.policies = SqlPolicyRepository(connection)
+        self.holidays = SqlHolidayRepository(connection)
+        self.requests = SqlRequestRepository(connection)
+        self.ledger = SqlLedgerRepository(connection)
+        self.audit = SqlAuditRepository(connection)
+        self.outbox = SqlOutbox(connection)
+        return self
+
+    def commit(self) -> None:
+        """Make everything done so far durable; raises :class:`Conflict` if the database refuses."""
+        transaction = self._transaction
+        if transaction is None or not transaction.is_active:
+            raise RuntimeError("nothing to commit: the unit of work is not open or already committed")
+        try:
+            transaction.commit()
+        except DBAPIError as exc:
+            if is_lost_race(exc):
+                raise Conflict(f"commit lost a race: {exc.orig}") from exc
+            raise
+
+    def rollback(self) -> None:
+        """Undo everything not yet committed (also done on leaving the block)."""
+        connection = self._connection
+        if connection is not None and connection.in_transaction():
+            connection.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection, self._transaction = self._connection, None, None
+        if connection is not None:
+            try:
+                if connection.in_transaction():
+                    connection.rollback()
+            except DBAPIError:
+                # The connection may be dead (that may be why we are here); the pool discards it.
+                if exc is None:
+                    raise
+            finally:
+                connection.close()
+        if exc is not None and is_lost_race(exc):
+            raise Conflict(f"transaction lost a race: {getattr(exc, 'orig', exc)}") from exc
+
+
+def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
+    """What the core's use cases take as their :data:`core.ports.UnitOfWorkFactory`."""
+    return functools.partial(SqlUnitOfWork, engine)
+
+
+if TYPE_CHECKING:  # lets mypy prove that the unit of work implements the port
+
+    def _implements_port(engine: Engine) -> tuple[UnitOfWork, UnitOfWorkFactory]:
+        return SqlUnitOfWork(engine), uow_factory(engine)

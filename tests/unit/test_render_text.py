@@ -1,0 +1,149 @@
+"""The terminal renderer shows every key fact of each view, with half days as .5."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.render_text import TEMPLATES, format_day, format_days, format_table, render
+from core import views
+from core.model import HalfDay, RequestStatus
+
+ANANYA = views.Person("E100", "Ananya Iyer", "ananya.iyer@demo.leavebot.example")
+ROHAN = views.Person("M10", "Rohan Mehta", "rohan.mehta@demo.leavebot.example")
+
+BALANCE = views.BalanceView(
+    person=ANANYA,
+    year=2026,
+    rows=(
+        views.BalanceRow("casual", "CL", "Casual leave", Decimal(11), Decimal("2.5"), Decimal(1)),
+        views.BalanceRow("sick", "SL", "Sick leave", Decimal(11), Decimal(0), Decimal(0)),
+        views.BalanceRow("maternity", "ML", "Maternity leave", Decimal(180), Decimal(0), Decimal(0)),
+    ),
+)
+
+
+def request(**changes: object) -> views.RequestView:
+    base: dict[str, object] = {
+        "id": 42,
+        "number": "LV-1042",
+        "employee": ANANYA,
+        "type_key": "casual",
+        "type_name": "Casual leave",
+        "start": date(2026, 12, 24),
+        "end": date(2026, 12, 28),
+        "half": None,
+        "days": Decimal("2.5"),
+        "status": RequestStatus.PENDING,
+        "reason": "year-end trip",
+        "approver": ROHAN,
+        "created_at": datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
+    }
+    base.update(changes)
+    return views.RequestView(**base)  # type: ignore[arg-type]
+
+
+def test_formats() -> None:
+    assert format_day(date(2026, 12, 24)) == "Thu 24 Dec 2026"
+    assert [format_days(Decimal(x)) for x in ("1", "0.5", "2.5", "12.0", "0")] == ["1", "0.5", "2.5", "12", "0"]
+    assert format_table(["A", "Num"], [["x", "1"], ["long", "10"]], right=[1]).splitlines() == [
+        "A     Num",
+        "x       1",
+        "long   10",
+    ]
+
+
+def test_every_view_kind_has_a_template() -> None:
+    kinds = set(views.View.__args__)
+    assert kinds == set(TEMPLATES)
+
+
+def test_balance_is_an_aligned_table_with_half_days() -> None:
+    text = render(BALANCE)
+    lines = text.splitlines()
+    assert "Ananya Iyer" in lines[0] and "2026" in lines[0]
+    assert lines[1].split() == ["Type", "Entitled", "Taken", "Pending", "Available"]
+    assert lines[2].split()[-4:] == ["11", "2.5", "1", "7.5"]
+    assert "Casual leave (CL)" in lines[2]
+    # Columns line up: every row is as wide as the header's right edge.
+    assert len({len(line) for line in lines[1:]}) == 1
+
+
+def test_help_shows_the_grammar_and_the_balances() -> None:
+    text = render(views.HelpView(balance=BALANCE))
+    assert "Hi Ananya Iyer" in text
+    for usage in ("apply TYPE START [to END]", "cancel ID", "pending", "approve ID", "reject ID", "report PERIOD"):
+        assert usage in text
+    assert "casual (CL)" in text and "7.5" in text
+
+
+def test_help_without_balance() -> None:
+    assert "apply TYPE START" in render(views.HelpView())
+
+
+def test_apply_form_prints_usage_and_types() -> None:
+    text = render(views.ApplyFormView(leave_types=(("casual", "Casual leave (CL)"), ("sick", "Sick leave (SL)"))))
+    assert "apply TYPE START" in text
+    assert "casual: Casual leave (CL)" in text and "sick: Sick leave (SL)" in text
+
+
+def test_applied_shows_the_request_and_whats_left() -> None:
+    view = views.AppliedView(request=request(document_due=True), available_after={2026: Decimal("4.5")})
+    text = render(view)
+    for fact in ("LV-1042", "Casual leave", "Thu 24 Dec 2026 to Mon 28 Dec 2026", "2.5", "PENDING",
+                 "Rohan Mehta", "4.5", "2026", "year-end trip", "Document due"):
+        assert fact in text, fact
+
+
+def test_applied_half_day_and_duplicate() -> None:
+    half = request(start=date(2026, 12, 24), end=date(2026, 12, 24), half=HalfDay.FIRST, days=Decimal("0.5"))
+    text = render(views.AppliedView(request=half, duplicate=True))
+    assert "already" in text and "LV-1042" in text
+    assert "Thu 24 Dec 2026 (first half)" in text and "Days:      0.5" in text
+    assert "Document due" not in text
+
+
+def test_decided_names_the_decider_and_note() -> None:
+    decided = request(status=RequestStatus.REJECTED, decided_by=ROHAN, decision_note="release week")
+    text = render(views.DecidedView(request=decided))
+    assert "LV-1042 rejected by Rohan Mehta" in text
+    assert "Ananya Iyer" in text and "release week" in text
+
+
+def test_cancelled_says_days_restored() -> None:
+    text = render(views.CancelledView(request=request(status=RequestStatus.CANCELLED), restored=Decimal("2.5")))
+    assert "LV-1042 cancelled" in text and "2.5 days restored" in text
+
+
+def test_request_list_and_empty_list() -> None:
+    text = render(views.RequestListView(title="Your requests", requests=(request(), request(number="LV-1043"))))
+    assert text.startswith("Your requests")
+    assert "LV-1042" in text and "LV-1043" in text and "PENDING" in text and "Rohan Mehta" in text
+    assert "None." in render(views.RequestListView(title="Waiting for you", requests=()))
+
+
+def test_team_view() -> None:
+    absence = views.AbsenceView(ANANYA, "Sick leave", date(2026, 12, 24), date(2026, 12, 24), HalfDay.SECOND,
+                                RequestStatus.APPROVED)
+    text = render(views.TeamView(day=date(2026, 12, 24), absences=(absence,)))
+    assert "Thu 24 Dec 2026" in text and "Ananya Iyer" in text and "second half" in text
+    assert "Nobody" in render(views.TeamView(day=date(2026, 12, 24), absences=()))
+
+
+def test_holidays_view() -> None:
+    view = views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),))
+    text = render(view)
+    assert "2026" in text and "INDIA" in text and "Fri 25 Dec 2026" in text and "Christmas" in text
+    assert "No holidays" in render(views.HolidaysView(2027, "INDIA", ()))
+
+
+def test_report_is_the_csv_itself() -> None:
+    csv_text = "employee,type,days\nananya.iyer@demo.leavebot.example,casual,2.5\n"
+    assert render(views.ReportView("2026-Q4", "leave-2026-Q4.csv", csv_text, 1)) == csv_text.strip("\n")
+
+
+@pytest.mark.parametrize("message", ["Only 2.5 casual days left; you asked for 3."])
+def test_refusal_is_the_message(message: str) -> None:
+    assert render(views.RefusalView(message)) == message

@@ -1,0 +1,104 @@
+"""Settings: the documented defaults, one clear line per bad value, and ``.env`` in the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, door_states, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No variable of ours from the real environment, and no .env but the test's own."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///leavebot.db"
+    assert (settings.host, settings.port) == ("0.0.0.0", 3978)
+    assert settings.timezone == "UTC"
+    assert settings.enable_scheduled_jobs is True
+    assert (settings.log_level, settings.log_format) == ("info", "text")
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.ms_graph_api_url.startswith("https://graph.microsoft.com/")
+    assert settings.ms_graph_authority_url.startswith("https://login.microsoftonline.com")
+    assert settings.google_calendar_api_url.startswith("https://www.googleapis.com/calendar/")
+    assert not (settings.slack_enabled or settings.teams_auth_enabled)
+    assert not (settings.google_sync_enabled or settings.outlook_sync_enabled)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PORT", "abc"), ("PORT", "70000"), ("TIMEZONE", "Mars/Olympus_Mons"), ("LOG_FORMAT", "xml"),
+     ("LOG_LEVEL", "chatty"), ("ENABLE_SCHEDULED_JOBS", "maybe"), ("DATABASE_URL", "no-scheme")],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"{variable}: ")
+    assert "\n" not in message
+    if variable != "DATABASE_URL":  # a URL may carry a password, so it is never echoed
+        assert value in message
+
+
+def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("PORT=8080\nTIMEZONE=Asia/Kolkata\nLOG_FORMAT=json\nSLACK_BOT_TOKEN=\n")
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    settings = load_settings()
+    assert settings.port == 8080
+    assert settings.timezone == "Asia/Kolkata"
+    assert settings.log_format == "text"
+    assert settings.slack_bot_token is None  # an empty line means "not set"
+
+
+def test_a_half_configured_platform_names_what_is_missing_without_echoing_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith("SLACK_SIGNING_SECRET: ")
+    assert "xoxb-very-secret" not in str(caught.value)
+
+
+def test_graph_credentials_come_as_a_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MS_GRAPH_TENANT_ID", "tenant")
+    with pytest.raises(SettingsError, match=r"^MS_GRAPH_CLIENT_ID: "):
+        load_settings()
+
+
+def test_secrets_stay_out_of_repr_and_door_states(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-very-secret")
+    settings = load_settings()
+    assert settings.slack_enabled and not settings.slack_socket_mode
+    shown = repr(settings) + repr(door_states(settings))
+    assert "very-secret" not in shown
+
+
+def test_door_states_say_what_is_off_and_why() -> None:
+    doors = door_states(load_settings())
+    assert doors["slack"].state == "off"
+    assert "SLACK_BOT_TOKEN" in doors["slack"].detail
+    assert doors["teams"].state == "emulator"
+    assert doors["google_calendar"].state == "off"
+    assert doors["outlook_calendar"].state == "off"
+
+
+def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    settings = load_settings()
+    assert settings.slack_socket_mode
+    assert "Socket Mode" in door_states(settings)["slack"].detail
