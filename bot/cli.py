@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = getattr(args, "file", "input")
         for line, reason in exc.problems:
             sys.stderr.write(f"{name}:{line}: {reason}\n")
-        return _fail(f"{name}: import refused, nothing was written ({len(exc.problems)} bad rows)", EXIT_USAGE, debug)
+        rows = len({line for line, _ in exc.problems})
+        return _fail(f"{name}: import refused, nothing was written ({rows} bad row{'s' if rows != 1 else ''})",
+                     EXIT_USAGE, debug)
     except PolicyError as exc:
         return _fail(f"{getattr(args, 'file', None) or 'default policy'}: {exc.message}", EXIT_USAGE, debug)
     except LeaveError as exc:

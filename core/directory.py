@@ -147,9 +147,9 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
     time_zone = v.get("time_zone") or default_time_zone
     if not valid_time_zone(time_zone):
         problems.append(f"time_zone '{time_zone}' is not an IANA time zone (e.g. Asia/Kolkata)")
+    row.manager_email = manager_email
     if problems or role is None or status is None or joining is None or region is None:
         return problems
-    row.manager_email = manager_email
     row.employee = Employee(
         employee_id=v["employee_id"],
         email=email,
@@ -215,12 +215,15 @@ def _managers(rows: list[_Row], by_id: dict[str, Employee]) -> list[tuple[int, s
         if row.employee:
             merged[row.employee.employee_id] = row.employee
     id_by_email = {e.email: e.employee_id for e in merged.values()}
+    id_by_email.update((row.values.get("email", "").lower(), row.values.get("employee_id", "")) for row in rows)
     for row in rows:
-        if row.employee is None or not row.manager_email:
+        if not row.manager_email:
             continue
         manager_id = id_by_email.get(row.manager_email)
         if manager_id is None:
             problems.append((row.line, f"unknown manager '{row.manager_email}' (not in this file or the directory)"))
+        elif row.employee is None:
+            continue
         elif manager_id == row.employee.employee_id:
             problems.append((row.line, "an employee cannot be their own manager"))
         else:

@@ -38,7 +38,7 @@ def test_every_bad_row_is_reported_with_its_line() -> None:
         "E3,HR@x.test,Ananya,Iyer,,EMPLOYEE,Eng,Pune,INDIA,2022-07-11,ACTIVE,",
         "E1,new@x.test,Dup,Id,,EMPLOYEE,Eng,Pune,INDIA,2022-07-11,ACTIVE,",
         "E5,e5@x.test,Bad,Date,,EMPLOYEE,Eng,Pune,INDIA,2022-13-11,ACTIVE,",
-        "E6,e6@x.test,Bad,Role,,BOSS,Eng,Pune,INDIA,2022-01-11,ACTIVE,",
+        "E6,e6@x.test,Bad,Role,ghost@x.test,BOSS,Eng,Pune,INDIA,2022-01-11,ACTIVE,",
         "E7,e7@x.test,Bad,Region,,EMPLOYEE,Eng,Pune,ATLANTIS,2022-01-11,ACTIVE,",
         "E8,e8@x.test,Bad,Zone,,EMPLOYEE,Eng,Pune,INDIA,2022-01-11,ACTIVE,Mars/Base",
         "E9,e9@x.test,Loop,A,e10@x.test,EMPLOYEE,Eng,Pune,INDIA,2022-01-11,ACTIVE,",
@@ -54,6 +54,7 @@ def test_every_bad_row_is_reported_with_its_line() -> None:
     assert any("duplicate employee_id 'E1'" in w for w in by_line[5])
     assert any("joining_date '2022-13-11'" in w for w in by_line[6])
     assert any("role 'BOSS' is not one of EMPLOYEE, MANAGER, HR_ADMIN" in w for w in by_line[7])
+    assert any("unknown manager 'ghost@x.test'" in w for w in by_line[7])  # every reason, not just the first
     assert any("country 'ATLANTIS' is not a region" in w for w in by_line[8])
     assert any("time_zone 'Mars/Base'" in w for w in by_line[9])
     assert any("manager cycle" in w for w in by_line[10]) and any("manager cycle" in w for w in by_line[11])
