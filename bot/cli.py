@@ -11,20 +11,22 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import Engine
 
 from bot import cli_output as out
+from bot import slack, teams
 from bot.console import run_chat
 from bot.demo import chat_hints, demo_present, seed_demo
-from bot.main import build_service, configure_logging, default_policy_text
+from bot.main import Runtime, build_runtime, build_service, configure_logging, default_policy_text, mount_doors
 from bot.server import create_app, run_server
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.errors import ImportRejected, LeaveError, PolicyError
+from core.jobs import JOBS
 from core.model import RequestStatus
 from core.service import LeaveService
 from storage.engine import make_engine
@@ -124,6 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
     requests.add_argument("--status", type=str.upper, choices=[s.value for s in RequestStatus])
     requests.add_argument("--json", action="store_true", help="print JSON for scripts")
 
+    package = add("teams-package", cmd_teams_package, "write the Teams app zip with the configured app id")
+    package.add_argument("--out", type=Path, metavar="FILE", help="default: leavebot-teams.zip")
+    package.add_argument("--manifest-dir", dest="manifest_dir", type=Path, metavar="DIR",
+                         help="default: manifests/teams")
+    package.add_argument("--domain", action="append", metavar="HOST", help="a valid domain of the app (repeatable)")
+
+    jobs = commands.add_parser("jobs", help="the periodic jobs").add_subparsers(
+        dest="jobs_command", required=True, metavar="ACTION")
+    add("list", cmd_jobs_list, "list the jobs", into=jobs)
+    run = add("run", cmd_jobs_run, "run one job now, for the period that contains --as-of (catching up)",
+              into=jobs)
+    run.add_argument("name", choices=JOBS, metavar="NAME", help=f"one of: {', '.join(JOBS)}")
+    run.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="DATE", help="default: today")
+
     audit = add("audit", cmd_audit, "the audit log")
     audit.add_argument("--since", type=_iso_date, metavar="DATE", help="entries on or after this date")
     audit.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -134,13 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    service, engine = build_service(settings)
-    _serve(service, engine, settings)
+    _serve(build_runtime(settings), settings)
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    service, engine = build_service(settings)
+    runtime = build_runtime(settings)
+    service = runtime.service
     seeded = seed_demo(service)
     if seeded is not None:
         print(f"Demo organisation added: {seeded.created} people in India (Asia/Kolkata).")
@@ -148,13 +164,29 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print("\n".join(chat_hints(_command_name())))
     else:
         print("The database already has its own employees; no demo people were added.")
-    _serve(service, engine, settings)
+    _serve(runtime, settings)
     return EXIT_OK
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    service, _engine = build_service(settings)
-    return run_chat(service, args.email, sys.stdin, sys.stdout, sys.stderr)
+    runtime = build_runtime(settings)
+    if settings.slack_enabled:
+        # A change made here reaches the approver's Slack at once; Teams (which needs the server's
+        # connection to the Bot Framework) hears of it when the server delivers the outbox.
+        runtime.delivery.add(slack.make_notifier(runtime.service, runtime.uow_factory, settings, clock=runtime.clock))
+    code = run_chat(runtime.service, args.email, sys.stdin, sys.stdout, sys.stderr)
+    runtime.delivery.deliver_now()
+    return code
+
+
+def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        out = teams.package_for(settings, args.out, args.manifest_dir, args.domain or ())
+    except teams.TeamsPackageError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{out}: Teams app package for app {settings.microsoft_app_id}; upload it in Teams "
+          "(Apps, Manage your apps, Upload an app).")
+    return EXIT_OK
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -220,6 +252,28 @@ def cmd_requests(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+JOB_DESCRIPTIONS = {
+    "accrual": "monthly accrual and yearly grants due by the date, and carried days past their expiry",
+    "year-end": "carry-forward and expiry of every year before the date's that is not closed yet",
+    "reassign": "moves pending requests whose approver is away or inactive to their cover",
+}
+
+
+def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
+    for name in JOBS:
+        print(f"{name:10}  {JOB_DESCRIPTIONS[name]}")
+    return EXIT_OK
+
+
+def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
+    as_of = args.as_of or datetime.now(ZoneInfo(settings.timezone)).date()
+    result = _service(settings).run_job(args.name, as_of)
+    print(result.summary + ".")
+    for detail in result.details:
+        print(f"  {detail}")
+    return EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     entries = _service(settings).audit_log(since=args.since)
     _print(out.dumps([out.audit_json(e) for e in entries]) if args.json else out.audit_text(entries))
@@ -234,12 +288,13 @@ def _service(settings: Settings) -> LeaveService:
     return service
 
 
-def _serve(service: LeaveService, engine: Engine, settings: Settings) -> None:
+def _serve(runtime: Runtime, settings: Settings) -> None:
     doors = door_states(settings)
-    print(f"Database: {engine.url}")
+    print(f"Database: {runtime.engine.url!r}")
     for door in doors.values():
         print(f"{door.name}: {door.state} ({door.detail})")
-    app = create_app(engine, service=service, doors={key: door.state for key, door in doors.items()})
+    app = create_app(runtime.engine, service=runtime.service, doors={key: door.state for key, door in doors.items()})
+    mount_doors(app, runtime, settings)
     run_server(app, settings.host, settings.port)
 
 

@@ -40,6 +40,10 @@ def balance_json(view: BalanceView) -> list[dict[str, Any]]:
             "taken": number(row.taken),
             "pending": number(row.pending),
             "available": number(row.available),
+            "lapsed": number(row.lapsed),
+            "to_accrue": number(row.to_accrue),
+            "expiring": number(row.expiring),
+            "expires_on": row.expires_on.isoformat() if row.expires_on else None,
         }
         for row in view.rows
     ]

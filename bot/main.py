@@ -6,30 +6,32 @@ tests can wire the same pieces differently without patching globals.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 import yaml
+from aiohttp import web
 from sqlalchemy import Engine
 
+from bot import slack, teams
+from bot.clock import SystemClock
+from bot.delivery import OutboxDelivery
 from bot.settings import Settings
+from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import uow_factory
 
 DEFAULT_POLICY = "policies/default.yaml"
-
-
-class SystemClock:
-    """The real clock. Core never reads the time itself; it is handed this (or a fake)."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 def default_policy_text() -> str:
@@ -41,17 +43,83 @@ def default_policy_document() -> Any:
     return yaml.safe_load(default_policy_text())
 
 
-def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
-    """Connect, migrate, make sure a policy is in force, and return the service and its engine.
+@dataclass
+class Runtime:
+    """Everything a command needs, wired once: the service, its database and the outbox delivery."""
+
+    service: LeaveService
+    engine: Engine
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    delivery: OutboxDelivery
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Connect, migrate, make sure a policy is in force, and wire the service to the outbox.
 
     A new database starts with the default policy so that the bot is usable at once; an existing
-    policy is never replaced here (only ``leavebot policies load`` does that).
+    policy is never replaced here (only ``leavebot policies load`` does that). Every committed
+    change kicks the outbox delivery, whose notifiers the serving doors add.
     """
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    service = LeaveService(uow_factory(engine), SystemClock(), default_time_zone=settings.timezone)
+    clock = SystemClock()
+    factory = uow_factory(engine)
+    kicks: list[OutboxDelivery] = []
+    service = LeaveService(factory, clock, default_time_zone=settings.timezone,
+                           on_change=lambda: kicks[0].kick() if kicks else None)
+    delivery = OutboxDelivery(service)
+    kicks.append(delivery)
     service.ensure_policy(default_policy_document(), source="default")
-    return service, engine
+    return Runtime(service, engine, factory, clock, delivery)
+
+
+def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
+    """The service and its engine, for commands that do not deliver notices themselves."""
+    runtime = build_runtime(settings)
+    return runtime.service, runtime.engine
+
+
+def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> None:
+    """Mount the configured doors on the server and give the outbox their notifiers.
+
+    Teams is always mounted (without ``MICROSOFT_APP_ID`` it answers the Emulator on this machine
+    only) but notifies only when configured, so that a Slack-only company does not see everyone
+    reported unreachable on Teams.
+    """
+    service, factory, clock = runtime.service, runtime.uow_factory, runtime.clock
+    if settings.slack_socket_mode:
+        runtime.delivery.add(slack.make_notifier(service, factory, settings, clock=clock))
+        app.cleanup_ctx.append(_background(lambda: slack.run_socket_mode(service, factory, settings, clock=clock)))
+    elif settings.slack_enabled:
+        runtime.delivery.add(slack.mount_slack(app, service, factory, settings, clock=clock))
+    teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
+    if settings.teams_auth_enabled:
+        runtime.delivery.add(teams_notifier)
+    app.cleanup_ctx.append(_delivering(runtime.delivery))
+
+
+def _background(work: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Run ``work()`` while the server runs (Socket Mode's connection), cancel it on shutdown."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(work())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
+
+
+def _delivering(delivery: OutboxDelivery) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        delivery.start()
+        delivery.kick()  # whatever was left undelivered before a restart
+        yield
+        await asyncio.get_running_loop().run_in_executor(None, delivery.stop)
+
+    return context
 
 
 class JsonFormatter(logging.Formatter):

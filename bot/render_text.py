@@ -27,6 +27,8 @@ TEMPLATES: dict[type[Any], str] = {
     views.BalanceView: "balance.j2",
     views.ReportView: "report.j2",
     views.RefusalView: "refusal.j2",
+    views.PlanView: "plan.j2",
+    views.DelegationView: "delegation.j2",
 }
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.context import Presenter, policy_in_force
+from core.context import Presenter, latest_policy
 from core.directory import ImportResult, count_changes, read_employees
 from core.errors import LeaveError, PolicyError, UnknownEmployee
 from core.model import AuditEntry, Employee, Holiday, RequestStatus
-from core.policy import Policy, parse_policy
+from core.policy import ALWAYS, Policy, parse_policy
 from core.ports import Clock, UnitOfWork
 from core.views import RequestView
 
@@ -29,7 +29,8 @@ def import_employees(uow: UnitOfWork, clock: Clock, csv_text: str, default_time_
                      source: str) -> ImportResult:
     """All or nothing: every row is checked before anything is written."""
     existing = {e.employee_id: e for e in uow.employees.all()}
-    employees = read_employees(csv_text, policy_in_force(uow), existing.values(), default_time_zone)
+    employees = [_keep_links(e, existing.get(e.employee_id))
+                 for e in read_employees(csv_text, latest_policy(uow), existing.values(), default_time_zone)]
     result = count_changes(employees, existing)
     for employee in _managers_first(employees):
         if existing.get(employee.employee_id) != employee:
@@ -39,6 +40,17 @@ def import_employees(uow: UnitOfWork, clock: Clock, csv_text: str, default_time_
                                     f"unchanged {result.unchanged}"))
     uow.commit()
     return result
+
+
+def _keep_links(employee: Employee, before: Employee | None) -> Employee:
+    """Chat links found on first contact survive a re-import of a file that does not name them."""
+    if before is None:
+        return employee
+    return replace(
+        employee,
+        slack_user_id=employee.slack_user_id or before.slack_user_id,
+        teams_aad_object_id=employee.teams_aad_object_id or before.teams_aad_object_id,
+    )
 
 
 def _managers_first(employees: list[Employee]) -> list[Employee]:
@@ -70,8 +82,12 @@ def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> Po
         raise PolicyError(f"regions.{missing[0]}: employees are in this region, so the policy must define it")
     now = clock.now()
     uow.policies.save(document, source, now)
+    # A version replaces the company holidays from its first day on; earlier ones stay as they were.
+    since = None if policy.effective_from == ALWAYS else policy.effective_from
     for region in policy.regions:
-        uow.holidays.replace(region, POLICY_SOURCE, [h for h in policy.holidays if h.region == region])
+        uow.holidays.replace(region, POLICY_SOURCE,
+                             [h for h in policy.holidays if h.region == region and (since is None or h.day >= since)],
+                             start=since)
     uow.audit.add(AuditEntry(at=now, actor="system", action="policies.load", source="cli", detail=source))
     uow.commit()
     return PolicySummary(len(policy.leave_types), len(policy.regions), len(policy.holidays))
@@ -83,12 +99,12 @@ PublicHolidays = Callable[[str, str | None, int], list[tuple[date, str]]]
 def sync_holidays(uow: UnitOfWork, clock: Clock, fetch: PublicHolidays, country: str, subdiv: str | None,
                   year: int) -> int:
     """Store a country's public holidays for one year in the region that has that country code."""
-    policy = policy_in_force(uow)
+    policy = latest_policy(uow)
     region = _region_for_country(policy, country)
     found = fetch(country.upper(), subdiv, year)
     source = f"holidays:{country.upper()}" + (f"-{subdiv.upper()}" if subdiv else "")
     holidays = [Holiday(day=day, name=name, region=region, source=source) for day, name in found]
-    uow.holidays.replace(region, source, holidays, year)
+    uow.holidays.replace(region, source, holidays, start=date(year, 1, 1), end=date(year, 12, 31))
     uow.audit.add(AuditEntry(at=clock.now(), actor="system", action="holidays.sync", source="cli",
                              detail=f"{source} {year}: {len(holidays)}"))
     uow.commit()
@@ -116,7 +132,7 @@ def list_requests(uow: UnitOfWork, employee_email: str | None, status: RequestSt
             raise UnknownEmployee(f"No employee with e-mail {employee_email}.")
         ids = [employee.employee_id]
     requests = uow.requests.search(employee_ids=ids, statuses=[status] if status else None)
-    presenter = Presenter(uow, policy_in_force(uow))
+    presenter = Presenter(uow)
     return [presenter.request(r) for r in requests]
 
 

@@ -1,24 +1,38 @@
 """Who decides a request, and whether a given person may.
 
-The approver is the employee's manager; a manager who is inactive is passed over for the next
-one up; with nobody left, an HR admin. An HR admin may decide any request; nobody decides
-their own.
+The approver is the employee's manager. A manager who is inactive, or on approved leave on the
+day a decision is needed, is covered by their delegate for that day, else by their own manager
+(and so on up), else by an HR admin. An HR admin may decide any request; nobody decides their
+own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
 
-from core.errors import NotAllowed
+from core.errors import AlreadyDecided, NotAllowed
 from core.model import Employee, LeaveRequest
+
+Lookup = Callable[[str], Employee | None]
+IsAway = Callable[[Employee, date], bool]
+DelegateOf = Callable[[Employee, date], Employee | None]
 
 
 def resolve_approver(
     employee: Employee,
-    lookup: Callable[[str], Employee | None],
+    lookup: Lookup,
     hr_admins: Sequence[Employee],
+    day: date | None = None,
+    is_away: IsAway | None = None,
+    delegate_of: DelegateOf | None = None,
 ) -> Employee | None:
-    """The active person who decides this employee's requests, or None if nobody can."""
+    """The person who decides this employee's requests on ``day``, or None if nobody can."""
+
+    def can_decide(person: Employee) -> bool:
+        away = is_away is not None and day is not None and is_away(person, day)
+        return person.is_active and not away and person.employee_id != employee.employee_id
+
     seen = {employee.employee_id}
     manager_id = employee.manager_id
     while manager_id and manager_id not in seen:
@@ -26,25 +40,42 @@ def resolve_approver(
         manager = lookup(manager_id)
         if manager is None:
             break
-        if manager.is_active:
+        if can_decide(manager):
             return manager
+        delegate = delegate_of(manager, day) if delegate_of is not None and day is not None else None
+        if delegate is not None and can_decide(delegate):
+            return delegate
         manager_id = manager.manager_id
-    others = [hr for hr in hr_admins if hr.is_active and hr.employee_id != employee.employee_id]
-    return min(others, key=lambda hr: hr.employee_id) if others else None
+    others = sorted((hr for hr in hr_admins if hr.is_active and hr.employee_id != employee.employee_id),
+                    key=lambda hr: (not can_decide(hr), hr.employee_id))
+    return others[0] if others else None
 
 
-def check_can_decide(actor: Employee, request: LeaveRequest) -> None:
-    """Raise :class:`NotAllowed` unless ``actor`` may decide ``request``."""
+def check_can_decide(actor: Employee, request: LeaveRequest, acting_for: Collection[str] = (),
+                     decided_before: bool = False) -> None:
+    """Raise unless ``actor`` may decide the level ``request`` waits at.
+
+    ``acting_for`` holds the people whose delegate ``actor`` is today; ``decided_before`` says the
+    actor already decided an earlier level of this request.
+    """
     if actor.employee_id == request.employee_id:
         raise NotAllowed(f"You cannot decide your own request {request.number}; it waits for your approver.")
-    if actor.employee_id == request.approver_id or actor.is_hr:
+    if actor.is_hr:
+        return
+    if request.current_level == "hr":
+        if decided_before:
+            raise AlreadyDecided(f"You already approved {request.number}; it now waits for HR.")
+        raise NotAllowed(f"{request.number} waits for HR's approval; only an HR admin may decide it now.")
+    if request.approver_id is not None and (
+        actor.employee_id == request.approver_id or request.approver_id in acting_for
+    ):
         return
     raise NotAllowed(
         f"You are not the approver of {request.number}; only the employee's approver or HR may decide it."
     )
 
 
-def is_in_reporting_line(manager: Employee, employee: Employee, lookup: Callable[[str], Employee | None]) -> bool:
+def is_in_reporting_line(manager: Employee, employee: Employee, lookup: Lookup) -> bool:
     """True when ``employee`` reports to ``manager``, directly or further down."""
     seen: set[str] = set()
     manager_id = employee.manager_id

@@ -47,7 +47,30 @@ class ListRequests:
 
 @dataclass(frozen=True)
 class CancelRequest:
+    """The whole request, or (``start`` to ``end``) some of its days that have not come yet."""
+
     request_id: int
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class PlanLeave:
+    """What-if: judge an application without making it."""
+
+    leave_type: str
+    start: date
+    end: date
+    half: HalfDay | None = None
+
+
+@dataclass(frozen=True)
+class Delegate:
+    """Name who decides for me from ``start`` to ``end``; ``person`` None ends my delegations."""
+
+    person: str | None
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -83,5 +106,5 @@ class Report:
 
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
-    | Decide | ShowTeam | ShowHolidays | Report
+    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate
 )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.approvals import resolve_approver
+from core.entitlement import entries_for, grants, missing
 from core.errors import LeaveError, NotAllowed, UnknownEmployee
-from core.ledger import allocation_entries
-from core.model import AuditEntry, Employee, LeaveRequest
+from core.model import AuditEntry, Employee, LeaveRequest, RequestStatus
 from core.policy import Policy
 from core.ports import Clock, UnitOfWork
 from core.validation import validate_employee
 from core.views import Person, RequestView
+from core.workdays import days_by_year, holiday_dates
 
 
 def local_today(clock: Clock, time_zone: str) -> date:
@@ -24,26 +29,83 @@ def person(employee: Employee) -> Person:
     return Person(employee_id=employee.employee_id, name=employee.name, email=employee.email)
 
 
-def policy_in_force(uow: UnitOfWork) -> Policy:
+def policy_in_force(uow: UnitOfWork, on: date) -> Policy:
+    """The policy version in force on a date (requests are judged by the version of their dates)."""
+    policy = uow.policies.in_force(on)
+    if policy is None:
+        raise LeaveError("No leave policy is loaded yet; an HR admin can run `leavebot policies load`.")
+    return policy
+
+
+def latest_policy(uow: UnitOfWork) -> Policy:
+    """The version loaded last: for names and labels, which any version can give."""
     policy = uow.policies.current()
     if policy is None:
         raise LeaveError("No leave policy is loaded yet; an HR admin can run `leavebot policies load`.")
     return policy
 
 
+def policy_on(uow: UnitOfWork) -> Callable[[date], Policy]:
+    """:func:`policy_in_force` as a function of the date, looking each date up once."""
+    return functools.cache(lambda on: policy_in_force(uow, on))
+
+
 def actor_employee(uow: UnitOfWork, email: str) -> Employee:
     return validate_employee(uow.employees.by_email(email), email)
 
 
-def ensure_allocation(uow: UnitOfWork, employee: Employee, policy: Policy, year: int, at: datetime) -> None:
-    """Grant the year's allocation the first time a year is needed.
+def ensure_entitlement(uow: UnitOfWork, employee: Employee, year: int, through: date, at: datetime) -> int:
+    """Write the year's grants and accruals whose period has begun by ``through``; how many.
 
-    The caller holds the employee's row lock, so two transactions cannot both grant it (and the
-    ledger's unique key on the period would refuse the second anyway).
+    The caller holds the employee's row lock, so two transactions cannot both write a period (and
+    the ledger's unique key on the period would refuse the second anyway).
     """
-    if not uow.ledger.has_allocation(employee.employee_id, year):
-        for entry in allocation_entries(employee.employee_id, policy.types_for(employee.region), year, at):
-            uow.ledger.add(entry)
+    found = missing(grants(policy_on(uow), employee, year, through), uow.ledger.entries(employee.employee_id, year))
+    for entry in entries_for(employee, found, at):
+        uow.ledger.add(entry)
+    return len(found)
+
+
+def is_away(uow: UnitOfWork, person: Employee, day: date) -> bool:
+    """On approved leave that day (a half day counts: the decision can wait for no one)."""
+    taken = uow.requests.search(employee_ids=[person.employee_id], statuses=[RequestStatus.APPROVED],
+                                overlapping=(day, day))
+    return any(r.covers(day) for r in taken)
+
+
+def delegate_of(uow: UnitOfWork, person: Employee, day: date) -> Employee | None:
+    active = next((d for d in uow.delegations.of(person.employee_id) if d.active_on(day)), None)
+    return uow.employees.get(active.delegate_id) if active else None
+
+
+def approver_for(uow: UnitOfWork, employee: Employee, day: date) -> Employee | None:
+    """Who decides for ``employee`` on ``day``, with cover for approvers who are away."""
+    return resolve_approver(employee, uow.employees.get, uow.employees.hr_admins(), day,
+                            is_away=lambda p, d: is_away(uow, p, d), delegate_of=lambda p, d: delegate_of(uow, p, d))
+
+
+def acting_for(uow: UnitOfWork, actor: Employee, day: date) -> set[str]:
+    """The people whose delegate ``actor`` is on ``day``."""
+    return {d.delegator_id for d in uow.delegations.to(actor.employee_id) if d.active_on(day)}
+
+
+def days_taken_between(uow: UnitOfWork, employee: Employee, type_key: str, start: date, end: date) -> Decimal:
+    """Working days of approved leave of one type dated from ``start`` to ``end`` (partial cancels
+    and the employee's weekends and holidays left out)."""
+    taken = Decimal(0)
+    requests = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.APPROVED],
+                                   overlapping=(start, end))
+    for request in requests:
+        if request.type_key != type_key:
+            continue
+        first, last = max(request.start, start), min(request.end, end)
+        region = policy_in_force(uow, request.start).regions.get(employee.region)
+        if region is None:
+            continue
+        off = holiday_dates(uow.holidays.between(region.key, first, last), region.key, employee.location)
+        taken += sum(days_by_year(first, last, request.half, region.weekend, off | request.cancelled_dates).values(),
+                     Decimal(0))
+    return taken
 
 
 def find_person(uow: UnitOfWork, ref: str) -> Employee:
@@ -69,8 +131,14 @@ class Presenter:
     """Turns requests into views, looking each person up once per use case."""
 
     uow: UnitOfWork
-    policy: Policy
     _people: dict[str, Employee | None] = field(default_factory=dict)
+    _policy: Policy | None = None
+
+    @property
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = latest_policy(self.uow)
+        return self._policy
 
     def employee(self, employee_id: str | None) -> Employee | None:
         if employee_id is None:
@@ -105,6 +173,9 @@ class Presenter:
             decided_at=request.decided_at,
             decision_note=request.decision_note,
             created_at=request.created_at,
+            waiting_for=request.current_level if request.status is RequestStatus.PENDING else None,
+            flags=request.flags,
+            cancelled_dates=tuple(sorted(request.cancelled_dates)),
         )
 
 

@@ -24,7 +24,7 @@ REQUIRED_COLUMNS = (
     "employee_id", "email", "first_name", "last_name", "manager_email", "role", "department",
     "location", "country", "joining_date", "status",
 )
-OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id")
+OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id", "leaving_date")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 MAX_TEXT = 255
 MAX_ID = 64
@@ -134,12 +134,10 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
         problems.append(f"manager_email '{v['manager_email']}' is not an e-mail address")
     role = _enum(Role, v.get("role", ""), "role", problems)
     status = _enum(EmployeeStatus, v.get("status", ""), "status", problems)
-    joining = None
-    if v.get("joining_date"):
-        try:
-            joining = date.fromisoformat(v["joining_date"])
-        except ValueError:
-            problems.append(f"joining_date '{v['joining_date']}' is not an ISO date (YYYY-MM-DD)")
+    joining = _date(v, "joining_date", problems)
+    leaving = _date(v, "leaving_date", problems)
+    if joining and leaving and leaving < joining:
+        problems.append(f"leaving_date {leaving} is before joining_date {joining}")
     region = policy.region(v["country"]) if v.get("country") else None
     if v.get("country") and region is None:
         known = ", ".join(f"{r.key} ({', '.join(r.aliases)})" if r.aliases else r.key for r in policy.regions.values())
@@ -165,8 +163,19 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
         time_zone=time_zone,
         slack_user_id=v.get("slack_user_id") or None,
         teams_aad_object_id=v.get("teams_aad_object_id") or None,
+        leaving_date=leaving,
     )
     return problems
+
+
+def _date(values: dict[str, str], column: str, problems: list[str]) -> date | None:
+    if not values.get(column):
+        return None
+    try:
+        return date.fromisoformat(values[column])
+    except ValueError:
+        problems.append(f"{column} '{values[column]}' is not an ISO date (YYYY-MM-DD)")
+        return None
 
 
 def _enum(kind: type[E], value: str, column: str, problems: list[str]) -> E | None:

@@ -54,6 +54,14 @@ class NoticeTooShort(LeaveError):
     """The leave type needs more notice than was given."""
 
 
+class BlackoutPeriod(LeaveError):
+    """The dates fall in a blackout that refuses leave."""
+
+
+class TeamLimitReached(LeaveError):
+    """Too many of the department would be out on one day."""
+
+
 class RequestNotFound(LeaveError):
     """No request with that id (or not one the person may see)."""
 

@@ -22,9 +22,11 @@ from core.commands import (
     CancelRequest,
     Command,
     Decide,
+    Delegate,
     Help,
     ListRequests,
     OpenApplyForm,
+    PlanLeave,
     Report,
     ShowBalance,
     ShowHolidays,
@@ -50,13 +52,15 @@ USAGE: dict[str, str] = {
     "apply": "/leave apply TYPE START [to END] [half-day|first-half|second-half] [REASON]",
     "balance": "/leave balance [@person] [YEAR]",
     "list": "/leave list",
-    "cancel": "/leave cancel ID",
+    "cancel": "/leave cancel ID [DATE [to DATE]]",
     "pending": "/leave pending",
     "approve": "/leave approve ID [NOTE]",
     "reject": "/leave reject ID [REASON]",
     "team": "/leave team [DATE]",
     "holidays": "/leave holidays [YEAR]",
     "report": "/leave report PERIOD",
+    "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
+    "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
     "help": "/leave help",
 }
 
@@ -65,13 +69,15 @@ EXAMPLES: dict[str, str] = {
     "apply": "/leave apply casual 24 Dec to 26 Dec family trip",
     "balance": "/leave balance @priya 2027",
     "list": "/leave list",
-    "cancel": "/leave cancel LV-1042",
+    "cancel": "/leave cancel LV-1042 28 Dec to 31 Dec",
     "pending": "/leave pending",
     "approve": "/leave approve LV-1042",
     "reject": "/leave reject LV-1042 the release is that week",
     "team": "/leave team tomorrow",
     "holidays": "/leave holidays 2027",
     "report": "/leave report 2026-Q4",
+    "plan": "/leave plan privilege 14 Dec to 18 Dec",
+    "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
     "help": "/leave help",
 }
 
@@ -175,27 +181,59 @@ def _apply(body: str, words: Sequence[_Word], today: date) -> Command:
     leave_type, rest = words[0].text, words[1:]
     if not rest:
         raise BadCommand(f"Say when your {clip(leave_type)} leave starts. {_usage('apply')}")
-    start, used = _date_at(rest, today)
+    start, end, half, position = _span(rest, today, "apply", halves=True)
+    reason = _joined(body, rest[position:])
+    return ApplyLeave(leave_type, start, end, half, reason, document_ref)
+
+
+def _span(words: Sequence[_Word], today: date, subcommand: str, halves: bool) -> tuple[date, date, HalfDay | None, int]:
+    """``START [to END]`` and, with ``halves``, a half-day word; how many words they used."""
+    start, used = _date_at(words, today)
     end, position = start, used
-    if position < len(rest) and rest[position].lower in RANGE_WORDS:
-        connector = rest[position].text
+    if position < len(words) and words[position].lower in RANGE_WORDS:
+        connector = words[position].text
         position += 1
-        if position == len(rest):
-            raise BadCommand(f"Say the last day after '{connector}'. {_usage('apply')}")
+        if position == len(words):
+            raise BadCommand(f"Say the last day after '{connector}'. {_usage(subcommand)}")
         try:
-            end, used = _date_at(rest[position:], today, not_before=start)
+            end, used = _date_at(words[position:], today, not_before=start)
         except BadDate as error:
             raise BadDate(f"After '{connector}' I expected the last day. {error.message}") from None
         position += used
-    half, used = _take_half(rest[position:])
-    position += used
+    half = None
+    if halves:
+        half, used = _take_half(words[position:])
+        position += used
     if half is not None and end != start:
         raise BadCommand(
             f"A half day must be a single day; you asked for {_shown(start)} to {_shown(end)}. "
             "Apply for the half day on its own."
         )
-    reason = _joined(body, rest[position:])
-    return ApplyLeave(leave_type, start, end, half, reason, document_ref)
+    return start, end, half, position
+
+
+def _plan(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``plan TYPE START [to END] [half-day|first-half|second-half]``: what-if, nothing is created."""
+    if not words or len(words) < 2:
+        raise BadCommand(f"Say which leave type and when. {_usage('plan')}")
+    start, end, half, position = _span(words[1:], today, "plan", halves=True)
+    if position < len(words) - 1:
+        raise BadCommand(f"I didn't understand '{clip(_joined(body, words[1 + position:]))}'. {_usage('plan')}")
+    return PlanLeave(words[0].text, start, end, half)
+
+
+def _delegate(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``delegate PERSON FROM [to TO]``, or ``delegate off`` to end my delegations."""
+    if not words:
+        raise BadCommand(f"Say who decides for you, and when. {_usage('delegate')}")
+    if len(words) == 1 and words[0].lower in ("off", "none", "stop", "end"):
+        return Delegate(None)
+    if len(words) == 1:
+        raise BadCommand(f"Say from when {clip(words[0].text)} decides for you. {_usage('delegate')}")
+    start, end, _half, position = _span(words[1:], today, "delegate", halves=False)
+    if position < len(words) - 1:
+        raise BadCommand(f"I didn't understand '{clip(_joined(body, words[1 + position:]))}'. {_usage('delegate')}")
+    return Delegate(words[0].text, start, end)
 
 
 def _take_document(words: Sequence[_Word]) -> tuple[list[_Word], str | None]:
@@ -276,11 +314,22 @@ def _request_id(words: Sequence[_Word], subcommand: str, what: str) -> int:
 
 
 def _cancel(body: str, words: Sequence[_Word], today: date) -> Command:
-    """``cancel ID``; extra words are refused rather than ignored, since cancelling is not undone."""
+    """``cancel ID [DATE [to DATE]]``: the whole request, or some of its days. Words that are not
+    dates are refused rather than ignored, since cancelling is not undone."""
     request_id = _request_id(words, "cancel", "cancel")
-    if len(words) > 1:
-        raise BadCommand(f"Cancel one request at a time, with nothing after its id. {_usage('cancel')}")
-    return CancelRequest(request_id)
+    if len(words) == 1:
+        return CancelRequest(request_id)
+    if _SHOWN_REQUEST_ID.fullmatch(words[1].text):
+        raise BadCommand(f"Cancel one request at a time. {_usage('cancel')}")
+    if _find_date(words[1:], today) is None and not looks_like_date_start(words[1].text):
+        raise BadCommand(
+            "After the id, give only the days to give back (e.g. 26 Dec to 28 Dec), or nothing to cancel "
+            f"the whole request. {_usage('cancel')}"
+        )
+    start, end, _half, position = _span(words[1:], today, "cancel", halves=False)
+    if position < len(words) - 1:
+        raise BadCommand(f"I didn't understand '{clip(_joined(body, words[1 + position:]))}'. {_usage('cancel')}")
+    return CancelRequest(request_id, start, end)
 
 
 def _decide(subcommand: str, approve: bool) -> Callable[[str, Sequence[_Word], date], Command]:
@@ -327,4 +376,6 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], date], Command]] = {
     "team": _team,
     "holidays": _holidays,
     "report": _report,
+    "plan": _plan,
+    "delegate": _delegate,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 #: Request ids are shown to people as ``LV-<id + offset>`` so that the first ids look like
@@ -42,9 +42,18 @@ class HalfDay(enum.StrEnum):
 class EntryKind(enum.StrEnum):
     """Kinds of ledger entries; the sign of ``days`` says which way each one moves."""
 
-    ALLOCATION = "ALLOCATION"
-    LEAVE_TAKEN = "LEAVE_TAKEN"
-    REVERSAL = "REVERSAL"
+    ALLOCATION = "ALLOCATION"  # + a granted type's days for the year (pro-rata for joiners and leavers)
+    ACCRUAL = "ACCRUAL"  # + a monthly type's days for one month
+    CARRIED_IN = "CARRIED_IN"  # + unused days brought from the year before
+    CARRIED_OUT = "CARRIED_OUT"  # - the same days, leaving the year they came from
+    EXPIRY = "EXPIRY"  # - unused days lost at year end, or carried days not used in time
+    LEAVE_TAKEN = "LEAVE_TAKEN"  # - approved leave
+    REVERSAL = "REVERSAL"  # + approved leave cancelled (wholly or some days)
+
+    @property
+    def entitles(self) -> bool:
+        """Entries that make up what a person is entitled to, as opposed to what they took."""
+        return self in (EntryKind.ALLOCATION, EntryKind.ACCRUAL, EntryKind.CARRIED_IN)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class Employee:
     time_zone: str
     slack_user_id: str | None = None
     teams_aad_object_id: str | None = None
+    leaving_date: date | None = None
 
     @property
     def name(self) -> str:
@@ -113,6 +123,14 @@ class LeaveRequest:
     idempotency_key: str | None = None
     #: Working days per leave year; each year's share is charged to that year's balance.
     year_days: dict[int, Decimal] = field(default_factory=dict)
+    #: The approval chain (``manager``, ``hr``); empty when approved at once. ``level`` is the step
+    #: waiting for a decision.
+    levels: tuple[str, ...] = ("manager",)
+    level: int = 0
+    #: Warnings for the approver (team limit reached, blackout needing HR).
+    flags: tuple[str, ...] = ()
+    #: Days taken back by a partial cancel; they no longer count.
+    cancelled_dates: frozenset[date] = frozenset()
     id: int | None = None
 
     @property
@@ -124,16 +142,31 @@ class LeaveRequest:
     def is_decided(self) -> bool:
         return self.status is not RequestStatus.PENDING
 
+    @property
+    def current_level(self) -> str | None:
+        return self.levels[self.level] if self.level < len(self.levels) else None
+
+    def covers(self, day: date) -> bool:
+        """True when ``day`` is inside the request and was not cancelled."""
+        return self.start <= day <= self.end and day not in self.cancelled_dates
+
     def overlaps(self, start: date, end: date, half: HalfDay | None) -> bool:
         """True when this request and the given span claim the same working time.
 
-        Two half days on the same date overlap only when they claim the same half.
+        Two half days on the same date overlap only when they claim the same half; days taken back
+        by a partial cancel are free again.
         """
-        if self.end < start or end < self.start:
+        first, last = max(self.start, start), min(self.end, end)
+        if last < first:
             return False
         if self.half and half and self.start == self.end == start == end:
             return self.half == half
-        return True
+        day = first
+        while day <= last:
+            if day not in self.cancelled_dates:
+                return True
+            day += timedelta(days=1)
+        return False
 
 
 def format_request_number(request_id: int) -> str:
@@ -154,6 +187,34 @@ class LedgerEntry:
     #: and kind, so that running a periodic job twice cannot add a second entry.
     period: str | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One level's decision on a request; a chain of levels records one each."""
+
+    request_id: int
+    level: int
+    role: str  # the level: ``manager`` or ``hr``
+    decided_by: str
+    approved: bool
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Who decides for ``delegator_id`` between two dates (while they are away)."""
+
+    delegator_id: str
+    delegate_id: str
+    start: date
+    end: date
+    created_at: datetime
+    id: int | None = None
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,15 @@ lock wait time-out so that the core can run the whole unit of work again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from core.model import (
     AuditEntry,
+    Decision,
+    Delegation,
     Employee,
     Event,
     Holiday,
@@ -22,6 +25,7 @@ from core.model import (
     RequestStatus,
 )
 from core.policy import Policy
+from core.views import Notice
 
 
 class Conflict(Exception):
@@ -55,9 +59,24 @@ class EmployeeRepository(Protocol):
         """Insert or replace the employee with this ``employee_id``."""
         ...
 
+    def by_chat_id(self, platform: str, user_id: str) -> Employee | None:
+        """The employee linked to a Slack user id (``slack``) or Teams AAD object id (``teams``)."""
+        ...
+
+    def link_chat_id(self, employee_id: str, platform: str, user_id: str) -> None:
+        """Remember the link found on first contact, so the platform is asked only once."""
+        ...
+
 
 class PolicyRepository(Protocol):
-    def current(self) -> Policy | None: ...
+    def current(self) -> Policy | None:
+        """The version loaded last, whatever its ``effective_from``."""
+        ...
+
+    def in_force(self, on: date) -> Policy | None:
+        """The version in force on a date: the newest whose ``effective_from`` is on or before it
+        (the oldest version for dates before every ``effective_from``)."""
+        ...
 
     def current_document(self) -> dict[str, Any] | None: ...
 
@@ -69,8 +88,10 @@ class PolicyRepository(Protocol):
 class HolidayRepository(Protocol):
     def between(self, region: str, start: date, end: date) -> list[Holiday]: ...
 
-    def replace(self, region: str, source: str, holidays: Sequence[Holiday], year: int | None = None) -> None:
-        """Replace the holidays of one region and source (and one year, when given)."""
+    def replace(self, region: str, source: str, holidays: Sequence[Holiday], start: date | None = None,
+                end: date | None = None) -> None:
+        """Replace the holidays of one region and source dated between ``start`` and ``end`` (open
+        ends when None) by ``holidays``."""
         ...
 
 
@@ -103,9 +124,35 @@ class RequestRepository(Protocol):
 class LedgerRepository(Protocol):
     def add(self, entry: LedgerEntry) -> None: ...
 
-    def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]: ...
+    def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]:
+        """The employee's entries (of one year when given), oldest first."""
+        ...
 
-    def has_allocation(self, employee_id: str, year: int) -> bool: ...
+    def years(self) -> list[int]:
+        """Every leave year that has entries, ascending (for catching up on year ends)."""
+        ...
+
+
+class DecisionRepository(Protocol):
+    def add(self, decision: Decision) -> None: ...
+
+    def for_request(self, request_id: int) -> list[Decision]:
+        """Oldest first."""
+        ...
+
+
+class DelegationRepository(Protocol):
+    def add(self, delegation: Delegation) -> Delegation: ...
+
+    def of(self, delegator_id: str) -> list[Delegation]:
+        """The delegator's delegations, latest start first."""
+        ...
+
+    def to(self, delegate_id: str) -> list[Delegation]:
+        """The delegations naming this delegate, latest start first."""
+        ...
+
+    def remove(self, delegation_id: int) -> None: ...
 
 
 class AuditRepository(Protocol):
@@ -116,10 +163,107 @@ class AuditRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    event: Event
+    attempts: int
+
+
 class Outbox(Protocol):
+    """Domain events, written with the change that caused them, delivered after commit.
+
+    An event fans out to several targets (one per door and recipient); each target is recorded
+    once delivered so that a retry after a partial failure never repeats what already went out.
+    """
+
     def add(self, event: Event, at: datetime) -> None: ...
 
-    def pending(self) -> list[tuple[int, Event]]: ...
+    def due(self, at: datetime, limit: int) -> list[OutboxItem]:
+        """Undelivered events whose retry time has come, oldest first."""
+        ...
+
+    def claim(self, event_id: int, at: datetime, lease_until: datetime) -> OutboxItem | None:
+        """Take the event for one delivery round, if it is still undelivered and due at ``at``.
+
+        Claiming moves its next attempt to ``lease_until`` (a conditional update, committed by the
+        caller at once), so no other worker or replica takes it meanwhile while no lock is held
+        during the slow calls to the platforms; a worker that dies simply lets the lease run out.
+        None when another worker got it first.
+        """
+        ...
+
+    def done_targets(self, event_id: int) -> set[str]:
+        """Targets already settled (delivered, unreachable or given up) for this event."""
+        ...
+
+    def settle_target(self, event_id: int, target: str, outcome: str, at: datetime, detail: str = "") -> None:
+        """Record a target's final outcome: ``delivered``, ``unreachable`` or ``failed``."""
+        ...
+
+    def mark_delivered(self, event_id: int, at: datetime) -> bool:
+        """Every target settled; False when it was already marked."""
+        ...
+
+    def mark_failed(self, event_id: int, error: str, retry_at: datetime) -> None:
+        """A transient failure: count the attempt and try again at ``retry_at``."""
+        ...
+
+    def depth(self) -> tuple[int, datetime | None]:
+        """How many events wait for delivery, and when the oldest was written."""
+        ...
+
+
+class ChatDirectory(Protocol):
+    """Where the doors reach people and channels, kept in the database (never in memory).
+
+    ``addresses``: per platform and key (``employee:E3``, ``channel:hr``...), an opaque text the
+    door understands (a Teams conversation reference as JSON, a Slack DM channel id).
+    ``cards``: the messages posted about a request, so a door can update them in place after a
+    decision made anywhere.
+    """
+
+    def save_address(self, platform: str, key: str, address: str, at: datetime) -> None: ...
+
+    def address(self, platform: str, key: str) -> str | None: ...
+
+    def addresses(self, platform: str, prefix: str = "") -> dict[str, str]: ...
+
+    def add_card(self, platform: str, request_id: int, employee_id: str, address: str, message_id: str,
+                 at: datetime) -> None: ...
+
+    def cards(self, platform: str, request_id: int) -> list[tuple[str, str, str]]:
+        """``(employee_id, address, message_id)`` of every card posted about the request."""
+        ...
+
+
+class Notifier(Protocol):
+    """A door's way of telling someone about a request (Slack DM, Teams message...).
+
+    ``deliver`` returns when the notice went out. It raises :class:`Unreachable` when the person
+    cannot be reached on this platform (recorded, not retried), :class:`RetryLater` for throttling
+    or an outage, :class:`DeliveryFailed` for a permanent refusal; anything else is retried.
+    """
+
+    name: str
+
+    def deliver(self, notice: Notice) -> None: ...
+
+
+class Unreachable(Exception):
+    """The recipient has no address on this platform (not in the workspace, never installed the app)."""
+
+
+class RetryLater(Exception):
+    """Try again later; ``after`` seconds when the platform said so (``Retry-After``)."""
+
+    def __init__(self, message: str, after: float | None = None) -> None:
+        super().__init__(message)
+        self.after = after
+
+
+class DeliveryFailed(Exception):
+    """A permanent refusal (bad credentials, forbidden): retrying cannot help."""
 
 
 class UnitOfWork(Protocol):
@@ -130,6 +274,9 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepository
     audit: AuditRepository
     outbox: Outbox
+    chat: ChatDirectory
+    decisions: DecisionRepository
+    delegations: DelegationRepository
 
     def __enter__(self) -> Self: ...
 

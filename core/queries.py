@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -13,20 +13,26 @@ from core.commands import Report, ShowBalance
 from core.context import (
     Presenter,
     actor_employee,
-    ensure_allocation,
+    days_taken_between,
+    ensure_entitlement,
     find_person,
+    latest_policy,
     local_today,
     person,
     policy_in_force,
+    policy_on,
 )
+from core.entitlement import carried_left, carry_expiry_date, grants, missing
 from core.errors import NotAllowed
 from core.ledger import balance_rows
-from core.model import Employee, RequestStatus
+from core.model import Employee, LedgerEntry, RequestStatus
+from core.policy import LeaveType
 from core.ports import Clock, UnitOfWork
 from core.text import format_days
 from core.views import (
     AbsenceView,
     ApplyFormView,
+    BalanceRow,
     BalanceView,
     HolidayRow,
     HolidaysView,
@@ -47,18 +53,48 @@ class _Taken:
 
 
 def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None = None) -> BalanceView:
-    """One person's balances for a year (default: their current local year)."""
-    policy = policy_in_force(uow)
-    year = year or local_today(clock, employee.time_zone).year
-    granting = not uow.ledger.has_allocation(employee.employee_id, year)
-    if granting:
-        ensure_allocation(uow, uow.employees.lock(employee.employee_id) or employee, policy, year, clock.now())
+    """One person's balances for a year (default: their current local year).
+
+    Grants and accruals that have come due are written first (catching up whatever a missed job
+    left out), so the balance is right even before the scheduler has run.
+    """
+    today = local_today(clock, employee.time_zone)
+    year = year or today.year
+    through = min(today, date(year, 12, 31))
+    written = False
+    if missing(grants(policy_on(uow), employee, year, through), uow.ledger.entries(employee.employee_id, year)):
+        locked = uow.employees.lock(employee.employee_id) or employee
+        written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
+    policy = policy_in_force(uow, max(date(year, 1, 1), min(today, date(year, 12, 31))))
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
     entries = uow.ledger.entries(employee.employee_id, year)
-    rows = balance_rows(policy.types_for(employee.region), entries, pending, year)
-    if granting:
+    ahead = missing(grants(policy_on(uow), employee, year, date(year, 12, 31)), entries)
+    rows = tuple(
+        replace(_with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today),
+                to_accrue=sum((g.days for g in ahead if g.type_key == row.type_key), Decimal(0)))
+        for row in balance_rows(policy.types_for(employee.region), entries, pending, year)
+    )
+    if written:
         uow.commit()
     return BalanceView(person=person(employee), year=year, rows=rows)
+
+
+def _with_expiring(uow: UnitOfWork, employee: Employee, row: BalanceRow, leave_type: LeaveType,
+                   entries: list[LedgerEntry], year: int, today: date) -> BalanceRow:
+    left, expires = carried_expiring(uow, employee, leave_type, entries, year, today)
+    return replace(row, expiring=left, expires_on=expires) if left else row
+
+
+def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, entries: list[LedgerEntry],
+                     year: int, today: date) -> tuple[Decimal, date | None]:
+    """Carried days of ``year`` that will expire unless used, and when; nothing once they have."""
+    expires = carry_expiry_date(leave_type, year)
+    if expires is None or today > expires or any(
+        e.period == f"{year - 1}-carry" and e.type_key == leave_type.key for e in entries
+    ):
+        return Decimal(0), None
+    used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
+    return carried_left(entries, leave_type.key, year, used), expires
 
 
 def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBalance) -> BalanceView:
@@ -77,7 +113,7 @@ def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBa
 
 def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
     actor = actor_employee(uow, actor_email)
-    presenter = Presenter(uow, policy_in_force(uow))
+    presenter = Presenter(uow)
     requests = uow.requests.search(employee_ids=[actor.employee_id])
     return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests))
 
@@ -85,7 +121,7 @@ def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
 def pending_for(uow: UnitOfWork, actor_email: str) -> RequestListView:
     """Requests waiting for the asker's decision; HR also sees those that have no approver."""
     actor = actor_employee(uow, actor_email)
-    presenter = Presenter(uow, policy_in_force(uow))
+    presenter = Presenter(uow)
     waiting = uow.requests.search(statuses=[RequestStatus.PENDING], approver_id=actor.employee_id)
     if actor.is_hr:
         orphans = [r for r in uow.requests.search(statuses=[RequestStatus.PENDING]) if r.approver_id is None]
@@ -107,7 +143,7 @@ def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
 
 def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
     actor = actor_employee(uow, actor_email)
-    policy = policy_in_force(uow)
+    policy = latest_policy(uow)
     members = {e.employee_id: e for e in team_members(uow, actor)}
     requests = uow.requests.search(employee_ids=list(members), statuses=ACTIVE, overlapping=(day, day))
     absences = tuple(
@@ -138,7 +174,7 @@ def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
 
 def apply_form(uow: UnitOfWork, actor_email: str) -> ApplyFormView:
     actor = actor_employee(uow, actor_email)
-    types = policy_in_force(uow).types_for(actor.region)
+    types = latest_policy(uow).types_for(actor.region)
     return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))
 
 
@@ -150,7 +186,7 @@ def leave_report(uow: UnitOfWork, actor_email: str, command: Report) -> ReportVi
     actor = actor_employee(uow, actor_email)
     if not actor.is_hr:
         raise NotAllowed("Reports are for HR admins; ask HR for the figures you need.")
-    policy = policy_in_force(uow)
+    policy = latest_policy(uow)
     totals: dict[tuple[str, str], _Taken] = {}
     employees = {e.employee_id: e for e in uow.employees.all()}
     for request in uow.requests.search(statuses=[RequestStatus.APPROVED], overlapping=(command.start, command.end)):

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from core import admin, queries, workflow
+from core import admin, planning, queries, workflow
 from core.admin import PolicySummary
 from core.commands import (
     ApplyLeave,
     CancelRequest,
     Command,
     Decide,
+    Delegate,
     Help,
     ListRequests,
     OpenApplyForm,
+    PlanLeave,
     Report,
     ShowBalance,
     ShowHolidays,
@@ -34,10 +36,21 @@ from core.context import actor_employee, local_today
 from core.directory import ImportResult
 from core.errors import LeaveError, UnknownEmployee
 from core.grammar import parse_command
-from core.model import AuditEntry, RequestStatus
-from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
+from core.jobs import JOBS, JobResult, run_job
+from core.model import AuditEntry, Employee, RequestStatus
+from core.ports import Clock, Conflict, Notifier, UnitOfWork, UnitOfWorkFactory
 from core.public_holidays import public_holidays
-from core.views import BalanceView, HelpView, RefusalView, RequestView, View
+from core.relay import DeliveryReport, deliver_due
+from core.views import (
+    AppliedView,
+    BalanceView,
+    CancelledView,
+    DecidedView,
+    HelpView,
+    RefusalView,
+    RequestView,
+    View,
+)
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -48,10 +61,13 @@ class Busy(LeaveError):
 
 
 class LeaveService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, default_time_zone: str = "UTC") -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, default_time_zone: str = "UTC",
+                 on_change: Callable[[], None] | None = None) -> None:
+        """``on_change`` is called after a change has committed (the doors deliver the outbox then)."""
         self._uow_factory = uow_factory
         self._clock = clock
         self._default_time_zone = default_time_zone
+        self._on_change = on_change
 
     # -- chat: every door ---------------------------------------------------------------------
 
@@ -67,9 +83,15 @@ class LeaveService:
     def execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None = None) -> View:
         """Run a neutral command for a person; refusals come back as a view, never as a crash."""
         try:
-            return self._run(lambda uow: self._dispatch(uow, actor_email, command, source, idempotency_key))
+            view = self._run(lambda uow: self._dispatch(uow, actor_email, command, source, idempotency_key))
         except LeaveError as error:
             return RefusalView(error.message)
+        changed = isinstance(view, DecidedView | CancelledView) or (
+            isinstance(view, AppliedView) and not view.duplicate
+        )
+        if changed and self._on_change is not None:
+            self._on_change()
+        return view
 
     def _dispatch(self, uow: UnitOfWork, actor_email: str, command: Command, source: str,
                   idempotency_key: str | None) -> View:
@@ -97,6 +119,10 @@ class LeaveService:
                 return queries.holidays_for(uow, actor_email, command.year)
             case Report():
                 return queries.leave_report(uow, actor_email, command)
+            case PlanLeave():
+                return planning.plan(uow, clock, actor_email, command)
+            case Delegate():
+                return planning.delegate(uow, clock, actor_email, command)
         raise LeaveError(f"I can't handle {type(command).__name__} yet.")
 
     # -- administration: the CLI ----------------------------------------------------------------
@@ -141,6 +167,40 @@ class LeaveService:
 
     def has_employees(self) -> bool:
         return self._run(lambda uow: bool(uow.employees.all()))
+
+    # -- the doors' plumbing --------------------------------------------------------------------
+
+    def linked_employee(self, platform: str, user_id: str) -> Employee | None:
+        """The employee a chat user was linked to on first contact, if any."""
+        return self._run(lambda uow: uow.employees.by_chat_id(platform, user_id))
+
+    def link_by_email(self, platform: str, user_id: str, email: str) -> Employee | None:
+        """Link a chat user to the employee with this e-mail (from the platform's profile)."""
+
+        def link(uow: UnitOfWork) -> Employee | None:
+            employee = uow.employees.by_email(email)
+            if employee is None:
+                return None
+            uow.employees.link_chat_id(employee.employee_id, platform, user_id)
+            uow.audit.add(AuditEntry(at=self._clock.now(), actor=employee.email, action="identity.link",
+                                     source=platform, detail=user_id))
+            uow.commit()
+            return employee
+
+        return self._run(link)
+
+    def run_job(self, name: str, as_of: date) -> JobResult:
+        """Run a periodic job for the period containing ``as_of`` (and catch up on missed ones)."""
+        if name not in JOBS:
+            raise LeaveError(f"There is no job '{name}'. Jobs: {', '.join(JOBS)}.")
+        result = run_job(self._uow_factory, self._clock, name, as_of)
+        if result.written and self._on_change is not None:
+            self._on_change()
+        return result
+
+    def deliver_notices(self, notifiers: Sequence[Notifier], limit: int = 100) -> DeliveryReport:
+        """Deliver the outbox to the doors (after a change, and on a schedule for retries)."""
+        return deliver_due(self._uow_factory, self._clock, notifiers, limit)
 
     # -- transactions ---------------------------------------------------------------------------
 

@@ -11,16 +11,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.errors import (
+    BlackoutPeriod,
     InactiveEmployee,
     InsufficientBalance,
     InvalidDates,
     NoticeTooShort,
     NoWorkingDays,
     OverlappingLeave,
+    TeamLimitReached,
     UnknownEmployee,
 )
 from core.model import Employee, HalfDay, LeaveRequest
-from core.policy import LeaveType
+from core.policy import Blackout, LeaveType, TeamLimit
 from core.text import format_day, format_days
 from core.views import BalanceRow
 
@@ -102,13 +104,55 @@ def validate_overlap(
 
 
 def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Decimal], rows: Mapping[int, BalanceRow]) -> None:
-    """Each year's share must fit that year's availability, counting pending requests."""
+    """Each year's share must fit that year's availability (pending requests counted), down to the
+    type's negative limit."""
     for year, asked in sorted(year_days.items()):
         available = rows[year].available
-        if asked > available:
+        if asked > available + leave_type.negative_limit:
             left = max(available, Decimal(0))
+            below = (f" (the balance may go {format_days(leave_type.negative_limit)} below zero)"
+                     if leave_type.negative_limit else "")
             raise InsufficientBalance(
                 f"Only {format_days(left)} {leave_type.name.lower()} day{'s' if left != 1 else ''} "
-                f"left for {year} (pending requests counted); you asked for {format_days(asked)}. "
+                f"left for {year}{below} (pending requests counted); you asked for {format_days(asked)}. "
                 "Shorten the request or choose another leave type."
             )
+
+
+def validate_blackouts(blackouts: Iterable[Blackout], employee: Employee, start: date, end: date) -> tuple[str, ...]:
+    """Refuse leave in a ``refuse`` blackout; return the flags of those that need HR approval too."""
+    flags = []
+    for blackout in blackouts:
+        if not blackout.applies(employee.region, employee.department, start, end):
+            continue
+        span = f"{format_day(blackout.start)} to {format_day(blackout.end)}"
+        if blackout.action == "refuse":
+            raise BlackoutPeriod(
+                f"Leave is closed from {span} ({blackout.reason}); choose dates outside it or talk to HR."
+            )
+        flags.append(f"Blackout {span} ({blackout.reason}): needs HR approval too")
+    return tuple(flags)
+
+
+def validate_team_limits(limits: Iterable[TeamLimit], employee: Employee, headcount: int,
+                         out_by_day: Mapping[date, int]) -> tuple[str, ...]:
+    """Refuse (or flag, as the policy says) a day when the department would be over its limit.
+
+    ``out_by_day`` counts the others of the department already out (approved or pending) on each
+    working day of the request; ``headcount`` is the department's active people.
+    """
+    flags = []
+    for limit in limits:
+        if not limit.covers(employee.department):
+            continue
+        allowed = limit.allowed_out(headcount)
+        for day, out in sorted(out_by_day.items()):
+            if out + 1 <= allowed:
+                continue
+            fact = (f"{out} of {headcount} people in {employee.department} are already out on {format_day(day)}; "
+                    f"the limit is {allowed}")
+            if limit.action == "refuse":
+                raise TeamLimitReached(f"{fact}. Choose other dates or ask your manager.")
+            flags.append(f"Team limit: {fact}")
+            break
+    return tuple(flags)

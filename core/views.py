@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,16 +19,26 @@ class Person:
 
 @dataclass(frozen=True)
 class BalanceRow:
+    """One type's year: ``available = entitled - taken - pending - lapsed``; the ledger sums to
+    ``available + pending``."""
+
     type_key: str
     code: str
     name: str
     entitled: Decimal
     taken: Decimal
     pending: Decimal
+    #: Days that left the year: expired at year end, or carried into the next year.
+    lapsed: Decimal = Decimal(0)
+    #: Carried-forward days that will expire on ``expires_on`` unless used before.
+    expiring: Decimal = Decimal(0)
+    expires_on: date | None = None
+    #: Days still to accrue by the year's end; leave later in the year may already count on them.
+    to_accrue: Decimal = Decimal(0)
 
     @property
     def available(self) -> Decimal:
-        return self.entitled - self.taken - self.pending
+        return self.entitled - self.taken - self.pending - self.lapsed
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,12 @@ class RequestView:
     decided_at: datetime | None = None
     decision_note: str = ""
     created_at: datetime | None = None
+    #: The level a pending request waits at: ``manager`` or ``hr``.
+    waiting_for: str | None = None
+    #: Warnings for the approver (team limit, blackout).
+    flags: tuple[str, ...] = ()
+    #: Days given back by a partial cancel.
+    cancelled_dates: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,11 +150,79 @@ class ReportView:
 
 
 @dataclass(frozen=True)
+class CheckView:
+    name: str  # notice, overlap, balance, blackout, team_limit
+    ok: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """What an application would give, without making it."""
+
+    type_name: str
+    start: date
+    end: date
+    half: HalfDay | None
+    days: Decimal
+    holidays: tuple[HolidayRow, ...]
+    available_after: dict[int, Decimal]
+    checks: tuple[CheckView, ...]
+    approval: tuple[str, ...]
+    flags: tuple[str, ...] = ()
+    expiring: Decimal = Decimal(0)
+    expires_on: date | None = None
+
+    @property
+    def would_pass(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+@dataclass(frozen=True)
+class DelegationView:
+    """``delegate`` decides for the asker from ``start`` to ``end``; None: delegations ended."""
+
+    delegate: Person | None
+    start: date | None = None
+    end: date | None = None
+    ended: int = 0
+
+
+class NoticeKind(enum.StrEnum):
+    APPROVAL_NEEDED = "approval_needed"  # to the approver: the card with Approve / Reject
+    DECIDED = "decided"  # to the employee: the outcome
+    REQUEST_CLOSED = "request_closed"  # to the approver: decided, cancelled or shortened; update the cards
+    REASSIGNED = "reassigned"  # to the employee and the previous approver: who holds the request now
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a door must tell one person, built from an outbox event.
+
+    ``key`` is unique within the event (e.g. ``approval_needed:E2``), so a door's delivery of it
+    is recorded once and never repeated.
+    """
+
+    key: str
+    kind: NoticeKind
+    recipient: Person
+    request: RequestView
+    #: For the approver: days left in each year the request touches, once it is approved.
+    available_after: dict[int, Decimal] = field(default_factory=dict)
+    #: For the approver: who else in the team is out during the request.
+    team_out: tuple[AbsenceView, ...] = ()
+    #: Short facts for the approver, e.g. "Applied 12 days ahead", "Document due".
+    facts: tuple[str, ...] = ()
+    #: For REASSIGNED: who holds the request now (None: HR).
+    holder: Person | None = None
+
+
+@dataclass(frozen=True)
 class RefusalView:
     message: str
 
 
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
-    | TeamView | HolidaysView | BalanceView | ReportView | RefusalView
+    | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView
 )

@@ -1,4 +1,4 @@
-"""The use cases that change a request: apply, decide, cancel.
+"""The use cases that change a request: apply, decide, cancel (wholly or some days).
 
 Each runs inside one unit of work: the state change, its ledger entries, its audit row and its
 outbox event are committed together or not at all.
@@ -7,96 +7,89 @@ outbox event are committed together or not at all.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from core.approvals import check_can_decide, resolve_approver
+from core.approvals import check_can_decide
+from core.assessment import ACTIVE, assess
 from core.commands import ApplyLeave, CancelRequest, Decide
 from core.context import (
     Presenter,
+    acting_for,
     actor_employee,
-    ensure_allocation,
+    approver_for,
     local_today,
     policy_in_force,
     refuse,
 )
 from core.errors import AlreadyDecided, CannotCancel, LeaveError, NotAllowed, RequestNotFound
-from core.ledger import balance_rows, request_entries
-from core.model import AuditEntry, EntryKind, Event, LeaveRequest, RequestStatus, format_request_number
+from core.ledger import request_entries
+from core.model import (
+    AuditEntry,
+    Decision,
+    Employee,
+    EntryKind,
+    Event,
+    LeaveRequest,
+    RequestStatus,
+    format_request_number,
+)
 from core.ports import Clock, UnitOfWork
 from core.text import format_day
-from core.validation import (
-    validate_balance,
-    validate_dates,
-    validate_notice,
-    validate_overlap,
-    validate_working_days,
-)
 from core.views import AppliedView, CancelledView, DecidedView
-from core.workdays import days_by_year, holiday_dates
-
-ACTIVE = (RequestStatus.PENDING, RequestStatus.APPROVED)
+from core.workdays import days_by_year, each_day, holiday_dates
 
 
 def apply_leave(
     uow: UnitOfWork, clock: Clock, actor_email: str, command: ApplyLeave, source: str,
     idempotency_key: str | None = None,
 ) -> AppliedView:
-    """Validate the application step by step, then record it as pending for the approver."""
+    """Validate the application step by step, then record it for its approval chain."""
     now = clock.now()
     actor = actor_employee(uow, actor_email)
     # The lock comes first: a platform's retry racing the original waits here, then sees it.
     employee = uow.employees.lock(actor.employee_id) or actor
     if idempotency_key:
+        # Scoped to the person, so that nobody can see another's request by guessing a key.
+        idempotency_key = f"{employee.employee_id}:{idempotency_key}"[:255]
         earlier = uow.requests.by_idempotency_key(idempotency_key)
         if earlier is not None:
-            return AppliedView(request=Presenter(uow, policy_in_force(uow)).request(earlier), duplicate=True)
-    policy = policy_in_force(uow)
-    leave_type = policy.find_type(employee.region, command.leave_type)
-    region = policy.regions[employee.region]
-    today = local_today(clock, employee.time_zone)
-    validate_dates(command.start, command.end, command.half, today)
-    in_span = uow.holidays.between(region.key, command.start, command.end)
-    holidays = holiday_dates(in_span, region.key, employee.location)
-    year_days = days_by_year(command.start, command.end, command.half, region.weekend, holidays)
-    total = validate_working_days(year_days, command.start, command.end)
-    validate_notice(leave_type, command.start, today)
-    mine = uow.requests.search(employee_ids=[employee.employee_id], statuses=ACTIVE)
-    validate_overlap(mine, command.start, command.end, command.half)
-    for year in year_days:
-        ensure_allocation(uow, employee, policy, year, now)
-    entries = uow.ledger.entries(employee.employee_id)
-    rows = {
-        year: next(r for r in balance_rows([leave_type], entries, mine, year))
-        for year in year_days
-    }
-    validate_balance(leave_type, year_days, rows)
-    approver = resolve_approver(employee, uow.employees.get, uow.employees.hr_admins())
+            return AppliedView(request=Presenter(uow).request(earlier), duplicate=True)
+    found = assess(uow, clock, employee, command, stop_early=True, write_entitlement=True)
+    approver = approver_for(uow, employee, found.today) if found.levels[:1] == ("manager",) else None
+    approved_at_once = not found.levels
     request = uow.requests.add(
         LeaveRequest(
             employee_id=employee.employee_id,
-            type_key=leave_type.key,
+            type_key=found.leave_type.key,
             start=command.start,
             end=command.end,
             half=command.half,
-            days=total,
-            year_days=year_days,
-            status=RequestStatus.PENDING,
+            days=found.total,
+            year_days=found.year_days,
+            status=RequestStatus.APPROVED if approved_at_once else RequestStatus.PENDING,
             created_at=now,
             reason=command.reason.strip(),
             document_ref=command.document_ref,
-            document_due=leave_type.needs_document(total) and not command.document_ref,
+            document_due=found.leave_type.needs_document(found.total) and not command.document_ref,
             approver_id=approver.employee_id if approver else None,
+            decided_at=now if approved_at_once else None,
             idempotency_key=idempotency_key,
+            levels=found.levels,
+            flags=found.flags,
         )
     )
-    _record(uow, now, actor.email, "apply", request, source, f"{leave_type.key} {total} day(s)")
+    if approved_at_once:
+        for entry in request_entries(request, EntryKind.LEAVE_TAKEN, now):
+            uow.ledger.add(entry)
+    _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {found.total} day(s)")
     uow.commit()
-    available_after = {year: rows[year].available - days for year, days in year_days.items()}
-    return AppliedView(request=Presenter(uow, policy).request(request), available_after=available_after)
+    return AppliedView(request=Presenter(uow).request(request), available_after=found.available_after)
 
 
 def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, source: str) -> DecidedView:
-    """Approve or reject; only the approver or an HR admin, only once."""
+    """Approve or reject the level the request waits at; only its approver (or their delegate) or
+    HR, only once. The request is approved when its last level approves; any rejection ends it."""
     now = clock.now()
     action = "approve" if command.approve else "reject"
     actor = actor_employee(uow, actor_email)
@@ -104,25 +97,22 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     if request is None:
         raise refuse(uow, _not_found(command.request_id), _audit(now, actor.email, action, None, source,
                                                                    "refused", "no such request"))
-    presenter = Presenter(uow, policy_in_force(uow))
+    presenter = Presenter(uow)
     if request.is_decided:
         raise refuse(uow, _already_decided(presenter, request), _audit(now, actor.email, action, request.id,
                                                                          source, "refused", "already decided"))
+    assert request.id is not None
+    earlier = uow.decisions.for_request(request.id)
     try:
-        check_can_decide(actor, request)
-    except NotAllowed as error:
+        check_can_decide(actor, request, acting_for(uow, actor, local_today(clock, actor.time_zone)),
+                         decided_before=any(d.decided_by == actor.employee_id for d in earlier))
+    except (NotAllowed, AlreadyDecided) as error:
         raise refuse(uow, error, _audit(now, actor.email, action, request.id, source, "refused",
                                         error.message)) from None
-    decided = replace(
-        request,
-        status=RequestStatus.APPROVED if command.approve else RequestStatus.REJECTED,
-        decided_by=actor.employee_id,
-        decided_at=now,
-        decision_note=command.reason.strip(),
-    )
+    decided = _after_decision(uow, actor, request, command, now)
     if not uow.requests.update(decided, expected=RequestStatus.PENDING):
         raise LeaveError(f"{request.number} changed while you were deciding; look at it again.")
-    if command.approve:
+    if decided.status is RequestStatus.APPROVED:
         for entry in request_entries(decided, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, action, decided, source, command.reason.strip())
@@ -130,8 +120,35 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     return DecidedView(request=presenter.request(decided))
 
 
+def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, command: Decide,
+                    now: datetime) -> LeaveRequest:
+    """Record this level's decision (an HR admin's approval also settles the HR levels after it)
+    and return the request as it stands afterwards."""
+    assert request.id is not None
+    level = request.level
+    settles = [level]
+    if command.approve and actor.is_hr:
+        settles += [i for i in range(level + 1, len(request.levels)) if request.levels[i] == "hr"]
+    for settled in settles:
+        uow.decisions.add(Decision(request_id=request.id, level=settled, role=request.levels[settled],
+                                   decided_by=actor.employee_id, approved=command.approve, at=now,
+                                   note=command.reason.strip()))
+    waiting = [i for i in range(level + 1, len(request.levels)) if i not in settles]
+    if command.approve and waiting:
+        # On to the next level (HR): any HR admin may take it.
+        return replace(request, level=waiting[0], approver_id=None)
+    return replace(
+        request,
+        status=RequestStatus.APPROVED if command.approve else RequestStatus.REJECTED,
+        level=len(request.levels),
+        decided_by=actor.employee_id,
+        decided_at=now,
+        decision_note=command.reason.strip(),
+    )
+
+
 def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelRequest, source: str) -> CancelledView:
-    """Withdraw a pending request, or an approved one that has not started; days come back."""
+    """Withdraw a request that has not started, or give back some of its days still to come."""
     now = clock.now()
     actor = actor_employee(uow, actor_email)
     request = uow.requests.lock(command.request_id)
@@ -141,10 +158,18 @@ def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelReque
     if request.status not in ACTIVE:
         raise CannotCancel(f"{request.number} is already {request.status.value.lower()}; nothing to cancel.")
     today = local_today(clock, employee.time_zone)
-    if request.status is RequestStatus.APPROVED and request.start <= today:
+    if command.start is not None:
+        span = _span_to_give_back(request, command.start, command.end or command.start, today)
+        removed = _working_days(uow, employee, request, span)
+        if sum(removed.values(), Decimal(0)) < request.days:
+            return _cancel_some(uow, now, actor, request, span, removed, source)
+    elif request.status is RequestStatus.APPROVED and request.start <= today:
+        hint = (f" Give back the days still to come instead: /leave cancel {request.number} "
+                f"{(today + timedelta(days=1)).isoformat()} to {request.end.isoformat()}."
+                if request.end > today else " Ask HR to correct it.")
         raise CannotCancel(
             f"{request.number} started on {format_day(request.start)}; leave that has begun can't be cancelled "
-            "here. Ask HR to shorten it."
+            f"as a whole.{hint}"
         )
     cancelled = replace(request, status=RequestStatus.CANCELLED)
     if not uow.requests.update(cancelled, expected=request.status):
@@ -154,17 +179,69 @@ def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelReque
             uow.ledger.add(entry)
     _record(uow, now, actor.email, "cancel", cancelled, source, f"was {request.status.value}")
     uow.commit()
-    return CancelledView(request=Presenter(uow, policy_in_force(uow)).request(cancelled), restored=request.days)
+    return CancelledView(request=Presenter(uow).request(cancelled), restored=request.days)
+
+
+def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: date) -> frozenset[date]:
+    """The calendar days of a partial cancel, checked: inside the request, all still to come."""
+    if end < start:
+        raise CannotCancel(f"{format_day(end)} is before {format_day(start)}; put the earlier date first.")
+    if start < request.start or end > request.end:
+        raise CannotCancel(
+            f"{request.number} runs from {format_day(request.start)} to {format_day(request.end)}; "
+            "choose days inside it."
+        )
+    if start <= today:
+        raise CannotCancel(
+            f"Only days still to come can be given back; {format_day(start)} is today or past. "
+            "Ask HR to correct days already taken."
+        )
+    return frozenset(each_day(start, end))
+
+
+def _working_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest,
+                  span: frozenset[date]) -> dict[int, Decimal]:
+    """The working days per year of ``span`` that the request still claims."""
+    policy = policy_in_force(uow, request.start)
+    region = policy.regions[employee.region]
+    start, end = min(span), max(span)
+    off = holiday_dates(uow.holidays.between(region.key, start, end), region.key, employee.location)
+    removed = days_by_year(start, end, request.half, region.weekend, off | set(request.cancelled_dates))
+    if not removed:
+        raise CannotCancel(f"No working day of {request.number} is left to give back between those dates.")
+    return removed
+
+
+def _cancel_some(uow: UnitOfWork, now: datetime, actor: Employee, request: LeaveRequest, span: frozenset[date],
+                 removed: dict[int, Decimal], source: str) -> CancelledView:
+    """Give back some days: the request keeps the rest, the ledger gets a reversal for these."""
+    year_days = {y: d - removed.get(y, Decimal(0)) for y, d in request.year_days.items()}
+    shortened = replace(
+        request,
+        cancelled_dates=request.cancelled_dates | span,
+        year_days={y: d for y, d in year_days.items() if d},
+        days=sum(year_days.values(), Decimal(0)),
+    )
+    if not uow.requests.update(shortened, expected=request.status):
+        raise LeaveError(f"{request.number} changed while you were cancelling; look at it again.")
+    if request.status is RequestStatus.APPROVED:
+        for entry in request_entries(shortened, EntryKind.REVERSAL, now, removed):
+            uow.ledger.add(entry)
+    given = sum(removed.values(), Decimal(0))
+    _record(uow, now, actor.email, "cancel_days", shortened, source, f"{given} day(s) given back",
+            event="leave.shortened")
+    uow.commit()
+    return CancelledView(request=Presenter(uow).request(shortened), restored=given)
 
 
 def _record(uow: UnitOfWork, now: datetime, actor: str, action: str, request: LeaveRequest, source: str,
-            detail: str) -> None:
+            detail: str, event: str | None = None) -> None:
     """The audit row and the outbox event of one state change, in the caller's transaction."""
     assert request.id is not None
     uow.audit.add(_audit(now, actor, action, request.id, source, "ok", detail))
     uow.outbox.add(
         Event(
-            name=f"leave.{request.status.value.lower()}",
+            name=event or f"leave.{request.status.value.lower()}",
             payload={
                 "request_id": request.id,
                 "number": request.number,
@@ -172,6 +249,7 @@ def _record(uow: UnitOfWork, now: datetime, actor: str, action: str, request: Le
                 "approver_id": request.approver_id,
                 "decided_by": request.decided_by,
                 "status": request.status.value,
+                "level": request.current_level,
                 "actor": actor,
             },
         ),
@@ -194,5 +272,5 @@ def _already_decided(presenter: Presenter, request: LeaveRequest) -> AlreadyDeci
     at = request.decided_at
     when = f" on {format_day(at.date())} at {at:%H:%M} UTC" if at else ""
     verb = request.status.value.lower()
-    by = f" by {who.name}" if who else ""
+    by = f" by {who.name}" if who else (" automatically" if request.status is RequestStatus.APPROVED else "")
     return AlreadyDecided(f"{request.number} was already {verb}{by}{when}.")

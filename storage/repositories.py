@@ -1,19 +1,20 @@
 """The repositories of :mod:`core.ports`, over SQLAlchemy Core and one open connection.
 
 Each repository works inside the transaction its unit of work began; none commits. Rows are
-converted to and from the core dataclasses here and nowhere else, so the core never sees a row,
-a naive datetime or a JSON string.
+converted to and from the core dataclasses in the storage package only (here, and in
+:mod:`storage.policies`, :mod:`storage.approvals`, :mod:`storage.outbox` and :mod:`storage.chat`),
+so the core never sees a row, a naive datetime or a JSON string.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, and_, delete, exists, insert, select, update
+from sqlalchemy import Column, Connection, Row, insert, select, update
 
 from core import ports
 from core.model import (
@@ -21,26 +22,18 @@ from core.model import (
     Employee,
     EmployeeStatus,
     EntryKind,
-    Event,
     HalfDay,
-    Holiday,
     LeaveRequest,
     LedgerEntry,
     RequestStatus,
     Role,
 )
-from core.policy import Policy, parse_policy
 from storage.tables import (
     audit_log,
     employees,
     leave_requests,
     ledger_entries,
-    outbox,
-    policy_versions,
 )
-from storage.tables import holidays as holiday_table
-
-ALL_LOCATIONS = ""  # how a region-wide holiday (location None) is stored; see tables.holidays
 
 
 def _to_json(value: Any) -> str:
@@ -95,6 +88,7 @@ class SqlEmployeeRepository:
             "time_zone": employee.time_zone,
             "slack_user_id": employee.slack_user_id,
             "teams_aad_object_id": employee.teams_aad_object_id,
+            "leaving_date": employee.leaving_date,
             "updated_at": datetime.now(UTC),
         }
         present = self._conn.execute(
@@ -104,6 +98,47 @@ class SqlEmployeeRepository:
             self._conn.execute(update(employees).where(employees.c.employee_id == employee.employee_id).values(values))
         else:
             self._conn.execute(insert(employees).values(employee_id=employee.employee_id, **values))
+
+    def by_chat_id(self, platform: str, user_id: str) -> Employee | None:
+        """The employee linked to this chat user; None when nobody is (yet)."""
+        column = _chat_column(platform)
+        row = self._conn.execute(select(employees).where(column == user_id)).first()
+        return _employee(row) if row else None
+
+    def link_chat_id(self, employee_id: str, platform: str, user_id: str) -> None:
+        """Link the chat user to the employee, taking the id away from anyone who had it.
+
+        The columns are unique, so a stale link (a Slack account handed to a new hire, an
+        e-mail moved to another person) must be cleared first or the update would be refused.
+
+        Raises:
+            ValueError: for a platform other than ``slack`` or ``teams``, or an unknown employee.
+        """
+        column = _chat_column(platform)
+        if self.lock(employee_id) is None:  # checked first, so a refused link takes nothing away
+            raise ValueError(f"no employee '{employee_id}' to link to {platform} user {user_id}")
+        now = datetime.now(UTC)
+        self._conn.execute(
+            update(employees)
+            .where(column == user_id, employees.c.employee_id != employee_id)
+            .values({column: None, employees.c.updated_at: now})
+        )
+        self._conn.execute(
+            update(employees)
+            .where(employees.c.employee_id == employee_id)
+            .values({column: user_id, employees.c.updated_at: now})
+        )
+
+
+#: Which column of ``employees`` holds each platform's user id.
+CHAT_ID_COLUMNS = {"slack": employees.c.slack_user_id, "teams": employees.c.teams_aad_object_id}
+
+
+def _chat_column(platform: str) -> Column[Any]:
+    try:
+        return CHAT_ID_COLUMNS[platform]
+    except KeyError:
+        raise ValueError(f"unknown chat platform '{platform}': use one of {', '.join(CHAT_ID_COLUMNS)}") from None
 
 
 def _employee(row: Row[Any]) -> Employee:
@@ -122,84 +157,8 @@ def _employee(row: Row[Any]) -> Employee:
         time_zone=row.time_zone,
         slack_user_id=row.slack_user_id,
         teams_aad_object_id=row.teams_aad_object_id,
+        leaving_date=row.leaving_date,
     )
-
-
-class SqlPolicyRepository:
-    """Every policy ever loaded, kept as JSON; the newest one is in force."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def current(self) -> Policy | None:
-        document = self.current_document()
-        return None if document is None else parse_policy(document)
-
-    def current_document(self) -> dict[str, Any] | None:
-        query = select(policy_versions.c.document).order_by(policy_versions.c.id.desc()).limit(1)
-        text = self._conn.execute(query).scalar()
-        if text is None:
-            return None
-        document: dict[str, Any] = json.loads(text)
-        return document
-
-    def save(self, document: dict[str, Any], source: str, at: datetime) -> None:
-        # default=str turns the dates that YAML parses into ISO strings, which parse_policy accepts.
-        self._conn.execute(
-            insert(policy_versions).values(
-                loaded_at=at, source=source[:255], document=json.dumps(document, default=str)
-            )
-        )
-
-
-class SqlHolidayRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def between(self, region: str, start: date, end: date) -> list[Holiday]:
-        """Holidays of ``region`` from ``start`` to ``end`` inclusive, in date order."""
-        query = (
-            select(holiday_table)
-            .where(holiday_table.c.region == region, holiday_table.c.day >= start, holiday_table.c.day <= end)
-            .order_by(holiday_table.c.day, holiday_table.c.location, holiday_table.c.id)
-        )
-        return [
-            Holiday(
-                day=row.day,
-                name=row.name,
-                region=row.region,
-                location=row.location if row.location != ALL_LOCATIONS else None,
-                source=row.source,
-            )
-            for row in self._conn.execute(query)
-        ]
-
-    def replace(self, region: str, source: str, holidays: Sequence[Holiday], year: int | None = None) -> None:
-        """Delete the region's holidays from ``source`` (only ``year``'s, when given), then insert.
-
-        The given holidays are stored under ``region`` and ``source`` whatever their own fields
-        say, so that a later replace finds and removes exactly them; with ``year``, holidays of
-        other years are ignored (their rows were not deleted, so they would collide).
-        """
-        condition = and_(holiday_table.c.region == region, holiday_table.c.source == source)
-        if year is not None:
-            condition = and_(
-                condition, holiday_table.c.day >= date(year, 1, 1), holiday_table.c.day <= date(year, 12, 31)
-            )
-        self._conn.execute(delete(holiday_table).where(condition))
-        rows = {
-            (h.location or ALL_LOCATIONS, h.day): {
-                "region": region,
-                "location": h.location or ALL_LOCATIONS,
-                "day": h.day,
-                "name": h.name[:255],
-                "source": source,
-            }
-            for h in holidays
-            if year is None or h.day.year == year
-        }
-        if rows:
-            self._conn.execute(insert(holiday_table), list(rows.values()))
 
 
 class SqlRequestRepository:
@@ -285,7 +244,31 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "decided_by": request.decided_by,
         "decided_at": request.decided_at,
         "decision_note": request.decision_note,
+        "levels": _levels_text(request.levels),
+        "level": request.level,
+        "flags": _to_json(list(request.flags)) if request.flags else None,
+        "cancelled_dates": _to_json(sorted(d.isoformat() for d in request.cancelled_dates))
+        if request.cancelled_dates
+        else None,
     }
+
+
+#: How many characters the comma-joined approval chain may take (``leave_requests.levels``).
+LEVELS_LENGTH = 64
+
+
+def _levels_text(levels: tuple[str, ...]) -> str:
+    """``("manager", "hr")`` as ``"manager,hr"``; refuses what could not be read back the same.
+
+    Raises:
+        ValueError: for an empty level name, one with a comma, or a chain too long for the column.
+    """
+    if any(not level or "," in level for level in levels):
+        raise ValueError(f"approval levels {levels!r}: a level name must be non-empty and without commas")
+    text = ",".join(levels)
+    if len(text) > LEVELS_LENGTH:
+        raise ValueError(f"approval levels {levels!r} take more than {LEVELS_LENGTH} characters")
+    return text
 
 
 def _request(row: Row[Any]) -> LeaveRequest:
@@ -308,6 +291,12 @@ def _request(row: Row[Any]) -> LeaveRequest:
         decision_note=row.decision_note,
         idempotency_key=row.idempotency_key,
         year_days={int(year): Decimal(days) for year, days in json.loads(row.year_days).items()},
+        levels=tuple(row.levels.split(",")) if row.levels else (),
+        level=int(row.level),
+        flags=tuple(json.loads(row.flags)) if row.flags else (),
+        cancelled_dates=frozenset(date.fromisoformat(d) for d in json.loads(row.cancelled_dates))
+        if row.cancelled_dates
+        else frozenset(),
     )
 
 
@@ -334,21 +323,16 @@ class SqlLedgerRepository:
         )
 
     def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]:
-        """The employee's entries (of one year, when given) in the order they were written."""
+        """The employee's entries (of one year, when given), oldest first: in the order written."""
         query = select(ledger_entries).where(ledger_entries.c.employee_id == employee_id)
         if year is not None:
             query = query.where(ledger_entries.c.year == year)
         return [_ledger_entry(row) for row in self._conn.execute(query.order_by(ledger_entries.c.id))]
 
-    def has_allocation(self, employee_id: str, year: int) -> bool:
-        query = select(
-            exists().where(
-                ledger_entries.c.employee_id == employee_id,
-                ledger_entries.c.year == year,
-                ledger_entries.c.kind == EntryKind.ALLOCATION.value,
-            )
-        )
-        return bool(self._conn.execute(query).scalar())
+    def years(self) -> list[int]:
+        """Every leave year that has entries, ascending."""
+        query = select(ledger_entries.c.year).distinct().order_by(ledger_entries.c.year)
+        return [int(year) for year in self._conn.execute(query).scalars()]
 
 
 def _ledger_entry(row: Row[Any]) -> LedgerEntry:
@@ -403,54 +387,11 @@ class SqlAuditRepository:
         ]
 
 
-class SqlOutbox:
-    """Domain events written in the business transaction, delivered after it commits.
-
-    Payloads go through JSON, so dates and Decimals come back as strings.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def add(self, event: Event, at: datetime) -> None:
-        self._conn.execute(
-            insert(outbox).values(name=event.name[:64], payload=_to_json(event.payload), created_at=at, attempts=0)
-        )
-
-    def pending(self, due_at: datetime | None = None, limit: int | None = None) -> list[tuple[int, Event]]:
-        """Undelivered events, oldest first; with ``due_at``, only those whose retry time has come."""
-        query = select(outbox.c.id, outbox.c.name, outbox.c.payload).where(outbox.c.delivered_at.is_(None))
-        if due_at is not None:
-            query = query.where((outbox.c.next_attempt_at.is_(None)) | (outbox.c.next_attempt_at <= due_at))
-        query = query.order_by(outbox.c.id)
-        if limit is not None:
-            query = query.limit(limit)
-        return [(int(row.id), Event(row.name, json.loads(row.payload))) for row in self._conn.execute(query)]
-
-    def mark_delivered(self, event_id: int, at: datetime) -> bool:
-        """Record a delivery; False when the event was already delivered (by another worker)."""
-        result = self._conn.execute(
-            update(outbox)
-            .where(outbox.c.id == event_id, outbox.c.delivered_at.is_(None))
-            .values(delivered_at=at, attempts=outbox.c.attempts + 1, last_error=None)
-        )
-        return result.rowcount == 1
-
-    def mark_failed(self, event_id: int, error: str, retry_at: datetime) -> None:
-        """Record a failed attempt and when to try again."""
-        self._conn.execute(
-            update(outbox)
-            .where(outbox.c.id == event_id, outbox.c.delivered_at.is_(None))
-            .values(attempts=outbox.c.attempts + 1, last_error=error, next_attempt_at=retry_at)
-        )
-
-    def attempts(self, event_id: int) -> int:
-        """How many delivery attempts were made, to compute the next back-off."""
-        value = self._conn.execute(select(outbox.c.attempts).where(outbox.c.id == event_id)).scalar()
-        return int(value or 0)
-
-
 if TYPE_CHECKING:  # lets mypy prove that every class implements its port
+    from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
+    from storage.chat import SqlChatDirectory
+    from storage.outbox import SqlOutbox
+    from storage.policies import SqlHolidayRepository, SqlPolicyRepository
 
     def _implements_ports(
         connection: Connection,
@@ -462,6 +403,9 @@ if TYPE_CHECKING:  # lets mypy prove that every class implements its port
         ports.LedgerRepository,
         ports.AuditRepository,
         ports.Outbox,
+        ports.ChatDirectory,
+        ports.DecisionRepository,
+        ports.DelegationRepository,
     ]:
         return (
             SqlEmployeeRepository(connection),
@@ -471,16 +415,15 @@ if TYPE_CHECKING:  # lets mypy prove that every class implements its port
             SqlLedgerRepository(connection),
             SqlAuditRepository(connection),
             SqlOutbox(connection),
+            SqlChatDirectory(connection),
+            SqlDecisionRepository(connection),
+            SqlDelegationRepository(connection),
         )
 
 
 __all__ = [
-    "ALL_LOCATIONS",
     "SqlAuditRepository",
     "SqlEmployeeRepository",
-    "SqlHolidayRepository",
     "SqlLedgerRepository",
-    "SqlOutbox",
-    "SqlPolicyRepository",
     "SqlRequestRepository",
 ]

@@ -89,6 +89,13 @@ def id_type() -> TypeEngine[int]:
 
 EMPLOYEE_FK = "employees.employee_id"
 
+#: ``core.policy.ALWAYS`` as stored: the ``effective_from`` of a policy document without one.
+ALWAYS_TEXT = "1970-01-01"
+
+#: The longest text a key column (of several) may hold: 191 utf8mb4 characters are 764 bytes,
+#: within the 767-byte index limit of older MySQL row formats.
+KEY_LENGTH = 191
+
 employees = Table(
     "employees",
     metadata,
@@ -107,6 +114,7 @@ employees = Table(
     Column("slack_user_id", String(64), nullable=True, unique=True),
     Column("teams_aad_object_id", String(64), nullable=True, unique=True),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("leaving_date", Date, nullable=True),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -116,7 +124,10 @@ policy_versions = Table(
     Column("id", id_type(), primary_key=True, autoincrement=True),
     Column("loaded_at", UtcDateTime(), nullable=False),
     Column("source", String(255), nullable=False),
-    Column("document", Text, nullable=False),  # JSON; the newest row is in force
+    Column("document", Text, nullable=False),  # JSON, as loaded
+    # The document's own ``effective_from`` (1970-01-01 when it has none), so that the version in
+    # force on a date is found without parsing every document.
+    Column("effective_from", Date, nullable=False, server_default=ALWAYS_TEXT),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -155,6 +166,12 @@ leave_requests = Table(
     Column("decision_note", Text, nullable=False),
     Column("idempotency_key", String(255), nullable=True, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # The approval chain, comma-joined ("manager,hr"); '' when approved at once. ``level`` is the
+    # step waiting for a decision.
+    Column("levels", String(64), nullable=False, server_default="manager"),
+    Column("level", Integer, nullable=False, server_default="0"),
+    Column("flags", Text, nullable=True),  # JSON list of warnings; NULL: none
+    Column("cancelled_dates", Text, nullable=True),  # JSON list of ISO dates; NULL: none
     Index(None, "employee_id", "status"),
     Index(None, "approver_id", "status"),
     Index(None, "start_date", "end_date"),
@@ -209,5 +226,78 @@ outbox = Table(
     Column("next_attempt_at", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
     Index(None, "delivered_at", "next_attempt_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: The settled targets of an outbox event (``slack:approval_needed:E2``...): a retry after a partial
+#: failure skips them, so nobody is told twice.
+outbox_targets = Table(
+    "outbox_targets",
+    metadata,
+    Column("outbox_id", id_type(), ForeignKey("outbox.id"), primary_key=True),
+    Column("target", String(KEY_LENGTH), primary_key=True),
+    Column("outcome", String(16), nullable=False),  # delivered | unreachable | failed
+    Column("detail", Text, nullable=False),
+    Column("settled_at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: How a door reaches a person or a channel (a Slack DM channel id, a Teams conversation reference
+#: as JSON), kept here rather than in memory so that every replica can send.
+chat_addresses = Table(
+    "chat_addresses",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
+    Column("address", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: The messages posted about a request, so that any replica can update them after a decision.
+chat_cards = Table(
+    "chat_cards",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), nullable=False),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("message_id", String(KEY_LENGTH), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "platform", "request_id"),
+    UniqueConstraint("platform", "request_id", "employee_id", "message_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: One decision per level of a request's approval chain (manager, then HR...): who, which way, when.
+approval_decisions = Table(
+    "approval_decisions",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("role", String(16), nullable=False),  # manager | hr
+    Column("decided_by", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("approved", Boolean, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("at", UtcDateTime(), nullable=False),
+    # A level is decided once, even when two deciders race.
+    UniqueConstraint("request_id", "level"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: Who decides for someone while they are away, between two dates (inclusive).
+delegations = Table(
+    "delegations",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("delegator_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("delegate_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "delegator_id"),
+    Index(None, "delegate_id"),
     **MYSQL_TABLE_OPTIONS,
 )

@@ -17,7 +17,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.ports import (
     AuditRepository,
+    ChatDirectory,
     Conflict,
+    DecisionRepository,
+    DelegationRepository,
     EmployeeRepository,
     HolidayRepository,
     LedgerRepository,
@@ -27,13 +30,14 @@ from core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
+from storage.chat import SqlChatDirectory
+from storage.outbox import SqlOutbox
+from storage.policies import SqlHolidayRepository, SqlPolicyRepository
 from storage.repositories import (
     SqlAuditRepository,
     SqlEmployeeRepository,
-    SqlHolidayRepository,
     SqlLedgerRepository,
-    SqlOutbox,
-    SqlPolicyRepository,
     SqlRequestRepository,
 )
 
@@ -70,6 +74,9 @@ class SqlUnitOfWork:
     ledger: LedgerRepository
     audit: AuditRepository
     outbox: Outbox
+    chat: ChatDirectory
+    decisions: DecisionRepository
+    delegations: DelegationRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -101,6 +108,9 @@ class SqlUnitOfWork:
         self.ledger = SqlLedgerRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.outbox = SqlOutbox(connection)
+        self.chat = SqlChatDirectory(connection)
+        self.decisions = SqlDecisionRepository(connection)
+        self.delegations = SqlDelegationRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from core.ports import UnitOfWork
+from core.service import LeaveService
 from storage import migrate
 from storage import uow as storage_uow
 from storage.engine import make_engine
+from tests.unit.conftest import ORG_CSV, policy_document
+from tests.unit.fakes import FixedClock
 
 DEFAULT_MYSQL_SERVER_URL = "mysql+pymysql://root@127.0.0.1:3306"
 MYSQL_URL_VARIABLE = "LEAVEBOT_TEST_MYSQL_URL"
@@ -130,3 +135,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def _display_url() -> str:
     return make_url(_server_url()).render_as_string(hide_password=True)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Wednesday 25 Nov 2026, 10:00 in India: the day every integration test lives on."""
+    return FixedClock(datetime(2026, 11, 25, 4, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def service(uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> LeaveService:
+    """The core on the real database, with the built-in policy and a small organisation."""
+    service = LeaveService(uow_factory, clock, default_time_zone="Asia/Kolkata")
+    service.load_policy(policy_document(), "test")
+    service.import_employees(ORG_CSV)
+    return service

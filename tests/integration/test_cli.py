@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,7 @@ def test_balance_json_shape(demo_org: Leavebot) -> None:
     rows = demo_org.json("balance", EMPLOYEE)
     assert {row["type"] for row in rows} == {"casual", "sick", "privilege", "maternity", "paternity"}
     for row in rows:
-        assert set(row) == {"type", "code", "name", "entitled", "taken", "pending", "available"}
+        assert set(row) >= {"type", "code", "name", "entitled", "taken", "pending", "available"}
         for key in ("entitled", "taken", "pending", "available"):
             assert isinstance(row[key], int | float)
     assert demo_org.json("requests") == []
@@ -318,3 +319,32 @@ def test_demo_seeds_says_whom_to_chat_as_and_serves_health(leavebot: Leavebot) -
     assert "Traceback" not in stderr
     assert len(leavebot.json("requests")) == 0
     assert leavebot.json("balance", MANAGER)
+
+
+def test_jobs_run_catches_up_once_and_partial_cancel_and_plan_work_in_chat(demo_org: Leavebot) -> None:
+    listed = demo_org("jobs", "list").stdout
+    assert all(name in listed for name in ("accrual", "year-end", "reassign"))
+    as_of = date.today().isoformat()
+    first = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout
+    again = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout
+    assert re.search(r"accrual as of .*: [1-9]\d* change", first), first
+    assert "0 change(s)" in again, again
+    assert demo_org("jobs", "run", "payroll", expect=2).stderr.strip()
+    assert "is not an ISO date" in demo_org("jobs", "run", "accrual", "--as-of", "soon", expect=2).stderr
+    start, end = working_days_ahead()
+    plan = demo_org("chat", "--as", EMPLOYEE, stdin=f"plan casual {start} to {end}\n").stdout
+    assert "nothing was created" in plan and "Days counted:" in plan
+    assert demo_org.json("requests", "--json") == []
+
+
+def test_teams_package(leavebot: Leavebot, tmp_path: Path) -> None:
+    refused = leavebot("teams-package", expect=2)
+    assert refused.stderr.strip().startswith("MICROSOFT_APP_ID: required")
+    app_id = "00000000-0000-4000-8000-000000000001"
+    out = tmp_path / "app.zip"
+    made = leavebot("teams-package", "--out", str(out),
+                    env={"MICROSOFT_APP_ID": app_id, "MICROSOFT_APP_PASSWORD": "secret"})
+    assert str(out) in made.stdout and out.is_file()
+    with zipfile.ZipFile(out) as package:
+        assert app_id in package.read("manifest.json").decode()
+        assert {"manifest.json", "color.png", "outline.png"} <= set(package.namelist())

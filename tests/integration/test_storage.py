@@ -5,9 +5,10 @@ Each test runs twice, on SQLite and on MariaDB/MySQL (see conftest.py).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -16,13 +17,17 @@ from typing import Any
 
 import pytest
 import yaml
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, MetaData, String, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.errors import PolicyError
 from core.model import (
     AuditEntry,
+    Decision,
+    Delegation,
     Employee,
     EmployeeStatus,
     EntryKind,
@@ -37,8 +42,9 @@ from core.model import (
 from core.policy import parse_policy
 from core.ports import Conflict
 from storage import migrate, tables
+from storage.chat import SqlChatDirectory
 from storage.engine import make_engine, ping
-from storage.repositories import SqlOutbox
+from storage.outbox import SqlOutbox
 from storage.uow import SqlUnitOfWork, is_lost_race
 
 UowFactory = Callable[[], SqlUnitOfWork]
@@ -46,6 +52,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "bot" / "policies" / "default.yaml"
 NOW = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
 IST = timezone(timedelta(hours=5, minutes=30))
+LEASE = timedelta(minutes=5)
 
 
 def person(employee_id: str, email: str, manager_id: str | None = None, role: Role = Role.EMPLOYEE) -> Employee:
@@ -97,14 +104,121 @@ def test_upgrade_from_empty_reaches_head_and_running_it_again_is_harmless(db_url
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0001"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0001"
+        assert migrate.current_revision(engine) == "0003"
         names = set(inspect(engine).get_table_names())
         assert set(tables.metadata.tables) <= names
         assert "alembic_version" in names
     finally:
         engine.dispose()
+
+
+def test_0002_upgrades_a_database_in_use_and_downgrades_cleanly(engine_at_0001: Engine) -> None:
+    engine = engine_at_0001
+    with SqlUnitOfWork(engine) as uow:
+        uow.connection.execute(
+            tables.outbox.insert().values(name="leave.pending", payload="{}", created_at=NOW, attempts=0)
+        )
+        uow.commit()
+    migrate.upgrade(engine, "0002")
+    assert migrate.current_revision(engine) == "0002"
+    added = {"outbox_targets", "chat_addresses", "chat_cards"}
+    assert added <= set(inspect(engine).get_table_names())
+    with SqlUnitOfWork(engine) as uow:
+        (item,) = uow.outbox.due(NOW, 10)  # the event written before the upgrade is still delivered
+        uow.outbox.settle_target(item.id, "slack:x", "delivered", NOW)
+        uow.commit()
+
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    assert not added & set(inspect(engine).get_table_names())
+
+
+@pytest.fixture
+def engine_at_0001(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0001")
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def engine_at_0002(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0002")
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def test_0003_fills_the_new_columns_of_rows_in_use_and_downgrades_cleanly(engine_at_0002: Engine) -> None:
+    engine = engine_at_0002
+    dated = {**yaml.safe_load(DEFAULT_POLICY.read_text()), "effective_from": "2027-04-01"}
+    undated = {key: value for key, value in dated.items() if key != "effective_from"}
+    # Inserts through tables.py name only the columns given, so they fit the 0002 schema.
+    with engine.begin() as connection:
+        connection.execute(tables.employees.insert().values(
+            employee_id="E1", email="ananya@x.test", first_name="Ananya", last_name="Iyer", role="EMPLOYEE",
+            department="Engineering", location="Bengaluru", region="INDIA", joining_date=date(2022, 7, 11),
+            status="ACTIVE", time_zone="Asia/Kolkata", updated_at=NOW,
+        ))
+        key = connection.execute(tables.leave_requests.insert().values(
+            employee_id="E1", type_key="casual", start_date=date(2026, 12, 1), end_date=date(2026, 12, 1),
+            days=Decimal(1), year_days='{"2026": "1"}', status="PENDING", reason="", document_due=False,
+            decision_note="", created_at=NOW,
+        )).inserted_primary_key
+        assert key is not None
+        request_id = int(key[0])
+        # A ledger row refers to the request, as in any database in use.
+        connection.execute(tables.ledger_entries.insert().values(
+            employee_id="E1", type_key="casual", year=2026, kind="ALLOCATION", days=Decimal(12), period="2026",
+            note="", created_at=NOW,
+        ))
+        for document in (dated, undated, {**undated, "effective_from": "not a date"}):
+            connection.execute(tables.policy_versions.insert().values(
+                loaded_at=NOW, source="x.yaml", document=json.dumps(document, default=str)
+            ))
+
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "0003"
+    with engine.connect() as connection:
+        froms = connection.execute(
+            select(tables.policy_versions.c.effective_from).order_by(tables.policy_versions.c.id)
+        ).scalars().all()
+        assert froms == [date(2027, 4, 1), date(1970, 1, 1), date(1970, 1, 1)]
+    with SqlUnitOfWork(engine) as uow:
+        request = uow.requests.get(request_id)
+        assert request is not None
+        # The only chain there was before 0003: the manager decides.
+        assert (request.levels, request.level, request.flags, request.cancelled_dates) == (("manager",), 0, (), set())
+        employee = uow.employees.get("E1")
+        assert employee is not None and employee.leaving_date is None
+        in_force = uow.policies.in_force(date(2027, 4, 1))
+        assert in_force is not None and in_force.effective_from == date(2027, 4, 1)
+        assert uow.decisions.for_request(request_id) == [] and uow.delegations.of("E1") == []
+
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    assert migrate.current_revision(engine) == "0002"
+    inspector = inspect(engine)
+    assert not {"approval_decisions", "delegations"} & set(inspector.get_table_names())
+    assert "levels" not in {c["name"] for c in inspector.get_columns("leave_requests")}
+    assert "effective_from" not in {c["name"] for c in inspector.get_columns("policy_versions")}
+    assert "leaving_date" not in {c["name"] for c in inspector.get_columns("employees")}
+    with engine.connect() as connection:  # nothing else was lost on the way down
+        assert connection.execute(select(tables.leave_requests.c.id)).scalars().all() == [request_id]
+        assert len(connection.execute(select(tables.policy_versions.c.id)).all()) == 3
+    migrate.upgrade(engine)  # and up again
+    assert migrate.current_revision(engine) == "0003"
 
 
 def test_migrated_schema_is_exactly_the_metadata(engine: Engine) -> None:
@@ -173,6 +287,7 @@ def test_employee_save_get_update_and_case_insensitive_email(uow_factory: UowFac
         status=EmployeeStatus.INACTIVE,
         slack_user_id="U123",
         teams_aad_object_id="aad-1",
+        leaving_date=date(2027, 3, 31),
     )
     with uow_factory() as uow:
         uow.employees.save(moved)
@@ -182,6 +297,7 @@ def test_employee_save_get_update_and_case_insensitive_email(uow_factory: UowFac
         assert again is not None
         assert again.email == "ananya.iyer@x.test"  # stored lower case
         assert (again.manager_id, again.status, again.slack_user_id) == ("H1", EmployeeStatus.INACTIVE, "U123")
+        assert again.leaving_date == date(2027, 3, 31)
         assert uow.employees.by_email("ANANYA.IYER@x.test") == again
         assert len(uow.employees.all()) == 4
 
@@ -218,10 +334,51 @@ def test_policy_round_trip_keeps_the_newest(uow_factory: UowFactory) -> None:
         assert list(newest.leave_types) == ["sick"]
 
 
+def test_the_version_in_force_depends_on_the_date(uow_factory: UowFactory) -> None:
+    base = yaml.safe_load(DEFAULT_POLICY.read_text())
+    base.pop("effective_from", None)
+
+    def version(name: str, effective_from: date | None) -> dict[str, Any]:
+        document = {**base, "leave_types": {**base["leave_types"]}}
+        document["leave_types"]["casual"] = {**base["leave_types"]["casual"], "name": name}
+        if effective_from is not None:
+            document["effective_from"] = effective_from  # a date, as YAML gives it
+        return document
+
+    def name_on(uow: SqlUnitOfWork, day: date) -> str | None:
+        policy = uow.policies.in_force(day)
+        return None if policy is None else policy.leave_types["casual"].name
+
+    with uow_factory() as uow:
+        assert uow.policies.in_force(date(2026, 1, 1)) is None
+        uow.policies.save(version("2027 rules", date(2027, 1, 1)), "2027.yaml", NOW)
+        uow.policies.save(version("2026 rules", date(2026, 1, 1)), "2026.yaml", NOW + timedelta(minutes=1))
+        uow.policies.save(version("fixed 2027 rules", date(2027, 1, 1)), "2027b.yaml", NOW + timedelta(minutes=2))
+        uow.commit()
+    with uow_factory() as uow:
+        assert name_on(uow, date(2027, 6, 1)) == "fixed 2027 rules"  # same date: loaded later wins
+        assert name_on(uow, date(2027, 1, 1)) == "fixed 2027 rules"
+        assert name_on(uow, date(2026, 12, 31)) == "2026 rules"
+        assert name_on(uow, date(2025, 6, 1)) == "2026 rules"  # before every version: the oldest one
+        current = uow.policies.current()  # the one loaded last, whatever its date
+        assert current is not None and current.leave_types["casual"].name == "fixed 2027 rules"
+        assert uow.policies.in_force(date(2027, 2, 1)) is uow.policies.in_force(date(2027, 3, 1))  # parsed once
+        stored = uow.connection.execute(
+            select(tables.policy_versions.c.effective_from).order_by(tables.policy_versions.c.id)
+        ).scalars().all()
+        assert stored == [date(2027, 1, 1), date(2026, 1, 1), date(2027, 1, 1)]
+
+        uow.policies.save(version("undated", None), "always.yaml", NOW + timedelta(minutes=3))
+        assert name_on(uow, date(2025, 6, 1)) == "undated"  # in force since 1970
+        assert name_on(uow, date(2026, 6, 1)) == "2026 rules"
+        with pytest.raises(PolicyError):
+            uow.policies.save({"leave_types": "nonsense"}, "bad.yaml", NOW)
+
+
 # -- holidays ------------------------------------------------------------------------------------------
 
 
-def test_holidays_replace_by_region_source_and_year(uow_factory: UowFactory) -> None:
+def test_holidays_replace_by_region_source_and_range(uow_factory: UowFactory) -> None:
     new_year_26 = Holiday(date(2026, 1, 1), "New Year", "INDIA")
     pune_26 = Holiday(date(2026, 9, 19), "Ganesh Chaturthi", "INDIA", location="Pune")
     new_year_27 = Holiday(date(2027, 1, 1), "New Year", "INDIA")
@@ -242,7 +399,10 @@ def test_holidays_replace_by_region_source_and_year(uow_factory: UowFactory) -> 
 
         # Replacing 2027 only leaves 2026 and the other source and region alone.
         diwali_27 = Holiday(date(2027, 10, 29), "Diwali", "INDIA")
-        uow.holidays.replace("INDIA", "policy", [diwali_27, Holiday(date(2026, 5, 1), "Ignored", "INDIA")], year=2027)
+        uow.holidays.replace("INDIA", "policy", [diwali_27], start=date(2027, 1, 1), end=date(2027, 12, 31))
+        with pytest.raises(ValueError, match="outside the range"):
+            uow.holidays.replace("INDIA", "policy", [Holiday(date(2026, 5, 1), "Outside", "INDIA")],
+                                 start=date(2027, 1, 1), end=date(2027, 12, 31))
         uow.commit()
     with uow_factory() as uow:
         assert [h.name for h in uow.holidays.between("INDIA", date(2026, 1, 1), date(2027, 12, 31))] == [
@@ -250,6 +410,23 @@ def test_holidays_replace_by_region_source_and_year(uow_factory: UowFactory) -> 
             "Republic Day",
             "Ganesh Chaturthi",
             "Diwali",
+        ]
+        # An open end: from mid-September 2026 on (a policy version in force from then).
+        uow.holidays.replace("INDIA", "policy", [Holiday(date(2026, 12, 25), "Christmas", "INDIA")],
+                             start=date(2026, 9, 19))
+        uow.commit()
+    with uow_factory() as uow:
+        assert [h.name for h in uow.holidays.between("INDIA", date(2026, 1, 1), date(2027, 12, 31))] == [
+            "New Year",
+            "Republic Day",
+            "Christmas",
+        ]
+        uow.holidays.replace("INDIA", "policy", [], end=date(2026, 6, 30))  # open start
+        uow.commit()
+    with uow_factory() as uow:
+        assert [h.name for h in uow.holidays.between("INDIA", date(2026, 1, 1), date(2027, 12, 31))] == [
+            "Republic Day",
+            "Christmas",
         ]
         uow.holidays.replace("INDIA", "policy", [])
         uow.commit()
@@ -277,6 +454,8 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         document_due=True,
         idempotency_key="slack:T1:abc",
         created_at=datetime(2026, 11, 25, 10, 0, 0, 123456, tzinfo=IST),
+        levels=("manager", "hr"),
+        flags=("team_limit", "blackout: year-end freeze — ünïcödé"),
     )
     with uow_factory() as uow:
         added = uow.requests.add(request)
@@ -289,15 +468,25 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         assert stored.created_at == datetime(2026, 11, 25, 4, 30, 0, 123456, tzinfo=UTC)
         assert stored.created_at.tzinfo is UTC
         assert stored.year_days == {2026: Decimal("0.5"), 2027: Decimal(1)}
+        assert (stored.levels, stored.level, stored.cancelled_dates) == (("manager", "hr"), 0, frozenset())
+        assert stored.flags == ("team_limit", "blackout: year-end freeze — ünïcödé")
         assert uow.requests.by_idempotency_key("slack:T1:abc") == stored
         assert uow.requests.by_idempotency_key("other") is None
         assert uow.requests.get(added.id + 1000) is None
         assert uow.requests.lock(added.id) == stored
 
+        # The manager approves: the request moves up to HR, still pending.
+        stored.level, stored.approver_id, stored.flags = 1, "H1", ()
+        assert uow.requests.update(stored, expected=RequestStatus.PENDING) is True
+        assert uow.requests.get(added.id) == stored
+
         stored.status = RequestStatus.APPROVED
-        stored.decided_by = "M1"
+        stored.level = 2
+        stored.decided_by = "H1"
         stored.decided_at = NOW
         stored.decision_note = "enjoy"
+        stored.days, stored.year_days = Decimal("0.5"), {2026: Decimal("0.5")}
+        stored.cancelled_dates = frozenset({date(2027, 1, 1)})
         assert uow.requests.update(stored, expected=RequestStatus.CANCELLED) is False
         assert uow.requests.get(added.id).status is RequestStatus.PENDING  # type: ignore[union-attr]
         assert uow.requests.update(stored, expected=RequestStatus.PENDING) is True
@@ -310,6 +499,29 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         decided = uow.requests.get(added.id)
         assert decided == stored
         assert decided is not None and decided.decided_at == NOW
+        assert (decided.level, decided.approver_id, decided.flags) == (2, "H1", ())
+        assert decided.cancelled_dates == {date(2027, 1, 1)} and decided.days == Decimal("0.5")
+        assert not decided.covers(date(2027, 1, 1))
+
+
+def test_a_request_without_approval_levels_and_levels_that_cannot_be_stored(uow_factory: UowFactory) -> None:
+    seed_people(uow_factory)
+    at_once = leave("E1", date(2026, 12, 1), date(2026, 12, 3), levels=(), status=RequestStatus.APPROVED,
+                    cancelled_dates=frozenset({date(2026, 12, 3), date(2026, 12, 2)}))
+    with uow_factory() as uow:
+        added = uow.requests.add(at_once)
+        assert added.id is not None
+        columns = tables.leave_requests.c
+        raw = uow.connection.execute(
+            select(columns.levels, columns.flags, columns.cancelled_dates).where(columns.id == added.id)
+        ).one()
+        assert tuple(raw) == ("", None, '["2026-12-02", "2026-12-03"]')
+        stored = uow.requests.get(added.id)
+        assert stored is not None and stored.levels == () and stored.current_level is None
+        assert stored.cancelled_dates == {date(2026, 12, 2), date(2026, 12, 3)}
+        for levels in (("manager,hr",), ("",), ("x" * 40, "y" * 40)):
+            with pytest.raises(ValueError, match="approval levels"):
+                uow.requests.add(leave("E1", date(2026, 12, 7), date(2026, 12, 7), levels=levels))
 
 
 def test_idempotency_key_is_unique(uow_factory: UowFactory) -> None:
@@ -366,7 +578,7 @@ def test_request_search_filters_and_newest_first(uow_factory: UowFactory) -> Non
 # -- ledger --------------------------------------------------------------------------------------------
 
 
-def test_ledger_entries_in_order_by_year_and_allocation(uow_factory: UowFactory) -> None:
+def test_ledger_entries_oldest_first_by_year_and_the_years(uow_factory: UowFactory) -> None:
     seed_people(uow_factory)
     with uow_factory() as uow:
         request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1)))
@@ -396,10 +608,15 @@ def test_ledger_entries_in_order_by_year_and_allocation(uow_factory: UowFactory)
         assert all_of_e1[1].period is None
         assert [e.year for e in uow.ledger.entries("E1", 2027)] == [2027]
         assert sum(e.days for e in uow.ledger.entries("E1", 2026)) == Decimal(12)
-        assert uow.ledger.has_allocation("E1", 2026)
-        assert uow.ledger.has_allocation("E1", 2027)
-        assert not uow.ledger.has_allocation("E1", 2028)
-        assert not uow.ledger.has_allocation("H1", 2026)
+        assert uow.ledger.entries("H1") == []
+        assert uow.ledger.years() == [2026, 2027]
+        uow.ledger.add(LedgerEntry("E2", "casual", 2025, EntryKind.CARRIED_OUT, Decimal(-2), NOW, period="2025-out"))
+        assert uow.ledger.years() == [2025, 2026, 2027]
+
+
+def test_ledger_years_is_empty_without_entries(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        assert uow.ledger.years() == []
 
 
 def test_ledger_refuses_a_second_entry_for_the_same_period(uow_factory: UowFactory) -> None:
@@ -421,6 +638,64 @@ def test_ledger_refuses_a_second_entry_for_the_same_period(uow_factory: UowFacto
             EntryKind.LEAVE_TAKEN,
             EntryKind.LEAVE_TAKEN,
         ]
+
+
+# -- approval decisions and delegations -------------------------------------------------------------
+
+
+def test_decisions_are_kept_per_level_oldest_first(uow_factory: UowFactory) -> None:
+    seed_people(uow_factory)
+    with uow_factory() as uow:
+        request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1), levels=("manager", "hr")))
+        other = uow.requests.add(leave("E2", date(2026, 12, 1), date(2026, 12, 1)))
+        assert request.id is not None and other.id is not None
+        manager = Decision(request.id, 0, "manager", "M1", True, NOW.astimezone(IST), "fine by me")
+        hr = Decision(request.id, 1, "hr", "H1", False, NOW + timedelta(hours=1))
+        uow.decisions.add(manager)
+        uow.decisions.add(hr)
+        uow.decisions.add(Decision(other.id, 0, "manager", "M1", False, NOW, "team limit"))
+        assert uow.decisions.for_request(request.id + 1000) == []
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.decisions.for_request(request.id) == [manager, hr]
+        assert uow.decisions.for_request(request.id)[0].at.tzinfo is UTC
+        assert [d.approved for d in uow.decisions.for_request(other.id)] == [False]
+    # A level is decided once, whoever comes second.
+    with pytest.raises(IntegrityError), uow_factory() as uow:
+        uow.decisions.add(Decision(request.id, 1, "hr", "M1", True, NOW))
+    with pytest.raises(IntegrityError), uow_factory() as uow:  # only known requests and people
+        uow.decisions.add(Decision(request.id, 2, "hr", "nobody", True, NOW))
+
+
+def test_delegations_by_delegator_and_delegate_latest_start_first(uow_factory: UowFactory) -> None:
+    seed_people(uow_factory)
+    december = Delegation("M1", "E1", date(2026, 12, 1), date(2026, 12, 31), NOW)
+    march = Delegation("M1", "E2", date(2027, 3, 1), date(2027, 3, 5), NOW)
+    hr_away = Delegation("H1", "E1", date(2026, 12, 20), date(2027, 1, 2), NOW)
+    with uow_factory() as uow:
+        stored = [uow.delegations.add(d) for d in (december, march, hr_away)]
+        assert all(d.id is not None for d in stored)
+        assert [replace(d, id=None) for d in stored] == [december, march, hr_away]
+        assert len({d.id for d in stored}) == 3
+        uow.commit()
+    first, second, third = stored
+    with uow_factory() as uow:
+        assert uow.delegations.of("M1") == [second, first]
+        assert uow.delegations.to("E1") == [third, first]
+        assert uow.delegations.to("E2") == [second]
+        assert uow.delegations.of("E1") == [] and uow.delegations.to("M1") == []
+        assert [d.active_on(date(2026, 12, 24)) for d in uow.delegations.to("E1")] == [True, True]
+        assert first.id is not None
+        uow.delegations.remove(first.id)
+        uow.delegations.remove(first.id)  # gone already: nothing happens
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.delegations.of("M1") == [second]
+        assert uow.delegations.to("E1") == [third]
+        with pytest.raises(ValueError, match="before it starts"):
+            uow.delegations.add(Delegation("M1", "E1", date(2026, 12, 2), date(2026, 12, 1), NOW))
+    with pytest.raises(IntegrityError), uow_factory() as uow:
+        uow.delegations.add(Delegation("M1", "nobody", date(2026, 12, 1), date(2026, 12, 1), NOW))
 
 
 # -- audit and outbox ----------------------------------------------------------------------------------
@@ -448,34 +723,381 @@ def test_audit_since_is_inclusive_and_oldest_first(uow_factory: UowFactory) -> N
         assert uow.audit.since(NOW + timedelta(hours=2)) == []
 
 
-def test_outbox_pending_oldest_first_until_delivered(uow_factory: UowFactory) -> None:
+def test_outbox_due_oldest_first_until_delivered(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
+        assert uow.outbox.depth() == (0, None)
         uow.outbox.add(Event("leave.applied", {"request_id": 1, "day": date(2026, 12, 1)}), NOW)
-        uow.outbox.add(Event("leave.approved", {"request_id": 1, "days": Decimal("1.5")}), NOW)
-        uow.outbox.add(Event("leave.cancelled"), NOW)
+        uow.outbox.add(Event("leave.approved", {"request_id": 1, "days": Decimal("1.5")}), NOW + timedelta(seconds=1))
+        uow.outbox.add(Event("leave.cancelled"), NOW + timedelta(seconds=2))
         uow.commit()
     with uow_factory() as uow:
-        pending = uow.outbox.pending()
-        assert [event for _, event in pending] == [
+        due = uow.outbox.due(NOW, 10)
+        assert [item.event for item in due] == [
             Event("leave.applied", {"request_id": 1, "day": "2026-12-01"}),
             Event("leave.approved", {"request_id": 1, "days": "1.5"}),
             Event("leave.cancelled", {}),
         ]
-        ids = [event_id for event_id, _ in pending]
+        ids = [item.id for item in due]
         assert ids == sorted(ids)
+        assert [item.attempts for item in due] == [0, 0, 0]
+        assert [item.id for item in uow.outbox.due(NOW, 1)] == ids[:1]
+        assert uow.outbox.depth() == (3, NOW)
 
-        outbox = SqlOutbox(uow.connection)
-        assert outbox.mark_delivered(ids[0], NOW)
-        assert not outbox.mark_delivered(ids[0], NOW)  # a second worker does not deliver it again
-        outbox.mark_failed(ids[1], "Slack said 500", NOW + timedelta(minutes=5))
+        assert uow.outbox.mark_delivered(ids[0], NOW)
+        assert not uow.outbox.mark_delivered(ids[0], NOW)  # a second worker does not deliver it again
+        uow.outbox.mark_failed(ids[1], "Slack said 500", NOW + timedelta(minutes=5))
+        uow.outbox.mark_failed(ids[0], "too late", NOW + timedelta(minutes=5))  # delivered: ignored
         uow.commit()
     with uow_factory() as uow:
-        outbox = SqlOutbox(uow.connection)
-        assert [i for i, _ in uow.outbox.pending()] == ids[1:]
-        assert [i for i, _ in outbox.pending(due_at=NOW)] == [ids[2]]
-        assert [i for i, _ in outbox.pending(due_at=NOW + timedelta(minutes=5))] == ids[1:]
-        assert [i for i, _ in outbox.pending(limit=1)] == [ids[1]]
-        assert (outbox.attempts(ids[0]), outbox.attempts(ids[1]), outbox.attempts(ids[2])) == (1, 1, 0)
+        assert [item.id for item in uow.outbox.due(NOW, 10)] == [ids[2]]
+        later = uow.outbox.due(NOW + timedelta(minutes=5), 10)
+        assert [(item.id, item.attempts) for item in later] == [(ids[1], 1), (ids[2], 0)]
+        # Waiting events count whether due or not; the oldest is the one that failed.
+        assert uow.outbox.depth() == (2, NOW + timedelta(seconds=1))
+
+        assert uow.outbox.claim(ids[0], NOW, NOW + LEASE) is None  # delivered
+        assert uow.outbox.claim(ids[1], NOW, NOW + LEASE) is None  # not due yet
+        assert uow.outbox.claim(ids[1] + 1000, NOW, NOW + LEASE) is None
+        at = NOW + timedelta(minutes=5)
+        claimed = uow.outbox.claim(ids[1], at, at + LEASE)
+        assert claimed is not None
+        assert (claimed.id, claimed.event.name, claimed.attempts) == (ids[1], "leave.approved", 1)
+        assert [item.id for item in uow.outbox.due(at, 10)] == [ids[2]]  # leased: not due meanwhile
+        with pytest.raises(ValueError, match="lease must end after"):
+            uow.outbox.claim(ids[2], at, at)
+        row = uow.connection.execute(select(tables.outbox).where(tables.outbox.c.id == ids[0])).one()
+        assert (row.attempts, row.last_error, row.delivered_at) == (1, None, NOW)
+
+
+def test_outbox_targets_are_settled_once_per_event(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.outbox.add(Event("leave.approved", {"request_id": 1}), NOW)
+        first, second = (item.id for item in uow.outbox.due(NOW, 10))
+        assert uow.outbox.done_targets(first) == set()
+        uow.outbox.settle_target(first, "slack:approval_needed:E2", "delivered", NOW)
+        uow.outbox.settle_target(first, "teams:approval_needed:E2", "unreachable", NOW, "not in the tenant")
+        # Settling again keeps the first outcome.
+        uow.outbox.settle_target(first, "slack:approval_needed:E2", "failed", NOW + timedelta(hours=1), "late")
+        uow.outbox.settle_target(second, "slack:approval_needed:E2", "failed", NOW, "invalid_auth")
+        with pytest.raises(ValueError, match="unknown outcome"):
+            uow.outbox.settle_target(first, "slack:x", "sent", NOW)
+        with pytest.raises(ValueError, match="longer than 191"):
+            uow.outbox.settle_target(first, "slack:" + "x" * 200, "delivered", NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.outbox.done_targets(first) == {"slack:approval_needed:E2", "teams:approval_needed:E2"}
+        assert uow.outbox.done_targets(second) == {"slack:approval_needed:E2"}
+        rows = uow.connection.execute(
+            select(tables.outbox_targets).order_by(tables.outbox_targets.c.outbox_id, tables.outbox_targets.c.target)
+        ).all()
+        assert [(r.outbox_id, r.target, r.outcome, r.detail, r.settled_at) for r in rows] == [
+            (first, "slack:approval_needed:E2", "delivered", "", NOW),
+            (first, "teams:approval_needed:E2", "unreachable", "not in the tenant", NOW),
+            (second, "slack:approval_needed:E2", "failed", "invalid_auth", NOW),
+        ]
+
+
+def test_a_claim_holds_the_event_until_its_lease_runs_out(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.outbox.add(Event("leave.pending", {"request_id": 2}), NOW)
+        uow.commit()
+        first, second = (item.id for item in uow.outbox.due(NOW, 10))
+
+    with uow_factory() as holder:
+        claimed = holder.outbox.claim(first, NOW, NOW + LEASE)
+        assert claimed is not None and claimed.event == Event("leave.pending", {"request_id": 1})
+        holder.commit()  # as the relay does, before calling any platform
+    with uow_factory() as other:
+        assert other.outbox.claim(first, NOW, NOW + LEASE) is None  # taken, at the same instant
+        assert other.outbox.claim(first, NOW + LEASE - timedelta(microseconds=1), NOW + 2 * LEASE) is None
+        assert [item.id for item in other.outbox.due(NOW, 10)] == [second]
+        assert other.outbox.claim(second, NOW, NOW + LEASE) is not None  # the other events stay free
+        other.commit()
+    row = _outbox_row(uow_factory, first)
+    assert (row.next_attempt_at, row.attempts, row.delivered_at) == (NOW + LEASE, 0, None)
+
+    # The holder died without a word: once the lease has run out, the event is taken again.
+    later = NOW + LEASE
+    with uow_factory() as rescuer:
+        again = rescuer.outbox.claim(first, later, later + LEASE)
+        assert again is not None and again.id == first
+        rescuer.outbox.settle_target(first, "slack:approval_needed:E2", "delivered", later)
+        assert rescuer.outbox.mark_delivered(first, later)
+        rescuer.commit()
+    with uow_factory() as late:
+        far = later + 10 * LEASE
+        assert late.outbox.claim(first, far, far + LEASE) is None  # delivered meanwhile
+        assert [item.id for item in late.outbox.due(far, 10)] == [second]
+
+
+def test_concurrent_claims_of_one_event_have_one_winner(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.commit()
+        (item,) = uow.outbox.due(NOW, 10)
+    start = threading.Barrier(4, timeout=10)
+    won: list[bool] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            with uow_factory() as uow:
+                claimed = uow.outbox.claim(item.id, NOW, NOW + LEASE)
+                uow.commit()
+            won.append(claimed is not None)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(won) == [False, False, False, True]
+
+
+def test_a_target_settled_by_two_workers_keeps_the_first_outcome(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.commit()
+        (item,) = uow.outbox.due(NOW, 10)
+    target = "slack:approval_needed:E2"
+    errors: list[BaseException] = []
+    with uow_factory() as first:
+        first.outbox.settle_target(item.id, target, "delivered", NOW)
+
+        def second_worker() -> None:
+            try:
+                # SQLite: waits for the first to commit; MySQL: its insert waits on the key, then
+                # hits the duplicate in a savepoint, which is ignored.
+                with uow_factory() as second:
+                    second.outbox.settle_target(item.id, target, "failed", NOW + LEASE, "too late")
+                    second.outbox.settle_target(item.id, "teams:approval_needed:E2", "delivered", NOW + LEASE)
+                    second.commit()
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        worker.join(timeout=0.3)
+        first.commit()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and errors == []
+    with uow_factory() as uow:
+        assert uow.outbox.done_targets(item.id) == {target, "teams:approval_needed:E2"}
+        outcomes = uow.connection.execute(
+            select(tables.outbox_targets.c.target, tables.outbox_targets.c.outcome)
+            .order_by(tables.outbox_targets.c.target)
+        ).all()
+        assert [tuple(row) for row in outcomes] == [(target, "delivered"), ("teams:approval_needed:E2", "delivered")]
+        with pytest.raises(IntegrityError):  # an event that does not exist is still an error
+            uow.outbox.settle_target(item.id + 1000, target, "delivered", NOW)
+
+
+def test_a_duplicate_target_insert_is_ignored_inside_a_savepoint(
+    engine: Engine, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The insert itself loses the race (the check before it saw nothing): the transaction goes on."""
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.commit()
+        (item,) = uow.outbox.due(NOW, 10)
+    calls: list[bool] = []
+    original = SqlOutbox._is_settled
+
+    def first_check_sees_nothing(self: SqlOutbox, event_id: int, target: str) -> bool:
+        calls.append(True)
+        return False if len(calls) == 1 else original(self, event_id, target)
+
+    with uow_factory() as uow:
+        uow.outbox.settle_target(item.id, "slack:x", "delivered", NOW)
+        monkeypatch.setattr(SqlOutbox, "_is_settled", first_check_sees_nothing)
+        uow.outbox.settle_target(item.id, "slack:x", "failed", NOW, "second")
+        assert len(calls) == 2  # the insert failed and was checked again
+        uow.outbox.settle_target(item.id, "slack:y", "delivered", NOW)  # the transaction is still usable
+        uow.commit()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(tables.outbox_targets.c.target, tables.outbox_targets.c.outcome)
+            .order_by(tables.outbox_targets.c.target)
+        ).all()
+    assert [tuple(row) for row in rows] == [("slack:x", "delivered"), ("slack:y", "delivered")]
+
+
+def _outbox_row(uow_factory: UowFactory, event_id: int) -> Any:
+    with uow_factory() as uow:
+        return uow.connection.execute(select(tables.outbox).where(tables.outbox.c.id == event_id)).one()
+
+
+def test_outbox_delivery_state_is_rolled_back_with_the_transaction(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(Event("leave.pending", {"request_id": 1}), NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        (item,) = uow.outbox.due(NOW, 10)
+        assert uow.outbox.claim(item.id, NOW, NOW + LEASE) is not None
+        uow.outbox.settle_target(item.id, "slack:approval_needed:E2", "delivered", NOW)
+        uow.outbox.mark_delivered(item.id, NOW)  # no commit: the worker died
+    with uow_factory() as uow:
+        assert uow.outbox.done_targets(item.id) == set()
+        assert [i.id for i in uow.outbox.due(NOW, 10)] == [item.id]
+
+
+# -- chat directory and chat ids ---------------------------------------------------------------------
+
+
+def test_chat_addresses_are_upserted_and_listed_by_prefix(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.chat.save_address("teams", "employee:E1", '{"conversation": "a"}', NOW)
+        uow.chat.save_address("teams", "employee:E2", '{"conversation": "b"}', NOW)
+        uow.chat.save_address("teams", "channel:hr", '{"conversation": "hr"}', NOW)
+        uow.chat.save_address("teams", "employeeX9", "wildcards must not match this", NOW)
+        uow.chat.save_address("slack", "employee:E1", "D0123", NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        uow.chat.save_address("teams", "employee:E1", '{"conversation": "a2"}', NOW + timedelta(hours=1))
+        uow.chat.save_address("slack", "employee:E1", "D0123", NOW + timedelta(hours=1))  # same value again
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.chat.address("teams", "employee:E1") == '{"conversation": "a2"}'
+        assert uow.chat.address("slack", "employee:E1") == "D0123"
+        assert uow.chat.address("slack", "employee:E2") is None
+        assert uow.chat.addresses("teams", "employee:") == {
+            "employee:E1": '{"conversation": "a2"}',
+            "employee:E2": '{"conversation": "b"}',
+        }
+        assert uow.chat.addresses("teams", "employee_") == {}  # "_" is not a LIKE wildcard here
+        assert uow.chat.addresses("teams", "EMPLOYEE:") == {}  # prefixes are exact, whatever the collation
+        assert set(uow.chat.addresses("teams")) == {"employee:E1", "employee:E2", "channel:hr", "employeeX9"}
+        assert uow.chat.addresses("slack") == {"employee:E1": "D0123"}
+        assert uow.chat.addresses("webex") == {}
+        stored = uow.connection.execute(select(tables.chat_addresses.c.updated_at).where(
+            tables.chat_addresses.c.platform == "teams", tables.chat_addresses.c.key == "employee:E1"
+        )).scalar()
+        assert stored == NOW + timedelta(hours=1)
+
+
+def test_two_workers_saving_the_same_new_address_both_succeed(uow_factory: UowFactory) -> None:
+    errors: list[BaseException] = []
+    with uow_factory() as first:
+        first.chat.save_address("teams", "employee:E1", "first", NOW)
+
+        def second_worker() -> None:
+            try:
+                with uow_factory() as second:  # SQLite: waits here; MySQL: waits on the insert
+                    second.chat.save_address("teams", "employee:E1", "second", NOW)
+                    second.commit()
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        worker.join(timeout=0.3)
+        first.commit()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and errors == []
+    with uow_factory() as uow:
+        assert uow.chat.addresses("teams") == {"employee:E1": "second"}
+
+
+def test_an_insert_lost_to_a_concurrent_save_becomes_an_update(
+    engine: Engine, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite writers never overlap (BEGIN IMMEDIATE): the test above covers it")
+    both_found_nothing = threading.Barrier(2, timeout=10)
+    updates: dict[str, list[bool]] = {"a": [], "b": []}
+    errors: list[BaseException] = []
+    original = SqlChatDirectory._update_address
+
+    def update_then_meet(self: SqlChatDirectory, platform: str, key: str, address: str, at: datetime) -> bool:
+        found = original(self, platform, key, address, at)
+        updates[address].append(found)
+        if len(updates[address]) == 1:
+            both_found_nothing.wait()  # both updates matched nothing: both will insert
+        return found
+
+    monkeypatch.setattr(SqlChatDirectory, "_update_address", update_then_meet)
+
+    def worker(address: str) -> None:
+        try:
+            with uow_factory() as uow:
+                uow.chat.save_address("teams", "employee:E1", address, NOW)
+                uow.commit()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in updates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    # One insert won; the other hit the primary key and updated instead (and so wrote last).
+    assert sorted(updates.values()) == [[False], [False, True]]
+    loser = next(name for name, found in updates.items() if found == [False, True])
+    with uow_factory() as uow:
+        assert uow.chat.addresses("teams") == {"employee:E1": loser}
+
+
+def test_chat_cards_are_kept_once_oldest_first(uow_factory: UowFactory) -> None:
+    seed_people(uow_factory)
+    with uow_factory() as uow:
+        request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1)))
+        other = uow.requests.add(leave("E2", date(2026, 12, 2), date(2026, 12, 2)))
+        assert request.id is not None and other.id is not None
+        uow.chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)
+        uow.chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)  # reported twice
+        uow.chat.add_card("slack", request.id, "H1", "D0H1", "1700000000.000200", NOW)
+        uow.chat.add_card("teams", request.id, "M1", '{"conversation": "m1"}', "act-1", NOW)
+        uow.chat.add_card("slack", other.id, "M1", "D0M1", "1700000000.000300", NOW)
+        with pytest.raises(IntegrityError):
+            uow.chat.add_card("slack", request.id + 1000, "M1", "D0M1", "1700000000.000400", NOW)
+        # The refused card left the transaction usable.
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.chat.cards("slack", request.id) == [
+            ("M1", "D0M1", "1700000000.000100"),
+            ("H1", "D0H1", "1700000000.000200"),
+        ]
+        assert uow.chat.cards("teams", request.id) == [("M1", '{"conversation": "m1"}', "act-1")]
+        assert uow.chat.cards("slack", other.id) == [("M1", "D0M1", "1700000000.000300")]
+        assert uow.chat.cards("teams", other.id) == []
+
+
+def test_link_chat_id_moves_an_id_to_its_new_owner(uow_factory: UowFactory) -> None:
+    seed_people(uow_factory)
+    with uow_factory() as uow:
+        assert uow.employees.by_chat_id("slack", "U1") is None
+        uow.employees.link_chat_id("E1", "slack", "U1")
+        uow.employees.link_chat_id("E1", "teams", "aad-1")
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.employees.by_chat_id("slack", "U1")
+        assert found is not None and (found.employee_id, found.teams_aad_object_id) == ("E1", "aad-1")
+        assert uow.employees.by_chat_id("teams", "aad-1") == found
+        assert uow.employees.by_chat_id("teams", "U1") is None
+        # The Slack account now belongs to E2: E1 loses it (the column is unique), keeps Teams.
+        uow.employees.link_chat_id("E2", "slack", "U1")
+        uow.employees.link_chat_id("E2", "slack", "U1")  # linking again changes nothing
+        uow.commit()
+    with uow_factory() as uow:
+        moved = uow.employees.by_chat_id("slack", "U1")
+        assert moved is not None and moved.employee_id == "E2"
+        e1 = uow.employees.get("E1")
+        assert e1 is not None and (e1.slack_user_id, e1.teams_aad_object_id) == (None, "aad-1")
+        uow.employees.link_chat_id("E2", "slack", "U2")  # a new id replaces the old one
+        assert uow.employees.by_chat_id("slack", "U1") is None
+        with pytest.raises(ValueError, match="unknown chat platform"):
+            uow.employees.by_chat_id("irc", "nick")
+        with pytest.raises(ValueError, match="unknown chat platform"):
+            uow.employees.link_chat_id("E1", "irc", "nick")
+        with pytest.raises(ValueError, match="no employee"):
+            uow.employees.link_chat_id("E404", "slack", "U9")
 
 
 def test_naive_datetimes_are_refused(uow_factory: UowFactory) -> None:
@@ -496,7 +1118,7 @@ def test_nothing_is_written_without_commit_or_after_an_exception(uow_factory: Uo
         uow.employees.save(person("E2", "rahul@x.test"))  # no commit
     with uow_factory() as uow:
         assert uow.employees.all() == []
-        assert uow.outbox.pending() == []
+        assert uow.outbox.due(NOW, 10) == []
         assert uow.audit.since() == []
 
 

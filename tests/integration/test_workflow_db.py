@@ -7,27 +7,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide
 from core.model import RequestStatus
-from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView, View
 from storage import tables
-from tests.unit.conftest import ORG_CSV, policy_document
-from tests.unit.fakes import FixedClock
+from tests.unit.conftest import ORG_CSV
 
 NOW = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def service(uow_factory: Callable[[], UnitOfWork]) -> LeaveService:
-    service = LeaveService(uow_factory, FixedClock(NOW), default_time_zone="Asia/Kolkata")
-    service.load_policy(policy_document(), "test")
-    service.import_employees(ORG_CSV)
-    return service
 
 
 def count(engine: Engine, table: object) -> int:
@@ -46,11 +35,12 @@ def test_whole_workflow_keeps_ledger_and_balances_in_step(service: LeaveService,
     assert isinstance(decided, DecidedView) and decided.request.status is RequestStatus.APPROVED
     balance = service.balance_of("ananya@x.test")
     row = next(r for r in balance.rows if r.type_key == "casual")
-    assert (row.entitled, row.taken, row.pending, row.available) == (12, 3, 0, 9)
+    # 11 days accrued by 25 November.
+    assert (row.entitled, row.taken, row.pending, row.available) == (11, 3, 0, 8)
     cancelled = service.execute("ananya@x.test", CancelRequest(applied.request.id), "test")
     assert isinstance(cancelled, CancelledView)
     row = next(r for r in service.balance_of("ananya@x.test").rows if r.type_key == "casual")
-    assert (row.taken, row.available) == (0, 12)
+    assert (row.taken, row.available) == (0, 11)
     listed = service.list_requests("ananya@x.test")
     assert [(r.number, r.status) for r in listed] == [(applied.request.number, RequestStatus.CANCELLED)]
     actions = [(a.actor, a.action) for a in service.audit_log() if a.request_id == applied.request.id]
@@ -101,23 +91,19 @@ def run_threads(n: int, work: Callable[[int], View]) -> list[View]:
 
 
 def test_twenty_concurrent_applies_never_overdraw_nor_overlap(service: LeaveService) -> None:
-    # 20 Monday-Tuesday requests on distinct weeks for one person holding 12 casual days a year.
-    mondays = [date(2026, 11, 30) + timedelta(weeks=week) for week in range(20)]
-    results = run_threads(20, lambda i: service.execute(
-        "ananya@x.test", casual(mondays[i], mondays[i] + timedelta(days=1)), "test"))
+    # 20 one-day requests on distinct December working days; 12 casual days will have accrued by then.
+    days = [d for d in (date(2026, 12, 1) + timedelta(days=n) for n in range(31))
+            if d.weekday() < 5 and d != date(2026, 12, 25)][:20]
+    results = run_threads(20, lambda i: service.execute("ananya@x.test", casual(days[i]), "test"))
+    applied = [r for r in results if isinstance(r, AppliedView)]
     refused = [r for r in results if isinstance(r, RefusalView)]
-    assert all("left for 2027" in r.message for r in refused), [r.message for r in refused]
-    assert len(refused) >= 1
-    rows = {
-        year: next(r for r in service.balance_of("ananya@x.test", year).rows if r.type_key == "casual")
-        for year in (2026, 2027)
-    }
-    # The five weeks of 2026 all fit; 2027 is never overdrawn and keeps nothing a refused request could use.
-    assert (rows[2026].pending, rows[2026].available) == (10, 2)
-    assert Decimal(0) <= rows[2027].available < 2, rows[2027]
+    assert len(applied) == 12 and len(refused) == 8
+    assert all("left for 2026" in r.message for r in refused), [r.message for r in refused]
+    row = next(r for r in service.balance_of("ananya@x.test").rows if r.type_key == "casual")
+    # Booked to the last day: eleven accrued and December's still to come.
+    assert (row.pending, row.available + row.to_accrue) == (12, 0)
     requests = service.list_requests("ananya@x.test", RequestStatus.PENDING)
-    assert len(requests) == 20 - len(refused)
-    assert len({r.start for r in requests}) == len(requests)
+    assert len(requests) == 12 and len({r.start for r in requests}) == 12
 
 
 def test_twenty_concurrent_identical_applies_create_one_request(service: LeaveService) -> None:
@@ -140,4 +126,4 @@ def test_ten_concurrent_decisions_make_exactly_one(service: LeaveService, engine
     assert count(engine, tables.outbox) == 2  # the application and the one decision
     balance: BalanceView = service.balance_of("ananya@x.test")
     row = next(r for r in balance.rows if r.type_key == "casual")
-    assert row.taken + row.available == 12 and row.pending == 0
+    assert row.taken + row.available == 11 and row.pending == 0

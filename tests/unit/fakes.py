@@ -1,7 +1,9 @@
 """In-memory stand-ins of the storage ports, so that core rules are tested in microseconds.
 
 A commit copies the working state over the committed one; leaving the block without a commit
-throws the working state away, as a real transaction would.
+throws the working state away, as a real transaction would. There are no locks: the fakes serve
+one thread, so ``claim`` only re-checks that the event is still due and undelivered, and moves its
+next attempt to the end of the lease, as the SQL version does.
 """
 
 from __future__ import annotations
@@ -11,10 +13,58 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from core.model import AuditEntry, Employee, EntryKind, Event, Holiday, LeaveRequest, LedgerEntry, RequestStatus
+from core import ports
+from core.model import (
+    AuditEntry,
+    Decision,
+    Delegation,
+    Employee,
+    Event,
+    Holiday,
+    LeaveRequest,
+    LedgerEntry,
+    RequestStatus,
+)
 from core.policy import Policy, parse_policy
+from core.ports import OutboxItem
+
+CHAT_ID_FIELDS = {"slack": "slack_user_id", "teams": "teams_aad_object_id"}
+OUTCOMES = frozenset({"delivered", "unreachable", "failed"})
+
+
+@dataclass
+class OutboxRow:
+    """One outbox event and its delivery state, as the ``outbox`` and ``outbox_targets`` tables keep it."""
+
+    id: int
+    event: Event
+    created_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+    #: target -> (outcome, detail), in the order they were settled.
+    targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The event's name, so tests can read ``state.outbox`` as a list of events."""
+        return self.event.name
+
+    def is_due(self, at: datetime) -> bool:
+        return self.delivered_at is None and (self.next_attempt_at is None or self.next_attempt_at <= at)
+
+
+@dataclass(frozen=True)
+class Card:
+    platform: str
+    request_id: int
+    employee_id: str
+    address: str
+    message_id: str
+    created_at: datetime
 
 
 @dataclass
@@ -25,7 +75,13 @@ class State:
     requests: dict[int, LeaveRequest] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
-    outbox: list[Event] = field(default_factory=list)
+    outbox: list[OutboxRow] = field(default_factory=list)
+    addresses: dict[tuple[str, str], str] = field(default_factory=dict)
+    cards: list[Card] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    delegations: list[Delegation] = field(default_factory=list)
+    #: The last delegation id given out: ids are never reused, even after a removal.
+    delegation_ids: int = 0
 
 
 class FakeEmployees:
@@ -52,18 +108,63 @@ class FakeEmployees:
     def save(self, employee: Employee) -> None:
         self.s.employees[employee.employee_id] = employee
 
+    def by_chat_id(self, platform: str, user_id: str) -> Employee | None:
+        field_name = _chat_field(platform)
+        return next((e for e in self.s.employees.values() if getattr(e, field_name) == user_id), None)
+
+    def link_chat_id(self, employee_id: str, platform: str, user_id: str) -> None:
+        """Like the SQL version: the id moves away from whoever had it (the column is unique)."""
+        field_name = _chat_field(platform)
+        if employee_id not in self.s.employees:
+            raise ValueError(f"no employee '{employee_id}' to link to {platform} user {user_id}")
+        for other in list(self.s.employees.values()):
+            if other.employee_id != employee_id and getattr(other, field_name) == user_id:
+                self.s.employees[other.employee_id] = _with_chat_id(other, platform, None)
+        self.s.employees[employee_id] = _with_chat_id(self.s.employees[employee_id], platform, user_id)
+
+
+def _with_chat_id(employee: Employee, platform: str, user_id: str | None) -> Employee:
+    if platform == "slack":
+        return replace(employee, slack_user_id=user_id)
+    return replace(employee, teams_aad_object_id=user_id)
+
+
+def _chat_field(platform: str) -> str:
+    try:
+        return CHAT_ID_FIELDS[platform]
+    except KeyError:
+        raise ValueError(f"unknown chat platform '{platform}'") from None
+
 
 class FakePolicies:
+    """``State.policies`` holds the documents in load order; a version's id is its place there."""
+
     def __init__(self, state: State) -> None:
         self.s = state
+        self._parsed: dict[int, Policy] = {}  # documents are never rewritten: parse each once
 
     def current(self) -> Policy | None:
-        return parse_policy(self.s.policies[-1]) if self.s.policies else None
+        return self._policy(len(self.s.policies) - 1) if self.s.policies else None
+
+    def in_force(self, on: date) -> Policy | None:
+        """The newest version (by ``effective_from``, then load order) in force on ``on``; the
+        oldest one for dates before every ``effective_from``."""
+        if not self.s.policies:
+            return None
+        versions = sorted((self._policy(i).effective_from, i) for i in range(len(self.s.policies)))
+        in_force = [i for effective_from, i in versions if effective_from <= on]
+        return self._policy(in_force[-1] if in_force else versions[0][1])
+
+    def _policy(self, index: int) -> Policy:
+        if index not in self._parsed:
+            self._parsed[index] = parse_policy(self.s.policies[index])
+        return self._parsed[index]
 
     def current_document(self) -> dict[str, Any] | None:
         return self.s.policies[-1] if self.s.policies else None
 
     def save(self, document: dict[str, Any], source: str, at: datetime) -> None:
+        parse_policy(document)  # the SQL version reads effective_from from it, and so refuses a bad one
         self.s.policies.append(document)
 
 
@@ -72,13 +173,21 @@ class FakeHolidays:
         self.s = state
 
     def between(self, region: str, start: date, end: date) -> list[Holiday]:
-        return [h for h in self.s.holidays if h.region == region and start <= h.day <= end]
+        found = [h for h in self.s.holidays if h.region == region and start <= h.day <= end]
+        return sorted(found, key=lambda h: (h.day, h.location or ""))
 
-    def replace(self, region: str, source: str, holidays: Sequence[Holiday], year: int | None = None) -> None:
-        self.s.holidays = [
+    def replace(self, region: str, source: str, holidays: Sequence[Holiday], start: date | None = None,
+                end: date | None = None) -> None:
+        """Like the SQL version: stored under ``region`` and ``source``; one per day and location."""
+        outside = [h.day for h in holidays if h.day < (start or h.day) or h.day > (end or h.day)]
+        if outside:
+            raise ValueError(f"holiday on {outside[0]} is outside the range replaced ({start} to {end})")
+        kept = [
             h for h in self.s.holidays
-            if not (h.region == region and h.source == source and (year is None or h.day.year == year))
-        ] + list(holidays)
+            if not (h.region == region and h.source == source and (start or h.day) <= h.day <= (end or h.day))
+        ]
+        added = {(h.location, h.day): replace(h, region=region, source=source) for h in holidays}
+        self.s.holidays = kept + list(added.values())
 
 
 class FakeRequests:
@@ -138,10 +247,47 @@ class FakeLedger:
     def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]:
         return [e for e in self.s.ledger if e.employee_id == employee_id and (year is None or e.year == year)]
 
-    def has_allocation(self, employee_id: str, year: int) -> bool:
-        return any(
-            e.employee_id == employee_id and e.year == year and e.kind is EntryKind.ALLOCATION for e in self.s.ledger
-        )
+    def years(self) -> list[int]:
+        return sorted({e.year for e in self.s.ledger})
+
+
+class FakeDecisions:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, decision: Decision) -> None:
+        key = (decision.request_id, decision.level)
+        assert all((d.request_id, d.level) != key for d in self.s.decisions), key  # UNIQUE(request_id, level)
+        self.s.decisions.append(decision)
+
+    def for_request(self, request_id: int) -> list[Decision]:
+        return [d for d in self.s.decisions if d.request_id == request_id]
+
+
+class FakeDelegations:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, delegation: Delegation) -> Delegation:
+        if delegation.end < delegation.start:
+            raise ValueError(f"a delegation cannot end ({delegation.end}) before it starts ({delegation.start})")
+        self.s.delegation_ids += 1
+        stored = replace(delegation, id=self.s.delegation_ids)
+        self.s.delegations.append(stored)
+        return stored
+
+    def of(self, delegator_id: str) -> list[Delegation]:
+        return _latest_first(d for d in self.s.delegations if d.delegator_id == delegator_id)
+
+    def to(self, delegate_id: str) -> list[Delegation]:
+        return _latest_first(d for d in self.s.delegations if d.delegate_id == delegate_id)
+
+    def remove(self, delegation_id: int) -> None:
+        self.s.delegations = [d for d in self.s.delegations if d.id != delegation_id]
+
+
+def _latest_first(delegations: Iterable[Delegation]) -> list[Delegation]:
+    return sorted(delegations, key=lambda d: (d.start, d.id or 0), reverse=True)
 
 
 class FakeAudit:
@@ -160,13 +306,96 @@ class FakeOutbox:
         self.s = state
 
     def add(self, event: Event, at: datetime) -> None:
-        self.s.outbox.append(event)
+        self.s.outbox.append(OutboxRow(id=len(self.s.outbox) + 1, event=event, created_at=at))
 
-    def pending(self) -> list[tuple[int, Event]]:
-        return list(enumerate(self.s.outbox, start=1))
+    def row(self, event_id: int) -> OutboxRow:
+        """The stored row, for tests that look at the delivery state."""
+        return self.s.outbox[event_id - 1]
+
+    def due(self, at: datetime, limit: int) -> list[OutboxItem]:
+        return [_item(r) for r in self.s.outbox if r.is_due(at)][:limit]
+
+    def claim(self, event_id: int, at: datetime, lease_until: datetime) -> OutboxItem | None:
+        """Take the event until ``lease_until`` if it is undelivered and due at ``at``."""
+        if lease_until <= at:
+            raise ValueError(f"the lease must end after the claim: {lease_until} is not after {at}")
+        found = self.row(event_id) if 0 < event_id <= len(self.s.outbox) else None
+        if found is None or not found.is_due(at):
+            return None
+        found.next_attempt_at = lease_until
+        return _item(found)
+
+    def done_targets(self, event_id: int) -> set[str]:
+        return set(self.row(event_id).targets)
+
+    def settle_target(self, event_id: int, target: str, outcome: str, at: datetime, detail: str = "") -> None:
+        assert outcome in OUTCOMES, outcome
+        self.row(event_id).targets.setdefault(target, (outcome, detail))
+
+    def mark_delivered(self, event_id: int, at: datetime) -> bool:
+        row = self.row(event_id)
+        if row.delivered_at is not None:
+            return False
+        row.delivered_at, row.attempts, row.last_error = at, row.attempts + 1, None
+        return True
+
+    def mark_failed(self, event_id: int, error: str, retry_at: datetime) -> None:
+        row = self.row(event_id)
+        if row.delivered_at is None:
+            row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
+
+    def depth(self) -> tuple[int, datetime | None]:
+        waiting = [r.created_at for r in self.s.outbox if r.delivered_at is None]
+        return len(waiting), min(waiting, default=None)
+
+
+def _item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(id=row.id, event=row.event, attempts=row.attempts)
+
+
+class FakeChatDirectory:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def save_address(self, platform: str, key: str, address: str, at: datetime) -> None:
+        self.s.addresses[(platform, key)] = address
+
+    def address(self, platform: str, key: str) -> str | None:
+        return self.s.addresses.get((platform, key))
+
+    def addresses(self, platform: str, prefix: str = "") -> dict[str, str]:
+        return {
+            key: address for (p, key), address in sorted(self.s.addresses.items())
+            if p == platform and key.startswith(prefix)
+        }
+
+    def add_card(self, platform: str, request_id: int, employee_id: str, address: str, message_id: str,
+                 at: datetime) -> None:
+        same = (platform, request_id, employee_id, message_id)
+        if all((c.platform, c.request_id, c.employee_id, c.message_id) != same for c in self.s.cards):
+            self.s.cards.append(Card(platform, request_id, employee_id, address, message_id, at))
+
+    def cards(self, platform: str, request_id: int) -> list[tuple[str, str, str]]:
+        return [
+            (c.employee_id, c.address, c.message_id) for c in self.s.cards
+            if c.platform == platform and c.request_id == request_id
+        ]
 
 
 class FakeUnitOfWork:
+    # Typed as the ports (a Protocol's attributes are mutable, hence invariant), so that mypy
+    # accepts a FakeStore wherever the core wants a UnitOfWorkFactory.
+    employees: ports.EmployeeRepository
+    policies: ports.PolicyRepository
+    holidays: ports.HolidayRepository
+    requests: ports.RequestRepository
+    ledger: ports.LedgerRepository
+    audit: ports.AuditRepository
+    outbox: ports.Outbox
+    chat: ports.ChatDirectory
+    decisions: ports.DecisionRepository
+    delegations: ports.DelegationRepository
+
     def __init__(self, store: FakeStore) -> None:
         self._store = store
 
@@ -179,6 +408,9 @@ class FakeUnitOfWork:
         self.ledger = FakeLedger(self._work)
         self.audit = FakeAudit(self._work)
         self.outbox = FakeOutbox(self._work)
+        self.chat = FakeChatDirectory(self._work)
+        self.decisions = FakeDecisions(self._work)
+        self.delegations = FakeDelegations(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -207,3 +439,9 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+
+if TYPE_CHECKING:  # lets mypy prove that the fakes implement the ports (mypy tests/unit/fakes.py)
+
+    def _implements_ports(store: FakeStore) -> ports.UnitOfWorkFactory:
+        return store

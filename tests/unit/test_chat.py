@@ -56,16 +56,16 @@ def test_a_conversation(service: LeaveService) -> None:
 
 
 def test_report_is_for_hr_only(service: LeaveService) -> None:
-    applied = say(service, "ananya@x.test", "apply casual 2026-12-30 to 2027-01-05")
+    applied = say(service, "ananya@x.test", "apply casual 2026-11-30 to 2026-12-02")
     assert isinstance(applied, AppliedView)
     say(service, "boss@x.test", f"approve {applied.request.number}")
     refused = say(service, "boss@x.test", "report 2026-12")
     assert isinstance(refused, RefusalView) and "HR" in refused.message
-    report = say(service, "hr@x.test", "report 2026-Q4")
+    report = say(service, "hr@x.test", "report 2026-12")
     assert isinstance(report, ReportView)
     lines = report.csv_text.splitlines()
-    # Only the days inside the period count: 30 and 31 Dec.
-    assert lines[1].split(",")[4:] == ["casual", "2", "1", "2026-12-30", "2026-12-31"]
+    # Only the days inside the period count: 1 and 2 Dec.
+    assert lines[1].split(",")[4:] == ["casual", "2", "1", "2026-12-01", "2026-12-02"]
 
 
 def test_unknown_person_gets_a_clear_message(service: LeaveService) -> None:

@@ -15,9 +15,11 @@ from core.commands import (
     CancelRequest,
     Command,
     Decide,
+    Delegate,
     Help,
     ListRequests,
     OpenApplyForm,
+    PlanLeave,
     Report,
     ShowBalance,
     ShowHolidays,
@@ -73,7 +75,8 @@ def test_the_prefix_is_only_the_whole_word_slash_leave() -> None:
 
 def test_unknown_subcommands_list_the_known_ones() -> None:
     assert refusal("xyz").message == (
-        "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, report, help"
+        "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, report, "
+        "plan, delegate, help"
     )
     assert "Did you mean 'apply'?" in refusal("aply sick today").message
     assert "Did you mean 'holidays'?" in refusal("holiday").message
@@ -94,6 +97,8 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "team",
             "holidays",
             "report",
+            "plan",
+            "delegate",
             "help",
         }
     )
@@ -315,7 +320,7 @@ def test_request_commands_need_an_id(verb: str) -> None:
 
 def test_one_request_at_a_time() -> None:
     assert "one request at a time" in refusal("cancel LV-1042 LV-1043").message
-    assert "one request at a time" in refusal("cancel LV-1042 changed my mind").message
+    assert "only the days to give back" in refusal("cancel LV-1042 changed my mind").message
     assert "one request at a time" in refusal("approve LV-1042 #1043").message
 
 
@@ -472,3 +477,32 @@ def apply_commands(draw: st.DrawFn) -> Case:
 @given(case=apply_commands())
 def test_valid_apply_lines_round_trip(case: Case) -> None:
     assert parse_command(case.text, case.today) == case.expected
+
+
+# partial cancel, plan, delegate
+
+
+def test_cancel_some_days() -> None:
+    assert parse("cancel LV-1042 28 Dec") == CancelRequest(42, date(2026, 12, 28), date(2026, 12, 28))
+    assert parse("cancel LV-1042 28 Dec to 31 Dec") == CancelRequest(42, date(2026, 12, 28), date(2026, 12, 31))
+    assert parse("cancel LV-1042") == CancelRequest(42)
+    assert "I didn't understand 'please'" in refusal("cancel LV-1042 28 Dec please").message
+
+
+def test_plan_reads_like_apply_without_a_reason() -> None:
+    assert parse("plan PL 14 Dec to 18 Dec") == PlanLeave("PL", date(2026, 12, 14), date(2026, 12, 18))
+    assert parse("plan casual tomorrow second-half") == PlanLeave(
+        "casual", date(2026, 11, 26), date(2026, 11, 26), HalfDay.SECOND
+    )
+    assert "Say which leave type and when" in refusal("plan").message
+    assert "I didn't understand 'because'" in refusal("plan casual tomorrow because").message
+
+
+def test_delegate() -> None:
+    assert parse("delegate priya@x.test 21 Dec to 2 Jan") == Delegate(
+        "priya@x.test", date(2026, 12, 21), date(2027, 1, 2)
+    )
+    assert parse("delegate <@U123|priya> tomorrow") == Delegate("<@U123|priya>", date(2026, 11, 26),
+                                                                  date(2026, 11, 26))
+    assert parse("delegate off") == Delegate(None)
+    assert "Say from when" in refusal("delegate priya@x.test").message

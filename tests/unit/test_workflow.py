@@ -35,12 +35,12 @@ def test_apply_counts_working_days_and_routes_to_the_manager(service: LeaveServi
     assert view.request.status is RequestStatus.PENDING
     assert view.request.approver is not None and view.request.approver.email == "boss@x.test"
     assert view.request.number.startswith("LV-")
-    assert view.available_after == {2026: Decimal(10)}
+    assert view.available_after == {2026: Decimal(10)}  # 11 accrued by 25 Nov, 12 by 28 Dec
     state = store.committed
     assert [e.name for e in state.outbox] == ["leave.pending"]
     assert [(a.action, a.outcome) for a in state.audit][-1] == ("apply", "ok")
     # Pending days are held: the balance counts them.
-    assert available(service, "ananya@x.test", "casual") == Decimal(10)
+    assert available(service, "ananya@x.test", "casual") == Decimal(9)  # accrued so far
 
 
 def test_half_day_counts_half_and_the_other_half_does_not_overlap(service: LeaveService) -> None:
@@ -81,15 +81,17 @@ def test_balance_counts_pending_requests(service: LeaveService) -> None:
 
 
 def test_leave_across_new_year_is_charged_to_each_year(service: LeaveService, store: FakeStore) -> None:
-    view = apply(service, "ananya@x.test", "casual", date(2026, 12, 30), date(2027, 1, 5))
+    view = apply(service, "ananya@x.test", "casual", date(2026, 12, 30), date(2027, 1, 4))
     assert isinstance(view, AppliedView)
-    # 30, 31 Dec; 1 Jan is a holiday; 4, 5 Jan.
-    assert view.request.days == Decimal(4)
-    assert view.available_after == {2026: Decimal(10), 2027: Decimal(10)}
+    # 30, 31 Dec; 1 Jan is a holiday; 4 Jan, when only January's day will have accrued for 2027.
+    assert view.request.days == Decimal(3)
+    assert view.available_after == {2026: Decimal(10), 2027: Decimal(0)}
+    refused = apply(service, "rahul@x.test", "casual", date(2026, 12, 31), date(2027, 1, 5))
+    assert isinstance(refused, RefusalView) and "Only 1 casual leave day left for 2027" in refused.message
     decided = service.execute("boss@x.test", Decide(view.request.id, True), "test")
     assert isinstance(decided, DecidedView)
     taken = sorted((e.year, e.days) for e in store.committed.ledger if e.kind is EntryKind.LEAVE_TAKEN)
-    assert taken == [(2026, Decimal(-2)), (2027, Decimal(-2))]
+    assert taken == [(2026, Decimal(-2)), (2027, Decimal(-1))]
 
 
 def test_sick_leave_over_three_days_without_document_is_marked_due(service: LeaveService) -> None:
@@ -110,7 +112,7 @@ def test_approve_writes_leave_taken_and_only_once(service: LeaveService, store: 
     assert isinstance(again, RefusalView)
     assert "already approved by Vikram Rao" in again.message
     assert sum(e.days for e in store.committed.ledger if e.request_id == rid) == Decimal(-2)
-    assert available(service, "ananya@x.test", "casual") == Decimal(10)
+    assert available(service, "ananya@x.test", "casual") == Decimal(9)
     refused = [a for a in store.committed.audit if a.outcome == "refused"]
     assert [(a.actor, a.action) for a in refused] == [("hr@x.test", "reject")]
 
@@ -128,7 +130,7 @@ def test_only_the_approver_or_hr_decides_and_nobody_their_own(service: LeaveServ
     rejected = service.execute("hr@x.test", Decide(rid, False, "team offsite"), "test")
     assert isinstance(rejected, DecidedView)
     assert rejected.request.status is RequestStatus.REJECTED and rejected.request.decision_note == "team offsite"
-    assert available(service, "ananya@x.test", "casual") == Decimal(12)
+    assert available(service, "ananya@x.test", "casual") == Decimal(11)
 
 
 def test_cancel_pending_and_upcoming_approved_restores_days(service: LeaveService, store: FakeStore) -> None:
@@ -136,11 +138,11 @@ def test_cancel_pending_and_upcoming_approved_restores_days(service: LeaveServic
     approved = apply(service, "ananya@x.test", "casual", date(2026, 12, 7), date(2026, 12, 8))
     assert isinstance(pending, AppliedView) and isinstance(approved, AppliedView)
     service.execute("boss@x.test", Decide(approved.request.id, True), "test")
-    assert available(service, "ananya@x.test", "casual") == Decimal(9)
+    assert available(service, "ananya@x.test", "casual") == Decimal(8)
     for rid in (pending.request.id, approved.request.id):
         view = service.execute("ananya@x.test", CancelRequest(rid), "test")
         assert isinstance(view, CancelledView) and view.request.status is RequestStatus.CANCELLED
-    assert available(service, "ananya@x.test", "casual") == Decimal(12)
+    assert available(service, "ananya@x.test", "casual") == Decimal(11)
     kinds = [e.kind for e in store.committed.ledger if e.request_id == approved.request.id]
     assert kinds == [EntryKind.LEAVE_TAKEN, EntryKind.REVERSAL]
     twice = service.execute("ananya@x.test", CancelRequest(pending.request.id), "test")

@@ -1,0 +1,110 @@
+"""The bolt ``AsyncApp``: which listener answers which Slack request, and how requests reach it.
+
+Over HTTP, one aiohttp route (``POST /slack/events``) hands every request (slash commands,
+interactivity, events) to bolt, which checks the signature (401 when it is missing, wrong or
+more than 5 minutes old) before any listener runs. In Socket Mode the same app is fed by a
+websocket instead. Either way the listeners acknowledge first and work after, as Slack's
+3-second limit asks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import actions
+from bot.slack.commands import handle_leave_command
+from bot.slack.door import SlackDoor
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+COMMAND = "/leave"
+APPROVE, REJECT, CANCEL, OPEN_APPLY = "leave_approve", "leave_reject", "leave_cancel", "leave_open_apply"
+APPLY_MODAL, REJECT_MODAL = "leave_apply", "leave_reject"
+SORRY = "Something went wrong on my side and nothing more was done; please try again in a moment."
+
+
+def build_bolt_app(door: SlackDoor, client: AsyncWebClient, signing_secret: str) -> AsyncApp:
+    """The bolt app with LeaveBot's listeners; ``client`` decides where Web API calls go."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, name="leavebot",
+                   raise_error_for_unhandled_request=False)
+
+    @app.command(COMMAND)
+    async def leave_command(ack: Any, command: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        async with _apology(respond):
+            await handle_leave_command(door, ack, command, client, respond)
+
+    @app.action(APPROVE)
+    async def approve(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        async with _apology(respond):
+            await actions.handle_approve(door, ack, body, client, respond)
+
+    @app.action(REJECT)
+    async def reject(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        async with _apology(respond):
+            await actions.handle_reject_click(door, ack, body, client)
+
+    @app.action(CANCEL)
+    async def cancel(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        async with _apology(respond):
+            await actions.handle_cancel(door, ack, body, client, respond)
+
+    @app.action(OPEN_APPLY)
+    async def open_apply(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await actions.handle_open_apply(door, ack, body, client)
+
+    @app.view(APPLY_MODAL)
+    async def apply_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await actions.handle_apply_submit(door, ack, body, view, client)
+
+    @app.view(REJECT_MODAL)
+    async def reject_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await actions.handle_reject_submit(door, ack, body, view, client)
+
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        async with _apology(None):
+            actor = await door.actor(client, str(event.get("user", "")))
+            if actor is not None:
+                await door.publish_home(client, actor)
+
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _apology(respond: Any) -> AsyncIterator[None]:
+    """Log a listener's failure and, where there is a way to reply, say so instead of going quiet.
+
+    The failure stays in the listener: bolt would otherwise report a failure just after ``ack()``
+    to Slack as an unhandled request.
+    """
+    try:
+        yield
+    except Exception:
+        log.exception("Slack listener failed")
+        if respond is not None:
+            with contextlib.suppress(Exception):
+                await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+
+def add_events_route(app: web.Application, bolt_app: AsyncApp) -> None:
+    """``POST /slack/events`` on the shared server: request in, bolt's dispatch, response out."""
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    app.router.add_post(EVENTS_PATH, slack_events)

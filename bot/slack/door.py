@@ -1,0 +1,86 @@
+"""What every Slack listener shares: the core, a way to run it off the loop, identity, Home, cards.
+
+The listeners (:mod:`bot.slack.commands`, :mod:`bot.slack.actions`) only translate; this object
+holds the few things they all need, so each listener stays a short read.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import home, render
+from bot.slack.api import error_code
+from bot.slack.identity import Actor, resolve_actor
+from bot.slack.runner import Runner
+from core.context import Presenter
+from core.errors import LeaveError
+from core.ports import Clock, UnitOfWorkFactory
+from core.service import LeaveService
+from core.views import RequestView
+
+log = logging.getLogger(__name__)
+
+SOURCE = "slack"
+
+
+@dataclass(frozen=True)
+class SlackDoor:
+    """The Slack door's dependencies, handed to every listener.
+
+    Attributes:
+        service: the core.
+        uow_factory: for what only the door stores (cards) and for reading a request's state.
+        clock: the same clock the core is given, so "tomorrow" means the same day to both.
+        run: runs the synchronous core in a worker thread.
+        default_time_zone: for people the directory does not know.
+    """
+
+    service: LeaveService
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    run: Runner
+    default_time_zone: str = "UTC"
+
+    async def actor(self, client: AsyncWebClient, user_id: str) -> Actor | None:
+        return await resolve_actor(self.service, self.run, client, user_id)
+
+    def today(self, actor: Actor | None) -> date:
+        """The actor's local date (the core reads dates in the employee's time zone too)."""
+        zone = actor.employee.time_zone if actor and actor.employee else self.default_time_zone
+        return self.clock.now().astimezone(ZoneInfo(zone)).date()
+
+    async def publish_home(self, client: AsyncWebClient, actor: Actor, notice: str = "") -> None:
+        """Publish ``actor``'s Home tab; a failure is logged, never shown as a failed action."""
+        data = await self.run(home.gather, self.service, actor.email, actor.employee, self.today(actor), notice)
+        try:
+            await client.views_publish(user_id=actor.user_id, view=render.home(data))
+        except SlackApiError as error:
+            log.warning("views.publish for %s failed: %s", actor.user_id, error_code(error))
+
+    async def request_view(self, request_id: int) -> RequestView | None:
+        """The request as it stands now, to redraw a card that someone clicked after the decision."""
+        return await self.run(load_request, self.uow_factory, request_id)
+
+
+def load_request(uow_factory: UnitOfWorkFactory, request_id: int) -> RequestView | None:
+    """Read one request's current state as the core presents it (read-only)."""
+    with uow_factory() as uow:
+        request = uow.requests.get(request_id)
+        if request is None:
+            return None
+        try:
+            return Presenter(uow).request(request)
+        except LeaveError:
+            return None
+
+
+def ephemeral(message: dict[str, Any]) -> dict[str, Any]:
+    """A reply that only the person who asked can see, adding to (not replacing) what they see."""
+    return {**message, "response_type": "ephemeral", "replace_original": False}

@@ -1,0 +1,148 @@
+"""The Slack notifier: the outbox's way of telling people about requests, by DM.
+
+It runs in the outbox's worker thread, so it is synchronous (slack-sdk's ``WebClient``). The
+outbox records each notice once delivered and retries the rest; the notifier's part is to make a
+repeated delivery harmless and to say what a failure means:
+
+* ``APPROVAL_NEEDED``: the card with Approve / Reject, DM'd to the approver and recorded (channel
+  and ``ts``) so that it can be updated later, wherever the decision is made. A card already
+  recorded for this approver is not posted again.
+* ``DECIDED``: the outcome, DM'd to the employee.
+* ``REQUEST_CLOSED``: every recorded card of the request is redrawn in its final state (updating
+  is idempotent); the approver gets a DM only when someone else decided or cancelled.
+
+After the message, the recipient's Home tab is republished; that is a courtesy, so its failure
+is logged and never turns a delivered notice into a retried one (which would repeat the DM).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import SystemClock
+from bot.slack import home, render
+from bot.slack.api import delivery_error, error_code
+from bot.slack.identity import PLATFORM, slack_user_id
+from core.ports import Clock, UnitOfWorkFactory
+from core.service import LeaveService
+from core.views import Notice, NoticeKind, Person, RequestView
+
+log = logging.getLogger(__name__)
+
+#: A card that Slack no longer has (deleted, or its DM is gone) is skipped rather than retried.
+GONE_MESSAGE_ERRORS = frozenset({"message_not_found", "cant_update_message", "channel_not_found", "is_archived"})
+
+
+class SlackNotifier:
+    """A :class:`core.ports.Notifier` named ``slack``."""
+
+    name = PLATFORM
+
+    def __init__(self, service: LeaveService, uow_factory: UnitOfWorkFactory, client: WebClient,
+                 clock: Clock | None = None, default_time_zone: str = "UTC") -> None:
+        self._service = service
+        self._uow_factory = uow_factory
+        self._client = client
+        self._clock = clock or SystemClock()
+        self._default_time_zone = default_time_zone
+
+    def deliver(self, notice: Notice) -> None:
+        """Send one notice; raises what :class:`core.ports.Notifier` documents."""
+        if notice.kind is NoticeKind.APPROVAL_NEEDED:
+            self._send_card(notice)
+        elif notice.kind is NoticeKind.DECIDED:
+            self._post(self._dm_channel(notice.recipient)[1], render.decided_message(notice.request))
+        elif notice.kind is NoticeKind.REQUEST_CLOSED:
+            self._close(notice)
+        elif notice.kind is NoticeKind.REASSIGNED:
+            self._reassigned(notice)
+        else:
+            log.warning("no Slack message for notices of kind %s", notice.kind)
+            return
+        self._refresh_home(notice.recipient)
+
+    # -- the three kinds -----------------------------------------------------------------------
+
+    def _send_card(self, notice: Notice) -> None:
+        recipient, request = notice.recipient, notice.request
+        with self._uow_factory() as uow:
+            cards = uow.chat.cards(PLATFORM, request.id)
+        if any(employee_id == recipient.employee_id for employee_id, _, _ in cards):
+            return  # posted before; the outbox is repeating a delivery it did not get to record
+        _, channel = self._dm_channel(recipient)
+        posted = self._post(channel, render.approval_card(notice))
+        with self._uow_factory() as uow:
+            uow.chat.add_card(PLATFORM, request.id, recipient.employee_id, str(posted.get("channel") or channel),
+                              str(posted.get("ts")), self._clock.now())
+            uow.commit()
+
+    def _close(self, notice: Notice) -> None:
+        request = notice.request
+        self._update_cards(request, render.closed_card(request))
+        decided_by = request.decided_by
+        if decided_by is None or decided_by.employee_id != notice.recipient.employee_id:
+            self._post(self._dm_channel(notice.recipient)[1], render.closed_message(request))
+
+    def _update_cards(self, request: RequestView, card: dict[str, Any], only_of: str | None = None) -> None:
+        """Redraw the request's recorded cards (of one person, with ``only_of``); updating is idempotent."""
+        with self._uow_factory() as uow:
+            cards = uow.chat.cards(PLATFORM, request.id)
+        for employee_id, channel, ts in cards:
+            if only_of is not None and employee_id != only_of:
+                continue
+            try:
+                self._client.chat_update(channel=channel, ts=ts, text=card["text"], blocks=card["blocks"])
+            except SlackApiError as error:
+                if error_code(error) in GONE_MESSAGE_ERRORS:
+                    log.info("card %s of %s is gone from Slack; not updated", ts, request.number)
+                    continue
+                raise delivery_error(error, f"chat.update {request.number}") from error
+
+    def _reassigned(self, notice: Notice) -> None:
+        """Tell who holds the request now; the previous approver's cards lose their buttons."""
+        if notice.recipient.employee_id != notice.request.employee.employee_id:
+            self._update_cards(notice.request, render.closed_card(notice.request), notice.recipient.employee_id)
+        self._post(self._dm_channel(notice.recipient)[1], render.reassigned_message(notice.request, notice.holder))
+
+    # -- Slack calls ---------------------------------------------------------------------------
+
+    def _dm_channel(self, person: Person) -> tuple[str, str]:
+        """``(user id, DM channel id)``, the channel remembered after the first ``conversations.open``."""
+        user_id = slack_user_id(self._service, self._uow_factory, self._client, person)
+        key = f"employee:{person.employee_id}"
+        with self._uow_factory() as uow:
+            channel = uow.chat.address(PLATFORM, key)
+        if channel:
+            return user_id, channel
+        try:
+            opened = self._client.conversations_open(users=user_id)
+        except SlackApiError as error:
+            raise delivery_error(error, f"conversations.open {person.email}") from error
+        channel = str((opened.get("channel") or {}).get("id") or user_id)
+        with self._uow_factory() as uow:
+            uow.chat.save_address(PLATFORM, key, channel, self._clock.now())
+            uow.commit()
+        return user_id, channel
+
+    def _post(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self._client.chat_postMessage(channel=channel, text=message["text"], blocks=message["blocks"])
+        except SlackApiError as error:
+            raise delivery_error(error, f"chat.postMessage to {channel}") from error
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    def _refresh_home(self, person: Person) -> None:
+        try:
+            user_id = slack_user_id(self._service, self._uow_factory, self._client, person)
+            employee = self._service.linked_employee(PLATFORM, user_id)
+            zone = employee.time_zone if employee else self._default_time_zone
+            today = self._clock.now().astimezone(ZoneInfo(zone)).date()
+            data = home.gather(self._service, person.email, employee, today)
+            self._client.views_publish(user_id=user_id, view=render.home(data))
+        except Exception as error:  # a stale Home tab is not worth a repeated DM
+            log.warning("Home tab of %s not refreshed: %s", person.email, error)

@@ -1,0 +1,204 @@
+"""The Slack door's renderer: core views in, Block Kit JSON out, one Jinja2 template per kind.
+
+Templates under ``bot/templates/slack`` are JSON with every value written through ``tojson``, so
+no text can break out of its string. Text that a person typed or that names a person goes
+through ``esc`` (mrkdwn escaping) and every text through ``clip`` (Block Kit's length limits);
+the output is parsed back with :func:`json.loads`, so a template that produces anything but JSON
+fails loudly in tests rather than in a workspace. The same facts reach Slack as reach the
+terminal: the filters only format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from bot.render_text import format_span
+from bot.slack.escape import (
+    ELLIPSIS,
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    VIEW_BLOCKS,
+    escape_mrkdwn,
+    truncate,
+)
+from core import views
+from core.model import RequestStatus
+from core.text import format_day, format_days
+
+#: One template per kind of reply to a command.
+REPLY_TEMPLATES: dict[type[Any], str] = {
+    views.HelpView: "help.j2",
+    views.AppliedView: "applied.j2",
+    views.DecidedView: "decided.j2",
+    views.CancelledView: "cancelled.j2",
+    views.RequestListView: "request_list.j2",
+    views.TeamView: "team.j2",
+    views.HolidaysView: "holidays.j2",
+    views.BalanceView: "balance.j2",
+    views.ReportView: "report.j2",
+    views.RefusalView: "refusal.j2",
+    views.ApplyFormView: "apply_form.j2",
+    views.PlanView: "plan.j2",
+    views.DelegationView: "delegation.j2",
+}
+
+#: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.
+LIST_LIMIT = 20
+HOME_LIST_LIMIT = 15
+
+STATUS_EMOJI = {
+    RequestStatus.PENDING: ":hourglass_flowing_sand:",
+    RequestStatus.APPROVED: ":white_check_mark:",
+    RequestStatus.REJECTED: ":x:",
+    RequestStatus.CANCELLED: ":no_entry_sign:",
+}
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """Which buttons a request list offers: decisions (``/leave pending``) or cancelling (``/leave list``)."""
+
+    decide: bool = False
+    cancel: bool = False
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the Home tab shows; gathered from the core by :mod:`bot.slack.home`."""
+
+    name: str
+    balance: views.BalanceView | None
+    upcoming: tuple[views.RequestView, ...]
+    queue: tuple[views.RequestView, ...]
+    show_queue: bool
+    today: date
+    notice: str = ""
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+def slack_time(value: datetime | None) -> str:
+    """A time that Slack shows in each reader's own time zone, with a UTC fallback."""
+    if value is None:
+        return ""
+    fallback = f"{format_day(value.date())} {value:%H:%M} UTC"
+    return f"<!date^{int(value.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def can_cancel(request: views.RequestView, today: date | None) -> bool:
+    """Whether a Cancel button is worth showing; the core still decides when it is clicked."""
+    if request.status is RequestStatus.PENDING:
+        return True
+    return request.status is RequestStatus.APPROVED and (today is None or request.start > today)
+
+
+def _clip(text: object, limit: int, markup: bool = True) -> str:
+    return truncate(text, limit, markup=markup)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bot", "templates/slack"),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(esc=escape_mrkdwn, clip=_clip, day=format_day, days=format_days, when=slack_time)
+    env.globals.update(span=format_span, status_emoji=STATUS_EMOJI, can_cancel=can_cancel,
+                       list_limit=LIST_LIMIT, home_list_limit=HOME_LIST_LIMIT)
+    return env
+
+
+_ENV = _environment()
+
+
+def _render(name: str, block_limit: int, **context: Any) -> dict[str, Any]:
+    """Render one template to a dict, holding it to Slack's block count."""
+    rendered: dict[str, Any] = json.loads(_ENV.get_template(name).render(**context))
+    blocks = rendered.get("blocks")
+    if isinstance(blocks, list) and len(blocks) > block_limit:
+        kept = blocks[: block_limit - 1]
+        kept.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"{ELLIPSIS} and {len(blocks) - len(kept)} more blocks not shown."}]})
+        rendered["blocks"] = kept
+    if "text" in rendered:
+        # The fallback text is plain words, but Slack reads mentions in it too: escape it whole.
+        rendered["text"] = truncate(escape_mrkdwn(rendered["text"]), MESSAGE_TEXT)
+    return rendered
+
+
+def reply(view: views.View, actions: ListActions | None = None) -> Message:
+    """The ephemeral reply to a command: ``{"text": ..., "blocks": [...]}``."""
+    try:
+        name = REPLY_TEMPLATES[type(view)]
+    except KeyError:
+        raise TypeError(f"No Slack template for {type(view).__name__}") from None
+    return _render(name, MESSAGE_BLOCKS, view=view, actions=actions or ListActions())
+
+
+def notice_text(text: str) -> Message:
+    """A one-line message of the door's own (e.g. why a person cannot be identified)."""
+    return _render("refusal.j2", MESSAGE_BLOCKS, view=views.RefusalView(text))
+
+
+def approval_card(notice: views.Notice) -> Message:
+    """The approver's card: who, what, when, balance after, facts, who else is out; Approve / Reject."""
+    return _render("approval_card.j2", MESSAGE_BLOCKS, notice=notice, r=notice.request)
+
+
+def closed_card(request: views.RequestView, decider: views.Person | None = None) -> Message:
+    """The same card once acted on: the facts and where the request stands, and no buttons.
+
+    ``decider`` is who just approved a level of a request that now waits for the next level.
+    """
+    return _render("closed_card.j2", MESSAGE_BLOCKS, r=request, decider=decider)
+
+
+def decided_message(request: views.RequestView) -> Message:
+    """The employee's DM with the outcome."""
+    return _render("decided_dm.j2", MESSAGE_BLOCKS, r=request)
+
+
+def closed_message(request: views.RequestView) -> Message:
+    """The approver's DM when someone else decided or cancelled a request they were asked about."""
+    return _render("closed_dm.j2", MESSAGE_BLOCKS, r=request)
+
+
+def reassigned_message(request: views.RequestView, holder: views.Person | None) -> Message:
+    """To the employee and the previous approver: who holds a pending request now (None: HR)."""
+    return _render("reassigned_dm.j2", MESSAGE_BLOCKS, r=request, holder=holder)
+
+
+def apply_modal(form: views.ApplyFormView, private_metadata: str = "") -> dict[str, Any]:
+    """The ``/leave apply`` form: type, start, end, half day, reason, document link."""
+    return _render("apply_modal.j2", VIEW_BLOCKS, form=form, private_metadata=private_metadata)
+
+
+def reject_modal(request_number: str, private_metadata: str) -> dict[str, Any]:
+    """The reason-for-rejection form that a Reject button opens."""
+    return _render("reject_modal.j2", VIEW_BLOCKS, number=request_number, private_metadata=private_metadata)
+
+
+def info_modal(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says something (a refusal after submit), with a Close button."""
+    return _render("info_modal.j2", VIEW_BLOCKS, title=title, text=text)
+
+
+def home(data: HomeData) -> dict[str, Any]:
+    """The App Home tab."""
+    return _render("home.j2", VIEW_BLOCKS, home=data)
+
+
+def field_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """Inline errors for ``response_action: errors``, each held to a field's text limit."""
+    return {block: truncate(message, 2000, markup=False) for block, message in errors.items()}

@@ -1,0 +1,132 @@
+"""The Bot Framework adapter for Teams, configured from the ``MICROSOFT_APP_*`` settings.
+
+With an app id every request must carry a valid Bot Framework token; without one the adapter
+runs unauthenticated for the Bot Framework Emulator, and says so loudly at start-up, because
+anyone who can reach ``/api/messages`` could then act as anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+from botframework.connector.skills import BotFrameworkClient
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    """What ``ConfigurationBotFrameworkAuthentication`` reads, under the attribute names it reads.
+
+    The endpoint fields stay None for the public Azure cloud. Set them for a national or private
+    cloud (or a local stand-in of the Bot Framework's token service); once any of them is set the
+    SDK trusts only what they name, so set the issuer and metadata URL together.
+    """
+
+    APP_ID: str | None = None
+    APP_PASSWORD: str | None = None
+    APP_TYPE: str = "MultiTenant"
+    APP_TENANTID: str | None = None
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TeamsConfig:
+        password = settings.microsoft_app_password
+        return cls(
+            APP_ID=settings.microsoft_app_id or None,
+            APP_PASSWORD=password.get_secret_value() if password is not None else None,
+            APP_TYPE=settings.microsoft_app_type,
+            APP_TENANTID=settings.microsoft_app_tenant_id,
+        )
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.APP_ID)
+
+
+class RefusingAuthentication(BotFrameworkAuthentication):
+    """Every way an inbound token can be wrong becomes :class:`PermissionError` (a 401).
+
+    The SDK raises ``PermissionError`` for most bad tokens, but lets others escape as whatever
+    broke first: a token that is not a JWT (``jwt.DecodeError``), an unknown key id
+    (``IndexError``), a missing header in its parameterized mode (``AttributeError``), a failed
+    endorsement (``Exception``). Those would be 500s, which the Bot Framework retries and which
+    hide an attack in the error log. Network errors (``OSError``, which covers ``requests``'
+    errors) still propagate: an unreachable key endpoint is an outage, not a bad token.
+    """
+
+    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+        self._inner = inner
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        try:
+            return await self._inner.authenticate_request(activity, auth_header)
+        except (PermissionError, OSError):
+            raise
+        except Exception as error:
+            raise PermissionError(f"invalid Bot Framework token ({type(error).__name__})") from error
+
+    async def authenticate_streaming_request(self, auth_header: str,
+                                             channel_id_header: str) -> AuthenticateRequestResult:
+        try:
+            return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+        except (PermissionError, OSError):
+            raise
+        except Exception as error:
+            raise PermissionError(f"invalid Bot Framework token ({type(error).__name__})") from error
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self._inner.create_connector_factory(claims_identity)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self._inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> BotFrameworkClient:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+
+def make_adapter(config: TeamsConfig) -> CloudAdapter:
+    """A ``CloudAdapter`` that checks tokens when an app id is configured, and only then skips them."""
+    if config.authenticated:
+        log.info("Teams: Bot Framework authentication on for app %s", config.APP_ID)
+    else:
+        log.warning(
+            "Teams: MICROSOFT_APP_ID is not set, so /api/messages runs WITHOUT authentication "
+            "(Bot Framework Emulator mode) and accepts requests from this machine only"
+        )
+    adapter = CloudAdapter(RefusingAuthentication(ConfigurationBotFrameworkAuthentication(config)))
+    adapter.on_turn_error = _on_turn_error
+    return adapter
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Log the bug and tell the person something went wrong, rather than leaving them waiting."""
+    log.error("Teams: unhandled error in a %s turn", context.activity.type, exc_info=error)
+    if context.activity.type != ActivityTypes.message:
+        return
+    try:
+        await context.send_activity("Sorry, something went wrong on my side. Please try again in a moment.")
+    except Exception:  # the connector may be what failed; the log line above is what matters
+        log.warning("Teams: could not tell the person about the error", exc_info=True)

@@ -1,0 +1,235 @@
+"""The Teams activity handler: messages, card actions and installs, translated for the core.
+
+Every incoming activity first resolves who sent it and remembers the conversation it came from
+(so notices can reach that person or channel later); then messages go to the core's text
+grammar, card actions to :class:`~bot.teams.actions.CardActions`, and installs into a team store
+that team's channels for the scheduler's posts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    ChannelAccount,
+    InvokeResponse,
+)
+from botbuilder.schema.teams import ChannelInfo, TeamInfo, TeamsChannelAccount
+
+from bot.teams.actions import CardActions
+from bot.teams.cards import CARD_CONTENT_TYPE, Card, refusal_card
+from bot.teams.directory import TeamsDirectory
+from bot.teams.identity import Caller, Run, identify
+from bot.teams.references import (
+    PERSONAL,
+    addresses_for,
+    channel_key,
+    channel_reference,
+    conversation_type,
+    reference_of,
+    team_and_channel,
+)
+from core.commands import Help
+from core.service import LeaveService
+
+log = logging.getLogger(__name__)
+
+CALLER = "leavebot.caller"
+SOURCE = "teams"
+#: Activities whose sender is a person worth identifying (and whose conversation is worth keeping).
+PEOPLE_ACTIVITIES = (ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
+                     ActivityTypes.installation_update)
+_AT_TAG = re.compile(r"</?at>", re.IGNORECASE)
+
+
+def card_message(card: Card) -> Activity:
+    activity: Activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    return activity
+
+
+class LeaveTeamsBot(TeamsActivityHandler):
+    def __init__(self, service: LeaveService, directory: TeamsDirectory, actions: CardActions, run: Run) -> None:
+        self._service = service
+        self._directory = directory
+        self._actions = actions
+        self._run = run
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Identify the sender and remember the conversation, whatever the activity turns out to be."""
+        activity = turn_context.activity
+        if activity.type in PEOPLE_ACTIVITIES:
+            caller = await identify(turn_context, self._service, self._run)
+            turn_context.turn_state[CALLER] = caller
+            employee_id = caller.employee.employee_id if caller and caller.employee else None
+            await self._run(self._directory.remember, addresses_for(activity, employee_id))
+        await super().on_turn(turn_context)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        caller: Caller | None = turn_context.turn_state.get(CALLER)
+        if caller is None or caller.employee is None:
+            message = caller.unknown_message if caller else "I can't tell who you are."
+            await turn_context.send_activity(card_message(refusal_card(message)))
+            return
+        text = await self._command_text(turn_context)
+        view = await self._run(self._service.handle_text, caller.employee.email, text, SOURCE)
+        card = await self._actions.card_for(view, caller.employee, turn_context.activity.from_property.id)
+        await turn_context.send_activity(card_message(card))
+
+    async def _command_text(self, turn_context: TurnContext) -> str:
+        """What the person typed, without the bot's @mention; people mentioned become their e-mails.
+
+        ``/leave balance @Priya`` arrives as ``balance <at>Priya</at>`` with a mention entity; the
+        core finds people by e-mail, so the mention is replaced by what Teams knows of Priya.
+        """
+        activity = turn_context.activity
+        # Needed in channels and group chats; harmless in a personal chat, where some clients add it too.
+        text = (TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text) or ""
+        bot_id = activity.recipient.id if activity.recipient else None
+        for mentioned, mention_text in _mentions(activity):
+            if mentioned.id == bot_id or not mention_text:
+                continue
+            email = await self._email_of(turn_context, mentioned)
+            if email:
+                text = text.replace(mention_text, email)
+        return " ".join(html.unescape(_AT_TAG.sub(" ", text)).split())
+
+    async def _email_of(self, turn_context: TurnContext, account: ChannelAccount) -> str | None:
+        aad = getattr(account, "aad_object_id", None)
+        if aad:
+            employee = await self._run(self._service.linked_employee, SOURCE, aad)
+            if employee is not None:
+                return str(employee.email)
+        try:
+            member: TeamsChannelAccount = await TeamsInfo.get_member(turn_context, account.id)
+        except Exception:
+            log.info("Teams: no member info for the mentioned %s", account.id, exc_info=True)
+            return None
+        email = member.email or member.user_principal_name
+        return str(email) if email else None
+
+    # -- card actions -------------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """``adaptiveCard/action`` is answered here rather than by the SDK's ``on_adaptive_card_invoke``.
+
+        The SDK serializes that handler's answer once and ``CloudAdapter`` serializes it again,
+        which fails on the plain dict the first pass produced; an :class:`InvokeResponse` whose
+        body is still the model is serialized once, correctly.
+        """
+        if turn_context.activity.name != "adaptiveCard/action":
+            response: InvokeResponse = await super().on_invoke_activity(turn_context)
+            return response
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        action = value.get("action")
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            return _invoke_error(400, "BadRequest", "expected an Action.Execute")
+        try:
+            card = await self._card_action(turn_context, action)
+        except Exception:
+            log.exception("Teams: card action %r failed", action.get("verb"))
+            return _invoke_error(500, "InternalError", "LeaveBot could not handle that; please try again.")
+        return InvokeResponse(status=200,
+                              body=AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card))
+
+    async def _card_action(self, turn_context: TurnContext, action: dict[str, Any]) -> Card:
+        """The card that replaces the clicked one, for the person who clicked it."""
+        caller: Caller | None = turn_context.turn_state.get(CALLER)
+        if caller is None or caller.employee is None:
+            return refusal_card(caller.unknown_message if caller else "I can't tell who you are.")
+        raw = action.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        verb = str(action.get("verb") or "")
+        return await self._actions.act(caller.employee, turn_context.activity.from_property.id, verb, data)
+
+    # -- installs -------------------------------------------------------------------------------
+
+    async def on_teams_members_added(self, teams_members_added: list[TeamsChannelAccount], team_info: TeamInfo,
+                                     turn_context: TurnContext) -> None:
+        if _bot_among(turn_context, teams_members_added):
+            await self._installed(turn_context, welcome=True)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        """The same for channels other than Teams (the Emulator)."""
+        if _bot_among(turn_context, members_added):
+            await self._installed(turn_context, welcome=True)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context, welcome=False)
+
+    async def on_teams_channel_created(self, channel_info: ChannelInfo, team_info: TeamInfo,
+                                       turn_context: TurnContext) -> None:
+        if channel_info and channel_info.id and team_info and team_info.id:
+            base = reference_of(turn_context.activity)
+            entry = {channel_key(team_info.id, channel_info.id): channel_reference(base, channel_info.id,
+                                                                                  channel_info.name)}
+            await self._run(self._directory.remember, entry)
+
+    async def _installed(self, turn_context: TurnContext, welcome: bool) -> None:
+        """Keep a team's channels; greet a person who installed the app for themselves."""
+        activity = turn_context.activity
+        team_id, _channel = team_and_channel(activity)
+        if team_id:
+            await self._remember_channels(turn_context, team_id)
+            return
+        if not welcome or conversation_type(activity) != PERSONAL:
+            return
+        caller: Caller | None = turn_context.turn_state.get(CALLER)
+        if caller is None or caller.employee is None:
+            card = refusal_card(caller.unknown_message if caller else "I can't tell who you are.")
+        else:
+            view = await self._run(self._service.execute, caller.employee.email, Help(), SOURCE)
+            card = await self._actions.card_for(view, caller.employee, activity.from_property.id)
+        await turn_context.send_activity(card_message(card))
+
+    async def _remember_channels(self, turn_context: TurnContext, team_id: str) -> None:
+        """Store a reference for every channel of the team (the scheduler posts digests to one)."""
+        try:
+            connector = await TeamsInfo.get_teams_connector_client(turn_context)
+            # The Teams operations of the SDK are synchronous HTTP calls: keep them off the event loop.
+            result = await asyncio.get_running_loop().run_in_executor(
+                None, connector.teams.get_teams_channels, team_id)
+        except Exception:
+            log.warning("Teams: could not list the channels of team %s", team_id, exc_info=True)
+            return
+        base = reference_of(turn_context.activity)
+        entries = {
+            channel_key(team_id, channel.id): channel_reference(base, channel.id, channel.name)
+            for channel in (result.conversations or []) if channel.id
+        }
+        await self._run(self._directory.remember, entries)
+        log.info("Teams: remembered %d channel(s) of team %s", len(entries), team_id)
+
+
+def _invoke_error(status: int, code: str, message: str) -> InvokeResponse:
+    return InvokeResponse(status=status, body=AdaptiveCardInvokeResponse(
+        status_code=status, type="application/vnd.microsoft.error", value={"code": code, "message": message}))
+
+
+def _mentions(activity: Activity) -> list[tuple[ChannelAccount, str]]:
+    """The people @mentioned in a message, with the text that stands for each (``<at>Priya</at>``)."""
+    found = []
+    for entity in TurnContext.get_mentions(activity):
+        extra = getattr(entity, "additional_properties", None) or {}
+        mentioned = extra.get("mentioned")
+        if isinstance(mentioned, dict) and mentioned.get("id"):
+            account = ChannelAccount(id=mentioned["id"], name=mentioned.get("name"),
+                                     aad_object_id=mentioned.get("aadObjectId"))
+            found.append((account, str(extra.get("text") or "")))
+    return found
+
+
+def _bot_among(turn_context: TurnContext, members: list[Any]) -> bool:
+    recipient = turn_context.activity.recipient
+    return recipient is not None and any(member.id == recipient.id for member in members or [])

@@ -1,0 +1,221 @@
+"""The Teams door's renderer: Adaptive Cards (schema 1.5) from one Jinja2 template per kind.
+
+Templates under ``bot/templates/teams`` are JSON with holes. Autoescaping is JSON escaping here:
+every ``{{ ... }}`` is written out as a JSON value (the environment's ``finalize`` is
+``json.dumps``), so a reason typed as ``"}, {"type": ...`` stays a string and can never change a
+card's structure; templates never call ``tojson`` themselves. Arrays end with ``null`` after a
+trailing comma, and nulls are dropped after parsing, so optional items need no comma bookkeeping. Text that people typed
+goes into ``TextRun`` elements, which Teams shows as is rather than as markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from bot.render_text import format_span
+from core import views
+from core.grammar import EXAMPLES, USAGE
+from core.model import HalfDay, RequestStatus
+from core.text import format_day, format_days
+
+Card = dict[str, Any]
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+TEMPLATES: dict[type[Any], str] = {
+    views.HelpView: "help.j2",
+    views.ApplyFormView: "apply_form.j2",
+    views.AppliedView: "applied.j2",
+    views.DecidedView: "request.j2",
+    views.CancelledView: "cancelled.j2",
+    views.RequestListView: "request_list.j2",
+    views.TeamView: "team.j2",
+    views.HolidaysView: "holidays.j2",
+    views.BalanceView: "balance.j2",
+    views.ReportView: "report.j2",
+    views.RefusalView: "refusal.j2",
+    views.PlanView: "plan.j2",
+    views.DelegationView: "delegation.j2",
+}
+
+#: The words of each status as a card shows them, with the Adaptive Card colour that goes with it.
+STATUS_WORDS = {
+    RequestStatus.PENDING: ("pending", "Warning"),
+    RequestStatus.APPROVED: ("approved", "Good"),
+    RequestStatus.REJECTED: ("rejected", "Attention"),
+    RequestStatus.CANCELLED: ("cancelled", "Default"),
+}
+
+#: Adaptive Cards are limited to about 28 KB; a report's CSV gets at most this much of it.
+MAX_CSV_CHARS = 20_000
+
+HALF_CHOICES = (("FULL", "Whole day(s)"), (HalfDay.FIRST.value, "First half"), (HalfDay.SECOND.value, "Second half"))
+
+#: What the help card lists, in the order people need it.
+HELP_COMMANDS = ("apply", "balance", "list", "cancel", "pending", "approve", "reject", "team", "holidays", "report")
+
+
+def _json(value: Any) -> Markup:
+    """Write one ``{{ ... }}`` as a JSON value; a macro's output (already JSON) passes unchanged."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+def _status(value: RequestStatus) -> str:
+    return STATUS_WORDS[RequestStatus(value)][0]
+
+
+def _colour(value: RequestStatus) -> str:
+    return STATUS_WORDS[RequestStatus(value)][1]
+
+
+def _days_phrase(value: Decimal) -> str:
+    return f"{format_days(value)} {'day' if value <= 1 else 'days'}"
+
+
+def _holder(request: views.RequestView) -> str:
+    """Who a pending request waits for, in words."""
+    if request.waiting_for == "hr" or request.approver is None:
+        return "HR"
+    return request.approver.name
+
+
+def _when(value: datetime) -> str:
+    """``Wed 25 Nov 2026 at 04:30 UTC``: a decision's moment, the same for every reader."""
+    moment = value.astimezone(UTC) if value.tzinfo else value
+    return f"{format_day(moment.date())} at {moment:%H:%M} UTC"
+
+
+def _clip_csv(text: str, limit: int = MAX_CSV_CHARS) -> str:
+    """Whole lines of the CSV up to ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    lines = text.splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join([*kept, f"... {len(lines) - len(kept)} more line(s) not shown; ask for a shorter period"])
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bot", "templates/teams"),
+        # Autoescaping marks macro output as safe; ``finalize`` then JSON-encodes everything else.
+        autoescape=True,
+        finalize=_json,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(day=format_day, days=format_days, days_phrase=_days_phrase, when=_when,
+                       status=_status, colour=_colour, clip_csv=_clip_csv,
+                       holder=_holder)
+    env.globals.update(span=format_span, usage=USAGE, examples=EXAMPLES, help_commands=HELP_COMMANDS,
+                       half_choices=HALF_CHOICES)
+    return env
+
+
+_ENV = _environment()
+
+
+def _compact(value: Any) -> Any:
+    """Drop the nulls that templates use as placeholders (list items and absent properties)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_compact(v) for v in value if v is not None]
+    return value
+
+
+def render(template: str, **context: Any) -> Card:
+    """Render one template to a card; a template that yields invalid JSON is a bug and raises."""
+    context.setdefault("refresh", None)
+    context.setdefault("notice", None)
+    text = _ENV.get_template(template).render(**context)
+    try:
+        card = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{template} rendered invalid JSON: {error}") from None
+    compacted: Card = _compact(card)
+    return compacted
+
+
+def refresh_section(request_id: int, user_ids: Sequence[str]) -> dict[str, Any]:
+    """The ``refresh`` of a request's card: Teams asks for the current card when these people look."""
+    return {"data": {"requestId": request_id}, "user_ids": list(user_ids)}
+
+
+def render_view(
+    view: views.View,
+    *,
+    can_decide: Callable[[views.RequestView], bool] = lambda request: False,
+    refresh_user_ids: Sequence[str] = (),
+    notice: str | None = None,
+) -> Card:
+    """The card answering a command.
+
+    Args:
+        can_decide: whether the person reading may approve or reject a listed request; those
+            get buttons in a list.
+        refresh_user_ids: who sees a single request's card refreshed automatically.
+        notice: a line shown above the content (e.g. the outcome of a decision made from a list).
+    """
+    if isinstance(view, views.ApplyFormView):
+        return apply_form(view)
+    try:
+        template = TEMPLATES[type(view)]
+    except KeyError:
+        raise TypeError(f"No Teams card for {type(view).__name__}") from None
+    request = getattr(view, "request", None)
+    refresh = refresh_section(request.id, refresh_user_ids) if request is not None and refresh_user_ids else None
+    return render(template, view=view, can_decide=can_decide, refresh=refresh, notice=notice)
+
+
+def apply_form(view: views.ApplyFormView, values: dict[str, str] | None = None, error: str | None = None,
+               form_id: str | None = None) -> Card:
+    """The apply form, filled in with what was sent when it comes back with an error.
+
+    ``form_id`` travels with the submit; the door uses it as the request's idempotency key, so a
+    double click or a retried invoke files one request.
+    """
+    return render("apply_form.j2", types=view.leave_types, values=values or {}, error=error,
+                  form_id=form_id or uuid.uuid4().hex)
+
+
+def approval_card(request: views.RequestView, *, can_decide: bool, facts: Sequence[str] = (),
+                  available_after: dict[int, Decimal] | None = None, team_out: Sequence[views.AbsenceView] = (),
+                  refresh_user_ids: Sequence[str] = (), notice: str | None = None) -> Card:
+    """The approver's card: the request, what it means for the team and the balance, and the buttons.
+
+    Once the request is no longer pending (or for someone who may not decide) it is the plain
+    request card instead, with no buttons.
+    """
+    refresh = refresh_section(request.id, refresh_user_ids) if refresh_user_ids else None
+    if not can_decide or request.status is not RequestStatus.PENDING:
+        return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice)
+    return render("approval.j2", r=request, facts=list(facts), available_after=available_after or {},
+                  team_out=list(team_out), refresh=refresh, notice=notice)
+
+
+def request_card(request: views.RequestView, refresh_user_ids: Sequence[str] = (),
+                 notice: str | None = None) -> Card:
+    """A request as it stands, without buttons: after a decision, and for people who only watch."""
+    refresh = refresh_section(request.id, refresh_user_ids) if refresh_user_ids else None
+    return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice)
+
+
+def refusal_card(message: str) -> Card:
+    return render("refusal.j2", view=views.RefusalView(message))

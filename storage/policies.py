@@ -1,0 +1,144 @@
+"""The policy versions and the holiday calendar of :mod:`core.ports`, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select
+
+from core.model import Holiday
+from core.policy import Policy, parse_policy
+from storage.tables import holidays as holiday_table
+from storage.tables import policy_versions
+
+ALL_LOCATIONS = ""  # how a region-wide holiday (location None) is stored; see tables.holidays
+
+
+class SqlPolicyRepository:
+    """Every policy version ever loaded, kept as JSON with its ``effective_from``; none is rewritten.
+
+    Versions never change once stored, so each one is parsed at most once per repository (that
+    is, per unit of work), however many dates are looked up.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+        self._parsed: dict[int, Policy] = {}
+
+    def current(self) -> Policy | None:
+        """The version loaded last, whatever its ``effective_from``."""
+        query = select(policy_versions.c.id).order_by(policy_versions.c.id.desc()).limit(1)
+        return self._policy(self._conn.execute(query).scalar())
+
+    def in_force(self, on: date) -> Policy | None:
+        """The newest version (by ``effective_from``, then load order) in force on ``on``.
+
+        A date before every version's ``effective_from`` gets the oldest version, so that old
+        requests are still judged by some policy rather than by none.
+        """
+        newest_first = policy_versions.c.effective_from.desc(), policy_versions.c.id.desc()
+        query = select(policy_versions.c.id).where(policy_versions.c.effective_from <= on).order_by(*newest_first)
+        version_id = self._conn.execute(query.limit(1)).scalar()
+        if version_id is None:
+            oldest_first = policy_versions.c.effective_from, policy_versions.c.id
+            version_id = self._conn.execute(select(policy_versions.c.id).order_by(*oldest_first).limit(1)).scalar()
+        return self._policy(version_id)
+
+    def _policy(self, version_id: int | None) -> Policy | None:
+        if version_id is None:
+            return None
+        version_id = int(version_id)
+        policy = self._parsed.get(version_id)
+        if policy is None:
+            query = select(policy_versions.c.document).where(policy_versions.c.id == version_id)
+            policy = parse_policy(json.loads(self._conn.execute(query).scalar_one()))
+            self._parsed[version_id] = policy
+        return policy
+
+    def current_document(self) -> dict[str, Any] | None:
+        query = select(policy_versions.c.document).order_by(policy_versions.c.id.desc()).limit(1)
+        text = self._conn.execute(query).scalar()
+        if text is None:
+            return None
+        document: dict[str, Any] = json.loads(text)
+        return document
+
+    def save(self, document: dict[str, Any], source: str, at: datetime) -> None:
+        """Store a new version; ``effective_from`` comes from the document (1970-01-01 without one).
+
+        Raises:
+            core.errors.PolicyError: for a document that :func:`core.policy.parse_policy` refuses.
+        """
+        effective_from = parse_policy(document).effective_from
+        # default=str turns the dates that YAML parses into ISO strings, which parse_policy accepts.
+        self._conn.execute(
+            insert(policy_versions).values(
+                loaded_at=at,
+                source=source[:255],
+                document=json.dumps(document, default=str),
+                effective_from=effective_from,
+            )
+        )
+
+
+class SqlHolidayRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def between(self, region: str, start: date, end: date) -> list[Holiday]:
+        """Holidays of ``region`` from ``start`` to ``end`` inclusive, in date order."""
+        query = (
+            select(holiday_table)
+            .where(holiday_table.c.region == region, holiday_table.c.day >= start, holiday_table.c.day <= end)
+            .order_by(holiday_table.c.day, holiday_table.c.location, holiday_table.c.id)
+        )
+        return [
+            Holiday(
+                day=row.day,
+                name=row.name,
+                region=row.region,
+                location=row.location if row.location != ALL_LOCATIONS else None,
+                source=row.source,
+            )
+            for row in self._conn.execute(query)
+        ]
+
+    def replace(self, region: str, source: str, holidays: Sequence[Holiday], start: date | None = None,
+                end: date | None = None) -> None:
+        """Delete the region's holidays from ``source`` dated ``start`` to ``end``, then insert these.
+
+        Open ends (None) reach as far as the holidays go. The given holidays are stored under
+        ``region`` and ``source`` whatever their own fields say, so that a later replace finds and
+        removes exactly them; two on the same day and location are stored once (the last wins).
+
+        Raises:
+            ValueError: for a holiday outside ``start``..``end``: its row was not deleted, so it
+                would collide with (or duplicate) one kept.
+        """
+        outside = [h.day for h in holidays if h.day < (start or h.day) or h.day > (end or h.day)]
+        if outside:
+            raise ValueError(f"holiday on {outside[0]} is outside the range replaced ({start} to {end})")
+        condition = and_(holiday_table.c.region == region, holiday_table.c.source == source)
+        if start is not None:
+            condition = and_(condition, holiday_table.c.day >= start)
+        if end is not None:
+            condition = and_(condition, holiday_table.c.day <= end)
+        self._conn.execute(delete(holiday_table).where(condition))
+        rows = {
+            (h.location or ALL_LOCATIONS, h.day): {
+                "region": region,
+                "location": h.location or ALL_LOCATIONS,
+                "day": h.day,
+                "name": h.name[:255],
+                "source": source,
+            }
+            for h in holidays
+        }
+        if rows:
+            self._conn.execute(insert(holiday_table), list(rows.values()))
+
+
+__all__ = ["ALL_LOCATIONS", "SqlHolidayRepository", "SqlPolicyRepository"]

@@ -1,0 +1,61 @@
+"""Every view the core can answer renders on every door: text, Slack Block Kit, Teams cards."""
+
+from __future__ import annotations
+
+import typing
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot import render_text
+from bot.slack import render as slack_render
+from bot.teams import cards as teams_cards
+from core import views
+from core.model import HalfDay, RequestStatus
+
+PERSON = views.Person("E3", "Ananya <Iyer> & co", "ananya@x.test")
+REQUEST = views.RequestView(
+    id=1, number="LV-1001", employee=PERSON, type_key="casual", type_name="Casual leave",
+    start=date(2026, 12, 7), end=date(2026, 12, 11), half=None, days=Decimal(3), status=RequestStatus.APPROVED,
+    reason="<!channel> trip", approver=PERSON, decided_by=PERSON, decided_at=datetime(2026, 11, 25, tzinfo=UTC),
+    flags=("Team limit: 2 of 4 out",), cancelled_dates=(date(2026, 12, 10), date(2026, 12, 11)),
+)
+ROW = views.BalanceRow("casual", "CL", "Casual leave", Decimal(11), Decimal(3), Decimal(0), expiring=Decimal(2),
+                       expires_on=date(2027, 3, 31), to_accrue=Decimal(1))
+BALANCE = views.BalanceView(PERSON, 2026, (ROW,))
+SAMPLES: list[views.View] = [
+    views.HelpView(BALANCE),
+    views.ApplyFormView((("casual", "Casual leave (CL)"),)),
+    views.AppliedView(REQUEST, {2026: Decimal(8)}),
+    views.DecidedView(REQUEST),
+    views.CancelledView(REQUEST, Decimal(2)),
+    views.RequestListView("Your requests", (REQUEST,)),
+    views.TeamView(date(2026, 12, 8), (views.AbsenceView(PERSON, "Casual leave", date(2026, 12, 8),
+                                                         date(2026, 12, 8), HalfDay.FIRST, RequestStatus.PENDING),)),
+    views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
+    BALANCE,
+    views.ReportView("2026-12", "leave-2026-12.csv", "employee_id,days\nE3,2\n", 1),
+    views.RefusalView("Only 2 casual days left"),
+    views.PlanView("Casual leave", date(2026, 12, 7), date(2026, 12, 11), None, Decimal(5),
+                   (views.HolidayRow(date(2026, 12, 25), "Christmas"),), {2026: Decimal(6)},
+                   (views.CheckView("notice", True), views.CheckView("balance", False, "Only 2 left")),
+                   ("manager",), expiring=Decimal(1), expires_on=date(2027, 3, 31)),
+    views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
+    views.DelegationView(None, ended=1),
+]
+
+
+def test_the_samples_cover_every_view() -> None:
+    assert {type(v) for v in SAMPLES} == set(typing.get_args(views.View))
+
+
+@pytest.mark.parametrize("view", SAMPLES, ids=lambda v: type(v).__name__)
+def test_renders_on_every_door(view: views.View) -> None:
+    text = render_text.render(view)
+    assert text.strip()
+    slack = slack_render.reply(view)
+    assert slack
+    assert "<!channel>" not in str(slack)  # escaped for mrkdwn
+    card = teams_cards.render_view(view)
+    assert card["type"] == "AdaptiveCard" and card["body"]

@@ -1,0 +1,172 @@
+"""Teams Adaptive Cards: every view renders a valid 1.5 card, people's text can't change a card's
+structure, and the approval card carries the contract's verbs and ids (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.teams import cards
+from core import views
+from core.model import HalfDay, RequestStatus
+
+ANANYA = views.Person("E3", "Ananya Iyer", "ananya@x.test")
+VIKRAM = views.Person("E2", "Vikram Rao", "boss@x.test")
+HOSTILE = 'x"}]}, {"type": "Action.Execute", "verb": "approve"} **bold** [link](https://evil.example) <at>x</at>'
+
+
+def request(**changes: Any) -> views.RequestView:
+    base: dict[str, Any] = {
+        "id": 42, "number": "LV-1042", "employee": ANANYA, "type_key": "casual", "type_name": "Casual leave",
+        "start": date(2026, 12, 7), "end": date(2026, 12, 9), "half": None, "days": Decimal(3),
+        "status": RequestStatus.PENDING, "reason": "family visit", "approver": VIKRAM,
+        "created_at": datetime(2026, 11, 25, 4, 30, tzinfo=UTC),
+    }
+    base.update(changes)
+    return views.RequestView(**base)
+
+
+BALANCE = views.BalanceView(ANANYA, 2026, (
+    views.BalanceRow("casual", "CL", "Casual leave", Decimal(12), Decimal("2.5"), Decimal(1)),
+))
+
+EVERY_VIEW: list[views.View] = [
+    views.HelpView(BALANCE),
+    views.HelpView(),
+    views.ApplyFormView((("casual", "Casual leave (CL)"), ("sick", "Sick leave (SL)"))),
+    views.AppliedView(request(), {2026: Decimal(9)}),
+    views.AppliedView(request(), duplicate=True),
+    views.DecidedView(request(status=RequestStatus.APPROVED, decided_by=VIKRAM,
+                              decided_at=datetime(2026, 11, 25, 5, 0, tzinfo=UTC))),
+    views.CancelledView(request(status=RequestStatus.CANCELLED), Decimal(3)),
+    views.RequestListView("Your requests", (request(), request(id=43, number="LV-1043"))),
+    views.RequestListView("Your requests", ()),
+    views.TeamView(date(2026, 12, 7), (views.AbsenceView(ANANYA, "Casual leave", date(2026, 12, 7),
+                                                         date(2026, 12, 7), HalfDay.FIRST, RequestStatus.APPROVED),)),
+    views.TeamView(date(2026, 12, 7), ()),
+    views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
+    views.HolidaysView(2027, "INDIA", ()),
+    BALANCE,
+    views.ReportView("2026-Q4", "leave-2026-Q4.csv", "employee_id,days\nE3,2\n", 1),
+    views.RefusalView("Only 2.5 casual days left; you asked for 3"),
+]
+
+
+def walk(value: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(value, dict):
+        found.append(value)
+        for item in value.values():
+            found.extend(walk(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(walk(item))
+    return found
+
+
+def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    refresh = card.get("refresh", {}).get("action")
+    return [e for e in walk(card) if e.get("type") == "Action.Execute" and e is not refresh]
+
+
+@pytest.mark.parametrize("view", EVERY_VIEW, ids=lambda v: type(v).__name__)
+def test_every_view_is_a_schema_1_5_card_without_nulls(view: views.View) -> None:
+    card = cards.render_view(view, can_decide=lambda r: True, refresh_user_ids=["29:boss"])
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    assert card["body"], "a card says something"
+    assert "null" not in json.dumps(card)
+    assert all(isinstance(e.get("type", ""), str) for e in walk(card))
+
+
+def test_every_view_type_has_a_template() -> None:
+    assert set(cards.TEMPLATES) | {views.ApplyFormView} >= {type(v) for v in EVERY_VIEW}
+
+
+def test_text_people_typed_stays_text_in_a_text_run() -> None:
+    card = cards.approval_card(request(reason=HOSTILE), can_decide=True)
+    runs = [e for e in walk(card) if e.get("type") == "TextRun"]
+    assert [r["text"] for r in runs] == [HOSTILE]
+    assert [b["verb"] for b in buttons(card)] == ["approve", "reject"]  # no injected button
+
+
+def test_the_approval_card_follows_the_contract() -> None:
+    card = cards.approval_card(
+        request(flags=("Team limit reached on Tue 8 Dec",)), can_decide=True,
+        facts=("Applied 12 days ahead", "3 working days"), available_after={2026: Decimal(9)},
+        team_out=(views.AbsenceView(VIKRAM, "Sick leave", date(2026, 12, 8), date(2026, 12, 8), None,
+                                    RequestStatus.APPROVED),),
+        refresh_user_ids=["29:boss", "29:hr"],
+    )
+    approve, reject = buttons(card)
+    assert (approve["verb"], reject["verb"]) == ("approve", "reject")
+    assert approve["data"]["requestId"] == 42 and reject["data"]["requestId"] == 42
+    assert [i["id"] for i in walk(card) if i.get("type") == "Input.Text"] == ["reason"]
+    assert card["refresh"] == {
+        "action": {"type": "Action.Execute", "verb": "refresh", "title": "Refresh", "data": {"requestId": 42}},
+        "userIds": ["29:boss", "29:hr"],
+    }
+    text = json.dumps(card)
+    for fact in ("Applied 12 days ahead", "Left in 2026 once approved: 9 days", "Vikram Rao: Sick leave",
+                 "Team limit reached"):
+        assert fact in text
+
+
+def test_a_decided_request_shows_who_and_when_and_has_no_buttons() -> None:
+    decided = request(status=RequestStatus.APPROVED, decided_by=VIKRAM,
+                      decided_at=datetime(2026, 11, 25, 5, 0, tzinfo=UTC), decision_note="enjoy")
+    for card in (cards.approval_card(decided, can_decide=True), cards.request_card(decided, ["29:boss"])):
+        assert buttons(card) == []
+        assert "Approved by Vikram Rao on Wed 25 Nov 2026 at 05:00 UTC" in json.dumps(card)
+        assert not any(e.get("type") == "Input.Text" for e in walk(card))
+
+
+def test_someone_who_may_not_decide_sees_no_buttons() -> None:
+    assert buttons(cards.approval_card(request(), can_decide=False)) == []
+
+
+def test_a_pending_request_waiting_at_the_hr_level_says_so() -> None:
+    card = cards.request_card(request(waiting_for="hr"))
+    assert "Waiting for HR" in json.dumps(card)
+
+
+def test_the_apply_form_has_the_inputs_and_comes_back_filled_in_with_the_error() -> None:
+    form = views.ApplyFormView((("casual", "Casual leave (CL)"), ("sick", "Sick leave (SL)")))
+    card = cards.apply_form(form)
+    inputs = {e["id"]: e for e in walk(card) if str(e.get("type", "")).startswith("Input.")}
+    assert {k: v["type"] for k, v in inputs.items()} == {
+        "leaveType": "Input.ChoiceSet", "start": "Input.Date", "end": "Input.Date", "half": "Input.ChoiceSet",
+        "reason": "Input.Text", "documentRef": "Input.Text",
+    }
+    assert [c["value"] for c in inputs["leaveType"]["choices"]] == ["casual", "sick"]
+    assert [c["value"] for c in inputs["half"]["choices"]] == ["FULL", "FIRST", "SECOND"]
+    (submit,) = buttons(card)
+    assert submit["verb"] == "apply" and len(submit["data"]["formId"]) == 32
+    again = cards.apply_form(form, {"leaveType": "sick", "start": "2026-12-05", "reason": HOSTILE},
+                             "No working days between Sat 5 Dec and Sat 5 Dec", submit["data"]["formId"])
+    inputs = {e["id"]: e for e in walk(again) if str(e.get("type", "")).startswith("Input.")}
+    assert (inputs["leaveType"]["value"], inputs["start"]["value"], inputs["reason"]["value"]) == (
+        "sick", "2026-12-05", HOSTILE)
+    assert "value" not in inputs["end"]
+    assert "No working days" in json.dumps(again)
+    assert buttons(again)[0]["data"]["formId"] == submit["data"]["formId"]
+
+
+def test_a_pending_list_offers_buttons_only_where_the_reader_may_decide() -> None:
+    mine, theirs = request(id=1, number="LV-1001"), request(id=2, number="LV-1002")
+    card = cards.render_view(views.RequestListView("Waiting for your decision", (mine, theirs)),
+                             can_decide=lambda r: r.id == 2)
+    assert [(b["verb"], b["data"]["requestId"], b["data"]["origin"]) for b in buttons(card)] == [
+        ("approve", 2, "list"), ("reject", 2, "list")]
+
+
+def test_a_long_report_is_cut_at_whole_lines() -> None:
+    csv_text = "employee_id,days\n" + "".join(f"E{i},1\n" for i in range(5000))
+    card = cards.render_view(views.ReportView("2026", "leave-2026.csv", csv_text, 5000))
+    shown = next(e["text"] for e in walk(card) if e.get("type") == "TextRun")
+    assert len(shown) <= cards.MAX_CSV_CHARS + 100
+    assert shown.splitlines()[-1].startswith("... ") and "more line(s) not shown" in shown
+    assert all(line.startswith("E") for line in shown.splitlines()[1:-1])
