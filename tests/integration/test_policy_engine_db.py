@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate
@@ -13,6 +14,7 @@ from core.model import EntryKind, RequestStatus
 from core.service import LeaveService
 from core.views import AppliedView, CancelledView, DecidedView, DelegationView
 from storage import tables
+from tests.scenarios import random_operations_keep_the_ledger_whole
 from tests.unit.fakes import FixedClock
 
 
@@ -89,3 +91,16 @@ def test_chain_delegation_and_partial_cancel(service: LeaveService, engine: Engi
     moved = service.run_job("reassign", date(2026, 12, 1))
     assert moved.written == 1
     assert service.list_requests("rahul@x.test")[0].approver.email == "ananya@x.test"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_ledger_always_sums_to_the_balance_shown(service: LeaveService, engine: Engine, seed: int) -> None:
+    t = tables.ledger_entries
+
+    def ledger_sum(employee_id: str, type_key: str, year: int) -> Decimal:
+        with engine.connect() as conn:
+            total = conn.execute(select(func.sum(t.c.days)).where(
+                t.c.employee_id == employee_id, t.c.type_key == type_key, t.c.year == year)).scalar_one()
+        return Decimal(total or 0)
+
+    random_operations_keep_the_ledger_whole(service, ledger_sum, seed, steps=15)
