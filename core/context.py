@@ -113,7 +113,7 @@ def find_person(uow: UnitOfWork, ref: str) -> Employee:
     text = ref.strip()
     if text.startswith("<@") and text.endswith(">"):
         slack_id = text[2:-1].split("|", 1)[0]
-        found = next((e for e in uow.employees.all() if e.slack_user_id == slack_id), None)
+        found = uow.employees.by_chat_id("slack", slack_id)
     elif "@" in text.lstrip("@"):
         found = uow.employees.by_email(text)
     else:
