@@ -11,22 +11,21 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot import cli_calendar, slack, teams
 from bot import cli_output as out
-from bot import slack, teams
+from bot.cli_scheduler import add_commands as add_scheduler_commands
 from bot.console import run_chat
 from bot.demo import chat_hints, demo_present, seed_demo
 from bot.main import Runtime, build_runtime, build_service, configure_logging, default_policy_text, mount_doors
 from bot.server import create_app, run_server
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.errors import ImportRejected, LeaveError, PolicyError
-from core.jobs import JOBS
 from core.model import RequestStatus
 from core.service import LeaveService
 from storage.engine import make_engine
@@ -132,13 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="default: manifests/teams")
     package.add_argument("--domain", action="append", metavar="HOST", help="a valid domain of the app (repeatable)")
 
-    jobs = commands.add_parser("jobs", help="the periodic jobs").add_subparsers(
-        dest="jobs_command", required=True, metavar="ACTION")
-    add("list", cmd_jobs_list, "list the jobs", into=jobs)
-    run = add("run", cmd_jobs_run, "run one job now, for the period that contains --as-of (catching up)",
-              into=jobs)
-    run.add_argument("name", choices=JOBS, metavar="NAME", help=f"one of: {', '.join(JOBS)}")
-    run.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="DATE", help="default: today")
+    add_scheduler_commands(commands, add)
+    cli_calendar.add_commands(commands, add)
 
     audit = add("audit", cmd_audit, "the audit log")
     audit.add_argument("--since", type=_iso_date, metavar="DATE", help="entries on or after this date")
@@ -249,28 +243,6 @@ def cmd_requests(args: argparse.Namespace, settings: Settings) -> int:
     else:
         title = "Requests" + (f" of {args.employee}" if args.employee else "") + (f", {status}" if status else "")
         _print(out.requests_text(found, title))
-    return EXIT_OK
-
-
-JOB_DESCRIPTIONS = {
-    "accrual": "monthly accrual and yearly grants due by the date, and carried days past their expiry",
-    "year-end": "carry-forward and expiry of every year before the date's that is not closed yet",
-    "reassign": "moves pending requests whose approver is away or inactive to their cover",
-}
-
-
-def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
-    for name in JOBS:
-        print(f"{name:10}  {JOB_DESCRIPTIONS[name]}")
-    return EXIT_OK
-
-
-def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
-    as_of = args.as_of or datetime.now(ZoneInfo(settings.timezone)).date()
-    result = _service(settings).run_job(args.name, as_of)
-    print(result.summary + ".")
-    for detail in result.details:
-        print(f"  {detail}")
     return EXIT_OK
 
 

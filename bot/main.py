@@ -22,6 +22,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from bot import slack, teams
+from bot.calendars import calendar_notifiers, mount_feeds
 from bot.clock import SystemClock
 from bot.delivery import OutboxDelivery
 from bot.settings import Settings
@@ -96,6 +97,13 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
     if settings.teams_auth_enabled:
         runtime.delivery.add(teams_notifier)
+    if settings.enable_scheduled_jobs:
+        from bot.scheduled import scheduling  # imports APScheduler only when the scheduler runs
+
+        app.cleanup_ctx.append(scheduling(runtime, settings, teams_notifier))
+    for calendar in calendar_notifiers(settings, factory, clock):
+        runtime.delivery.add(calendar)
+    mount_feeds(app, runtime)
     app.cleanup_ctx.append(_delivering(runtime.delivery))
 
 

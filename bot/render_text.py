@@ -29,6 +29,7 @@ TEMPLATES: dict[type[Any], str] = {
     views.RefusalView: "refusal.j2",
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
+    views.FeedView: "feed.j2",
 }
 
 

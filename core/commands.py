@@ -104,7 +104,12 @@ class Report:
     end: date
 
 
+@dataclass(frozen=True)
+class ShowFeed:
+    """``/leave feed``: the asker's own calendar feed link."""
+
+
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
-    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate
+    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate | ShowFeed
 )

@@ -29,6 +29,7 @@ from core.commands import (
     PlanLeave,
     Report,
     ShowBalance,
+    ShowFeed,
     ShowHolidays,
     ShowPending,
     ShowTeam,
@@ -61,6 +62,7 @@ USAGE: dict[str, str] = {
     "report": "/leave report PERIOD",
     "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
     "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
+    "feed": "/leave feed",
     "help": "/leave help",
 }
 
@@ -78,6 +80,7 @@ EXAMPLES: dict[str, str] = {
     "report": "/leave report 2026-Q4",
     "plan": "/leave plan privilege 14 Dec to 18 Dec",
     "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
+    "feed": "/leave feed",
     "help": "/leave help",
 }
 
@@ -364,6 +367,12 @@ def _report(body: str, words: Sequence[_Word], today: date) -> Command:
     return Report(label, start, end)
 
 
+def _feed(body: str, words: Sequence[_Word], today: date) -> Command:
+    if words:
+        raise BadCommand(f"/leave feed takes nothing after it. {_usage('feed')}")
+    return ShowFeed()
+
+
 _HANDLERS: dict[str, Callable[[str, Sequence[_Word], date], Command]] = {
     "help": _help,
     "apply": _apply,
@@ -378,4 +387,5 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], date], Command]] = {
     "report": _report,
     "plan": _plan,
     "delegate": _delegate,
+    "feed": _feed,
 }

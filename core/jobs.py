@@ -21,6 +21,7 @@ from core.entitlement import carried_left, carry_expiry, carry_expiry_date, year
 from core.ledger import balance_rows
 from core.model import AuditEntry, Employee, EntryKind, Event, RequestStatus
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
+from core.reminders import ESCALATION_JOB
 
 JOBS = ("accrual", "year-end", "reassign")
 
@@ -136,6 +137,8 @@ def reassign(uow: UnitOfWork, clock: Clock, employee_id: str, as_of: date, resul
     for request in uow.requests.search(employee_ids=[employee_id], statuses=[RequestStatus.PENDING]):
         if request.current_level != "manager" or request.id is None:
             continue
+        if uow.jobs.taken(ESCALATION_JOB, [f"{request.number}#1"]):
+            continue  # escalated for waiting too long: it stays with whoever it went up to
         now_with = approver_for(uow, employee, as_of)
         new_id = now_with.employee_id if now_with else None
         if new_id == request.approver_id:

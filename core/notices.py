@@ -24,7 +24,7 @@ def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
     if event.name == "leave.pending" and request.status is RequestStatus.PENDING:
         return _approval_needed(uow, clock, presenter, request, view)
     if event.name in ("leave.approved", "leave.rejected", "leave.cancelled", "leave.shortened"):
-        return _closed(uow, presenter, request, view, event)
+        return _closed(uow, presenter, request, view, event) + _calendar(presenter, request, view, event)
     if event.name == "leave.reassigned" and request.status is RequestStatus.PENDING:
         return _reassigned(uow, clock, presenter, request, view, event)
     return []
@@ -100,6 +100,19 @@ def _closed(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, view: 
             notices.append(Notice(key=f"{NoticeKind.REQUEST_CLOSED.value}:{approver_id}",
                                   kind=NoticeKind.REQUEST_CLOSED, recipient=recipient, request=view))
     return notices
+
+
+def _calendar(presenter: Presenter, request: LeaveRequest, view: RequestView, event: Event) -> list[Notice]:
+    """One notice for the calendar targets whenever approved leave appears, changes or goes away.
+
+    Sent whatever the approval chain (leave approved at once needs its event too); the target
+    reads the request's state when it runs, so late or repeated deliveries converge.
+    """
+    employee = presenter.person(request.employee_id)
+    if employee is None or event.name == "leave.rejected":
+        return []
+    return [Notice(key=f"{NoticeKind.CALENDAR.value}:{request.employee_id}", kind=NoticeKind.CALENDAR,
+                   recipient=employee, request=view)]
 
 
 def _team_out(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest) -> tuple[AbsenceView, ...]:

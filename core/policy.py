@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core import policy_fields as f
+from core.calendar import CalendarPolicy, parse_calendar_policy
 from core.errors import PolicyError, UnknownLeaveType
 from core.model import Holiday
 
@@ -113,6 +114,8 @@ class Policy:
     pro_rata_day: int = 15
     blackouts: tuple[Blackout, ...] = ()
     team_limits: tuple[TeamLimit, ...] = ()
+    #: Calendar privacy and provider overrides (:mod:`core.calendar`).
+    calendar: CalendarPolicy = field(default_factory=CalendarPolicy)
 
     def region(self, name: str) -> Region | None:
         """The region called ``name`` or one of its aliases, case-insensitively."""
@@ -155,9 +158,16 @@ def pro_rata(days_per_year: Decimal, months: int) -> Decimal:
 def parse_policy(document: Any) -> Policy:
     """Check and convert a policy document; raise :class:`PolicyError` naming the bad key."""
     root = f.mapping(document, "policy", required=frozenset({"leave_types", "regions"}), allowed=frozenset({
-        "leave_types", "regions", "effective_from", "pro_rata_day", "blackouts", "team_limits",
+        "leave_types", "regions", "effective_from", "pro_rata_day", "blackouts", "team_limits", "calendar",
+        "escalate_after_working_days",
     }))
     types_doc = f.mapping(root["leave_types"], "leave_types")
+    # Read by the scheduler's reminders (core.reminders); checked here so a typo fails the load.
+    for where, value in [("escalate_after_working_days", root.get("escalate_after_working_days")), *(
+            (f"leave_types.{k}.escalate_after_working_days", v.get("escalate_after_working_days"))
+            for k, v in types_doc.items() if isinstance(v, dict))]:
+        if value is not None:
+            f.whole(value, where, low=1)
     if not types_doc:
         raise PolicyError("leave_types: at least one leave type is needed")
     leave_types = {str(k): _leave_type(str(k), v) for k, v in types_doc.items()}
@@ -182,12 +192,14 @@ def parse_policy(document: Any) -> Policy:
                         for i, b in enumerate(f.items(root.get("blackouts", []), "blackouts"))),
         team_limits=tuple(_team_limit(t, f"team_limits[{i}]")
                           for i, t in enumerate(f.items(root.get("team_limits", []), "team_limits"))),
+        calendar=parse_calendar_policy(root.get("calendar", {})),
     )
 
 
 TYPE_FIELDS = frozenset({
     "code", "name", "days_per_year", "accrual", "accrual_rate", "max_carry_forward", "carry_forward_expires",
     "min_notice_days", "document_required_above_days", "approval", "negative_limit", "pro_rata",
+    "escalate_after_working_days",
 })
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from core.calendar import CalendarLinks, FeedTokens
+from core.job_store import JobStore
 from core.model import (
     AuditEntry,
     Decision,
@@ -243,6 +245,8 @@ class Notifier(Protocol):
     ``deliver`` returns when the notice went out. It raises :class:`Unreachable` when the person
     cannot be reached on this platform (recorded, not retried), :class:`RetryLater` for throttling
     or an outage, :class:`DeliveryFailed` for a permanent refusal; anything else is retried.
+    A notifier may declare ``kinds`` (a set of :class:`~core.views.NoticeKind`) to receive only
+    those; without it, it receives every notice meant for people (:data:`core.relay.PEOPLE_KINDS`).
     """
 
     name: str
@@ -277,6 +281,9 @@ class UnitOfWork(Protocol):
     chat: ChatDirectory
     decisions: DecisionRepository
     delegations: DelegationRepository
+    jobs: JobStore
+    calendars: CalendarLinks
+    feeds: FeedTokens
 
     def __enter__(self) -> Self: ...
 

@@ -27,12 +27,15 @@ from core.ports import (
     UnitOfWorkFactory,
     Unreachable,
 )
-from core.views import Notice
+from core.views import Notice, NoticeKind
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 30
+#: What a notifier gets unless it says otherwise with a ``kinds`` attribute: every notice for
+#: people; calendar notices go only to the calendar targets, which ask for them.
+PEOPLE_KINDS = frozenset(NoticeKind) - {NoticeKind.CALENDAR}
 
 
 @dataclass
@@ -85,7 +88,7 @@ def _deliver_one(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequen
     for notice in notices:
         for notifier in notifiers:
             target = f"{notifier.name}:{notice.key}"
-            if target in done:
+            if target in done or notice.kind not in getattr(notifier, "kinds", PEOPLE_KINDS):
                 continue
             outcome, detail = "delivered", ""
             try:

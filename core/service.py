@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from core import admin, planning, queries, workflow
+from core import admin, feeds, planning, queries, workflow
 from core.admin import PolicySummary
 from core.commands import (
     ApplyLeave,
@@ -28,6 +28,7 @@ from core.commands import (
     PlanLeave,
     Report,
     ShowBalance,
+    ShowFeed,
     ShowHolidays,
     ShowPending,
     ShowTeam,
@@ -123,6 +124,8 @@ class LeaveService:
                 return planning.plan(uow, clock, actor_email, command)
             case Delegate():
                 return planning.delegate(uow, clock, actor_email, command)
+            case ShowFeed():
+                return feeds.my_feed(uow, clock, actor_email)
         raise LeaveError(f"I can't handle {type(command).__name__} yet.")
 
     # -- administration: the CLI ----------------------------------------------------------------

@@ -188,11 +188,21 @@ class DelegationView:
     ended: int = 0
 
 
+@dataclass(frozen=True)
+class FeedView:
+    """The asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``)."""
+
+    person: Person
+    path: str
+    created: bool = False
+
+
 class NoticeKind(enum.StrEnum):
     APPROVAL_NEEDED = "approval_needed"  # to the approver: the card with Approve / Reject
     DECIDED = "decided"  # to the employee: the outcome
     REQUEST_CLOSED = "request_closed"  # to the approver: decided, cancelled or shortened; update the cards
     REASSIGNED = "reassigned"  # to the employee and the previous approver: who holds the request now
+    CALENDAR = "calendar"  # to calendar targets only: bring the employee's calendars in line with the request
 
 
 @dataclass(frozen=True)
@@ -224,5 +234,5 @@ class RefusalView:
 
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
-    | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView
+    | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView | FeedView
 )

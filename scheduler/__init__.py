@@ -1,1 +1,1 @@
-"""Scheduled jobs: plain functions over the core, run by APScheduler inside `leavebot serve`."""
+"""The scheduler: APScheduler wiring around plain job functions of the core."""

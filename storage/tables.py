@@ -301,3 +301,89 @@ delegations = Table(
     Index(None, "delegate_id"),
     **MYSQL_TABLE_OPTIONS,
 )
+
+#: The events LeaveBot put in Google or Outlook calendars, one per unbroken run of a request's days,
+#: so that a retry or a resync updates or removes them instead of creating a second one.
+calendar_events = Table(
+    "calendar_events",
+    metadata,
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), primary_key=True),
+    Column("provider", String(16), primary_key=True),  # google | outlook
+    Column("segment", Integer, primary_key=True, autoincrement=False),
+    Column("external_id", Text, nullable=False),
+    Column("calendar", String(KEY_LENGTH), nullable=False),  # the employee's e-mail
+    Column("updated_at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: Permanent calendar refusals (forbidden, no such mailbox), for HR; cleared by a later success.
+calendar_failures = Table(
+    "calendar_failures",
+    metadata,
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), primary_key=True),
+    Column("provider", String(16), primary_key=True),
+    Column("calendar", String(KEY_LENGTH), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: The random tokens of iCalendar feeds (a person's or a department's); revoked, never deleted.
+feed_tokens = Table(
+    "feed_tokens",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # employee | department
+    Column("subject", String(KEY_LENGTH), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Index(None, "kind", "subject"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: One row per (job, period) a scheduled job ran for, taken before anything is sent: the unique
+#: key is what keeps two schedulers, a restart or a manual run from posting a digest twice.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("job", String(64), nullable=False),
+    Column("period", String(KEY_LENGTH), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("outcome", String(16), nullable=False),  # running | ok | failed
+    Column("detail", Text, nullable=False),
+    UniqueConstraint("job", "period"),
+    Index(None, "job", "started_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: What a job run decided to send, one row per target, settled once sent (like outbox targets).
+job_posts = Table(
+    "job_posts",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("job", String(64), nullable=False),
+    Column("period", String(KEY_LENGTH), nullable=False),
+    Column("target", String(KEY_LENGTH), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("settled_at", UtcDateTime(), nullable=True),
+    Column("outcome", String(16), nullable=True),  # delivered | unreachable | failed
+    Column("detail", Text, nullable=True),
+    UniqueConstraint("job", "period", "target"),
+    Index(None, "settled_at", "next_attempt_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: Scheduler leadership on databases without named locks (SQLite): one row, a holder and an expiry.
+scheduler_leases = Table(
+    "scheduler_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(KEY_LENGTH), nullable=False),
+    Column("until", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from core.calendar import CalendarLinks, FeedTokens
+from core.job_store import JobStore
 from core.ports import (
     AuditRepository,
     ChatDirectory,
@@ -31,7 +33,10 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
+from storage.calendars.links import SqlCalendarLinks
 from storage.chat import SqlChatDirectory
+from storage.feeds import SqlFeedTokens
+from storage.jobs import SqlJobStore
 from storage.outbox import SqlOutbox
 from storage.policies import SqlHolidayRepository, SqlPolicyRepository
 from storage.repositories import (
@@ -77,6 +82,9 @@ class SqlUnitOfWork:
     chat: ChatDirectory
     decisions: DecisionRepository
     delegations: DelegationRepository
+    jobs: JobStore
+    calendars: CalendarLinks
+    feeds: FeedTokens
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -111,6 +119,9 @@ class SqlUnitOfWork:
         self.chat = SqlChatDirectory(connection)
         self.decisions = SqlDecisionRepository(connection)
         self.delegations = SqlDelegationRepository(connection)
+        self.jobs = SqlJobStore(connection)
+        self.calendars = SqlCalendarLinks(connection)
+        self.feeds = SqlFeedTokens(connection)
         return self
 
     def commit(self) -> None:

@@ -46,6 +46,7 @@ REPLY_TEMPLATES: dict[type[Any], str] = {
     views.ApplyFormView: "apply_form.j2",
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
+    views.FeedView: "feed.j2",
 }
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.

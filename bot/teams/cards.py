@@ -44,6 +44,7 @@ TEMPLATES: dict[type[Any], str] = {
     views.RefusalView: "refusal.j2",
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
+    views.FeedView: "feed.j2",
 }
 
 #: The words of each status as a card shows them, with the Adaptive Card colour that goes with it.

@@ -147,6 +147,10 @@ class TeamsNotifier:
             raise Unreachable(f"no Teams channel {key}: add LeaveBot to the team first")
         return self._send(reference, card)
 
+    def post_to_person(self, person: Person, card: Card) -> str:
+        """Post a card to someone's personal chat with the bot (the scheduler's reminders)."""
+        return self._send(self._reach(person), card)
+
     def channels(self) -> dict[str, str]:
         """The stored channels, key to channel name, for choosing where digests go."""
         found = self._directory.references("channel:")

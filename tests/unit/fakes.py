@@ -15,7 +15,8 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from core import ports
+from core import calendar, ports
+from core.job_store import JobStore
 from core.model import (
     AuditEntry,
     Decision,
@@ -29,6 +30,8 @@ from core.model import (
 )
 from core.policy import Policy, parse_policy
 from core.ports import OutboxItem
+from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
+from tests.unit.scheduler_fakes import FakeJobStore
 
 CHAT_ID_FIELDS = {"slack": "slack_user_id", "teams": "teams_aad_object_id"}
 OUTCOMES = frozenset({"delivered", "unreachable", "failed"})
@@ -82,6 +85,11 @@ class State:
     delegations: list[Delegation] = field(default_factory=list)
     #: The last delegation id given out: ids are never reused, even after a removal.
     delegation_ids: int = 0
+    #: The scheduler's job runs and planned posts (see tests/unit/scheduler_fakes.py).
+    jobs: dict[str, Any] = field(default_factory=dict)
+    calendar_links: dict[tuple[int, str, int], calendar.CalendarLink] = field(default_factory=dict)
+    calendar_failures: dict[tuple[int, str], calendar.CalendarFailure] = field(default_factory=dict)
+    feed_tokens: dict[str, calendar.FeedToken] = field(default_factory=dict)
 
 
 class FakeEmployees:
@@ -395,6 +403,9 @@ class FakeUnitOfWork:
     chat: ports.ChatDirectory
     decisions: ports.DecisionRepository
     delegations: ports.DelegationRepository
+    jobs: JobStore
+    calendars: calendar.CalendarLinks
+    feeds: calendar.FeedTokens
 
     def __init__(self, store: FakeStore) -> None:
         self._store = store
@@ -411,6 +422,9 @@ class FakeUnitOfWork:
         self.chat = FakeChatDirectory(self._work)
         self.decisions = FakeDecisions(self._work)
         self.delegations = FakeDelegations(self._work)
+        self.jobs = FakeJobStore(self._work.jobs, self._work.ledger, self._work.requests)
+        self.calendars = FakeCalendarLinks(self._work)
+        self.feeds = FakeFeedTokens(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

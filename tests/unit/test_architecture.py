@@ -15,6 +15,7 @@ CORE = Path(__file__).resolve().parents[2] / "core"
 FORBIDDEN_MODULES = {
     "os", "sqlalchemy", "slack_bolt", "slack_sdk", "botbuilder", "aiohttp", "jinja2", "apscheduler",
     "alembic", "pymysql", "yaml", "storage", "bot", "scheduler",
+    "requests", "google", "msal", "icalendar",
 }
 CLOCK_READS = {"now", "today", "utcnow", "time", "monotonic"}
 

@@ -43,6 +43,7 @@ SAMPLES: list[views.View] = [
                    ("manager",), expiring=Decimal(1), expires_on=date(2027, 3, 31)),
     views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
     views.DelegationView(None, ended=1),
+    views.FeedView(PERSON, "/calendar/abc.ics", created=True),
 ]
 
 

@@ -1,0 +1,76 @@
+"""Bulk-seed a large organisation straight into the tables (the import's checks would dominate).
+
+Used by the benchmarks only: 10,000 people in 100 departments by default, one manager per
+department, requests spread over the year around the digest's week.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import yaml
+from sqlalchemy import Engine, insert
+
+from core.service import LeaveService
+from storage import tables
+from storage.migrate import upgrade
+from storage.uow import uow_factory
+
+POLICY = "bot/policies/default.yaml"
+NOW = datetime(2026, 11, 30, 3, 30, tzinfo=UTC)  # Monday 09:00 in Kolkata
+TYPES = ("casual", "sick", "privilege")
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def seed(engine: Engine, employees: int = 10_000, departments: int = 100, requests: int = 50_000,
+         pending_share: float = 0.1, rng: random.Random | None = None) -> None:
+    rng = rng or random.Random(6)
+    upgrade(engine)
+    service = LeaveService(uow_factory(engine), Clock(NOW), default_time_zone="Asia/Kolkata")
+    with open(POLICY, encoding="utf-8") as policy:
+        service.load_policy(yaml.safe_load(policy), "bench")
+    per_dept = employees // departments
+    people = []
+    for n in range(employees):
+        dept = n // per_dept
+        manager = None if n % per_dept == 0 else f"B{dept * per_dept:05d}"
+        people.append({"employee_id": f"B{n:05d}", "email": f"p{n}@bench.test", "first_name": f"P{n}",
+                       "last_name": "Bench", "manager_id": manager,
+                       "role": "MANAGER" if manager is None else "EMPLOYEE", "department": f"Dept {dept:03d}",
+                       "location": "Bengaluru", "region": "INDIA", "joining_date": date(2020, 1, 1),
+                       "status": "ACTIVE", "time_zone": "Asia/Kolkata", "updated_at": NOW})
+    people[0]["role"] = "HR_ADMIN"
+    rows = []
+    for _ in range(requests):
+        who = people[rng.randrange(employees)]
+        start = date(2026, 1, 5) + timedelta(days=rng.randrange(360))
+        length = rng.choice((0, 0, 1, 2, 4))
+        status = "PENDING" if rng.random() < pending_share else rng.choice(("APPROVED", "APPROVED", "REJECTED"))
+        days = Decimal(length + 1)
+        rows.append({"employee_id": who["employee_id"], "type_key": rng.choice(TYPES), "start_date": start,
+                     "end_date": start + timedelta(days=length), "half": None, "days": days,
+                     "year_days": json.dumps({str(start.year): str(days)}), "status": status, "reason": "",
+                     "document_ref": None, "document_due": rng.random() < 0.01,
+                     "approver_id": who["manager_id"], "decision_note": "", "idempotency_key": None,
+                     "created_at": NOW - timedelta(days=rng.randrange(1, 30)), "levels": "manager", "level": 0})
+    ledger = [{"employee_id": p["employee_id"], "type_key": t, "year": 2026, "kind": "ACCRUAL",
+               "days": Decimal(rng.choice((0, 1, 11))), "period": "2026-11", "request_id": None, "note": "",
+               "created_at": NOW} for p in people for t in TYPES]
+    with engine.begin() as connection:
+        # Managers first: the others refer to them.
+        connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is None])
+        connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is not None])
+        for chunk in range(0, len(rows), 5000):
+            connection.execute(insert(tables.leave_requests), rows[chunk:chunk + 5000])
+        for chunk in range(0, len(ledger), 5000):
+            connection.execute(insert(tables.ledger_entries), ledger[chunk:chunk + 5000])

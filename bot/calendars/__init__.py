@@ -1,0 +1,41 @@
+"""Calendar sync targets for the outbox, and the iCalendar feed route.
+
+Which providers exist comes from the settings: Google when ``GOOGLE_SERVICE_ACCOUNT_FILE`` is set,
+Outlook when the ``MS_GRAPH_*`` credentials are. The organisation's default is Google when both
+are configured; the policy's ``calendar.providers`` moves an e-mail domain or a person to the
+other one (or to ``none``). With neither configured there are no targets and nothing is synced.
+"""
+
+from __future__ import annotations
+
+from bot.calendars.feed import mount_feeds
+from bot.calendars.notifier import CalendarNotifier, SyncResult
+from bot.settings import Settings
+from core.ports import Clock, UnitOfWorkFactory
+from storage.calendars.google import GoogleCalendar
+from storage.calendars.outlook import OutlookCalendar
+
+__all__ = ["CalendarNotifier", "SyncResult", "calendar_notifiers", "default_provider", "mount_feeds"]
+
+
+def default_provider(settings: Settings) -> str | None:
+    if settings.google_sync_enabled:
+        return "google"
+    if settings.outlook_sync_enabled:
+        return "outlook"
+    return None
+
+
+def calendar_notifiers(settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock) -> list[CalendarNotifier]:
+    """One outbox target per configured provider; none when no calendar is configured."""
+    default = default_provider(settings)
+    notifiers: list[CalendarNotifier] = []
+    if settings.google_sync_enabled and settings.google_service_account_file is not None:
+        google = GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url)
+        notifiers.append(CalendarNotifier(google, uow_factory, clock, default))
+    if settings.outlook_sync_enabled and settings.ms_graph_client_secret is not None:
+        outlook = OutlookCalendar(str(settings.ms_graph_tenant_id), str(settings.ms_graph_client_id),
+                                  settings.ms_graph_client_secret.get_secret_value(),
+                                  settings.ms_graph_authority_url, settings.ms_graph_api_url)
+        notifiers.append(CalendarNotifier(outlook, uow_factory, clock, default))
+    return notifiers

@@ -1,0 +1,65 @@
+"""``GET /calendar/{token}.ics``: approved leave as an iCalendar feed, for calendar apps to subscribe to.
+
+The token is the only credential, so an unknown token, a revoked one and a malformed path all get
+the same bare 404: nothing tells a guesser which tokens exist or once existed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from icalendar import Calendar
+from icalendar import Event as IcsEvent
+
+from bot.server import call_core
+from core.feeds import Feed, feed_for
+from core.ports import Clock, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.main import Runtime
+
+SOURCES = web.AppKey("feed_sources", tuple)
+SUFFIX = ".ics"
+NOT_FOUND = "Not found\n"
+
+
+def mount_feeds(app: web.Application, runtime: Runtime) -> None:
+    """Serve the feeds from ``runtime``'s database on ``app``."""
+    app[SOURCES] = (runtime.uow_factory, runtime.clock)
+    app.router.add_get("/calendar/{name}", serve_feed)
+
+
+async def serve_feed(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    token = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else ""
+    feed = await call_core(request.app, _load, *request.app[SOURCES], token) if token else None
+    if feed is None:
+        return web.Response(status=404, text=NOT_FOUND)
+    return web.Response(body=to_ics(feed), content_type="text/calendar", charset="utf-8",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+
+def _load(uow_factory: UnitOfWorkFactory, clock: Clock, token: str) -> Feed | None:
+    with uow_factory() as uow:
+        return feed_for(uow, clock, token)
+
+
+def to_ics(feed: Feed) -> bytes:
+    """All-day (``VALUE=DATE``) events with stable UIDs; DTSTAMP is when the leave was decided."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//LeaveBot//Leave feed//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", feed.name)
+    for item in feed.items:
+        event = IcsEvent()
+        event.add("uid", item.uid)
+        event.add("summary", item.title)
+        event.add("dtstart", item.first)
+        event.add("dtend", item.last + timedelta(days=1))
+        event.add("dtstamp", item.stamp.astimezone(UTC))
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,170 @@
+"""The doors' side of scheduled posts: render a job's payload with the door's templates and post it.
+
+A payload is plain JSON written when the job ran (see :mod:`core.digests`,
+:mod:`core.reminders`); only the wording happens here. Errors are sorted the way
+:mod:`core.posting` understands, as for the outbox's notices.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
+
+from bot.render_text import format_day, format_span
+from bot.settings import Settings
+from bot.slack import render as slack_render
+from bot.slack.api import TIMEOUT_SECONDS, api_base_url, bot_token, delivery_error
+from bot.slack.identity import PLATFORM as SLACK
+from bot.slack.identity import slack_user_id
+from bot.teams import cards as teams_cards
+from bot.teams.notifier import TeamsNotifier
+from core.ports import UnitOfWorkFactory, Unreachable
+from core.posting import Poster
+from core.service import LeaveService
+from core.views import Person
+from scheduler import app as scheduler_app
+from scheduler.runner import SchedulerRunner
+from storage.jobs import Leadership
+
+if TYPE_CHECKING:
+    from bot.main import Runtime
+
+TEMPLATES = {"hr_digest", "whos_out", "approval_reminder", "document_reminder"}
+SLACK_BLOCK_LIMIT = 50
+
+
+def _day(text: str) -> str:
+    return format_day(date.fromisoformat(text))
+
+
+def worded(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with the dates put into words (``when``, ``start_day``...) for the templates."""
+
+    def rows(value: Any) -> Any:
+        if isinstance(value, list):
+            return [rows(v) for v in value]
+        if isinstance(value, dict):
+            row = {k: rows(v) for k, v in value.items()}
+            if "start" in row and "end" in row:
+                row["when"] = format_span(date.fromisoformat(row["start"]), date.fromisoformat(row["end"]),
+                                          row.get("half") or None)
+            if "start" in row:
+                row["start_day"] = _day(row["start"])
+            if "expires_on" in row:
+                row["expires_day"] = _day(row["expires_on"])
+            return row
+        return value
+
+    shaped: dict[str, Any] = rows(payload)
+    if "week_of" in shaped:
+        shaped["week_day"] = _day(shaped["week_of"])
+    if "day" in shaped:
+        shaped["day_label"] = _day(shaped["day"])
+    return shaped
+
+
+def _template(payload: dict[str, Any]) -> str:
+    kind = str(payload.get("kind"))
+    if kind not in TEMPLATES:
+        raise ValueError(f"no template for a scheduled post of kind {kind!r}")
+    return f"{kind}.j2"
+
+
+class SlackPoster:
+    """Posts to a channel id, or by DM to an employee (the DM channel remembered as the notifier does)."""
+
+    def __init__(self, service: LeaveService, uow_factory: UnitOfWorkFactory, client: WebClient) -> None:
+        self._service = service
+        self._uow_factory = uow_factory
+        self._client = client
+
+    def message(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return slack_render._render(_template(payload), SLACK_BLOCK_LIMIT, digest=worded(payload))
+
+    def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
+        message = self.message(payload)
+        channel = address if kind == "channel" else self._dm(address)
+        try:
+            self._client.chat_postMessage(channel=channel, text=message["text"], blocks=message["blocks"])
+        except SlackApiError as error:
+            raise delivery_error(error, f"chat.postMessage to {channel}") from error
+
+    def _dm(self, employee_id: str) -> str:
+        with self._uow_factory() as uow:
+            employee = uow.employees.get(employee_id)
+            channel = uow.chat.address(SLACK, f"employee:{employee_id}")
+        if employee is None:
+            raise Unreachable(f"no employee {employee_id}")
+        if channel:
+            return channel
+        user_id = slack_user_id(self._service, self._uow_factory, self._client,
+                                Person(employee.employee_id, employee.name, employee.email))
+        try:
+            opened = self._client.conversations_open(users=user_id)
+        except SlackApiError as error:
+            raise delivery_error(error, f"conversations.open {employee.email}") from error
+        return str((opened.get("channel") or {}).get("id") or user_id)
+
+
+class TeamsPoster:
+    """Posts to a stored Teams channel, or to an employee's personal chat, through the notifier."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: TeamsNotifier) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+
+    def card(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return teams_cards.render(_template(payload), digest=worded(payload))
+
+    def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
+        card = self.card(payload)
+        if kind == "channel":
+            self._notifier.post_to_channel(address, card)
+            return
+        with self._uow_factory() as uow:
+            employee = uow.employees.get(address)
+        if employee is None:
+            raise Unreachable(f"no employee {address}")
+        self._notifier.post_to_person(Person(employee.employee_id, employee.name, employee.email), card)
+
+
+def posting_client(settings: Settings) -> WebClient:
+    """A Web API client that hands every 429 back at once, so the sender can learn the rate
+    (:class:`core.posting.Pacer`) instead of the client sleeping through it unseen."""
+    return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS,
+                     retry_handlers=[ConnectionErrorRetryHandler(), ServerErrorRetryHandler(max_retry_count=1)])
+
+
+def build_runner(runtime: Runtime, settings: Settings, teams_notifier: TeamsNotifier | None,
+                 extra: Sequence[Callable[[], None]] = ()) -> SchedulerRunner:
+    """The scheduler of this process: database leadership, and a poster for each enabled door."""
+    posters: dict[str, Poster] = {}
+    if settings.slack_enabled:
+        posters["slack"] = SlackPoster(runtime.service, runtime.uow_factory, posting_client(settings))
+    if teams_notifier is not None and settings.teams_auth_enabled:
+        posters["teams"] = TeamsPoster(runtime.uow_factory, teams_notifier)
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return SchedulerRunner(runtime.uow_factory, runtime.clock, settings.timezone,
+                           Leadership(runtime.engine, holder), posters, extra)
+
+
+def scheduling(runtime: Runtime, settings: Settings,
+               teams_notifier: TeamsNotifier | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    """An aiohttp cleanup context that runs the scheduler while ``leavebot serve`` serves."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        runner = build_runner(runtime, settings, teams_notifier)
+        ticking = scheduler_app.start(runner)
+        yield
+        await scheduler_app.stop(ticking, runner)
+
+    return context

@@ -1,0 +1,187 @@
+"""What the channels are told: the weekly HR digest and each department's who's-out.
+
+Both are built as plain, JSON-ready dicts (they are stored with the planned post and rendered
+later by each door's templates), from a few bulk reads, so that a digest of a large organisation
+takes one pass over its requests rather than a query per person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.context import latest_policy
+from core.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
+from core.policy import Policy
+from core.ports import UnitOfWork
+from core.queries import carried_expiring
+from core.text import format_days
+from core.workdays import holiday_dates, working_dates
+
+#: Lists longer than this are cut, with a count of the rest: a digest must stay readable on a phone.
+LIST_LIMIT = 15
+#: A balance at or below this many days is "near zero".
+NEAR_ZERO = Decimal(1)
+PENDING_TOO_LONG = timedelta(days=2)
+UPCOMING_DAYS = 14
+EXPIRY_WINDOW_DAYS = 30
+
+
+def _cut(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"rows": items[:LIST_LIMIT], "more": max(0, len(items) - LIST_LIMIT), "total": len(items)}
+
+
+def _half(request: LeaveRequest) -> str:
+    """``FIRST``, ``SECOND`` or empty: the doors word it."""
+    return request.half.value if isinstance(request.half, HalfDay) else ""
+
+
+class _Days:
+    """Working days of requests inside a window, by each person's region, holidays read once."""
+
+    def __init__(self, uow: UnitOfWork, policy: Policy, start: date, end: date) -> None:
+        self._uow, self._policy, self._start, self._end = uow, policy, start, end
+        self._holidays: dict[str, list[Any]] = {}
+
+    def count(self, request: LeaveRequest, employee: Employee) -> Decimal:
+        region = self._policy.regions.get(employee.region)
+        weekend = region.weekend if region else frozenset({5, 6})
+        if employee.region not in self._holidays:
+            self._holidays[employee.region] = self._uow.holidays.between(employee.region, self._start, self._end)
+        off = holiday_dates(self._holidays[employee.region], employee.region, employee.location)
+        first, last = max(request.start, self._start), min(request.end, self._end)
+        dates = [d for d in working_dates(first, last, weekend, off) if d not in request.cancelled_dates]
+        per_day = Decimal("0.5") if request.half else Decimal(1)
+        return per_day * len(dates)
+
+
+def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
+    """The Monday digest for the week starting ``week_of`` (a Monday, the organisation's date)."""
+    policy = latest_policy(uow)
+    people = {e.employee_id: e for e in uow.employees.all()}
+    type_name = {key: t.name for key, t in policy.leave_types.items()}
+    last_start, last_end = week_of - timedelta(days=7), week_of - timedelta(days=1)
+    counter = _Days(uow, policy, last_start, last_end)
+    taken: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for request in uow.requests.search(statuses=[RequestStatus.APPROVED], overlapping=(last_start, last_end)):
+        employee = people.get(request.employee_id)
+        if employee is not None:
+            taken[(employee.department, request.type_key)] += counter.count(request, employee)
+    upcoming_end = week_of + timedelta(days=UPCOMING_DAYS - 1)
+    upcoming = [
+        {"name": people[r.employee_id].name, "department": people[r.employee_id].department,
+         "type": type_name.get(r.type_key, r.type_key), "start": r.start.isoformat(), "end": r.end.isoformat(),
+         "half": _half(r), "status": r.status.value}
+        for r in sorted(uow.requests.search(statuses=[RequestStatus.APPROVED, RequestStatus.PENDING],
+                                            overlapping=(week_of, upcoming_end)), key=lambda r: (r.start, r.id or 0))
+        if r.employee_id in people
+    ]
+    pending = uow.requests.search(statuses=[RequestStatus.PENDING])
+    return {
+        "kind": "hr_digest",
+        "week_of": week_of.isoformat(),
+        "taken": _taken(taken, type_name),
+        "upcoming": _cut(upcoming),
+        "upcoming_by_department": dict(sorted(Counter(row["department"] for row in upcoming).items())),
+        "pending": _cut(_pending_rows(pending, people, type_name, now)),
+        "documents": _cut(_documents(uow, people, type_name)),
+        "low_balances": _cut(_low_balances(uow, policy, people, pending, week_of.year)),
+        "expiring": _cut(_expiring(uow, policy, people, week_of)),
+    }
+
+
+def _taken(taken: dict[tuple[str, str], Decimal], type_name: dict[str, str]) -> dict[str, Any]:
+    """Totals by type, and the departments' figures largest first (cut: a hundred departments
+    would not fit on a phone, nor in a Teams card)."""
+    by_type: dict[str, Decimal] = defaultdict(Decimal)
+    for (_, key), days in taken.items():
+        by_type[type_name.get(key, key)] += days
+    rows = [{"department": dept, "type": type_name.get(key, key), "days": format_days(days)}
+            for (dept, key), days in sorted(taken.items(), key=lambda item: (-item[1], item[0])) if days]
+    return {"total": format_days(sum(taken.values(), Decimal(0))),
+            "by_type": [{"type": name, "days": format_days(days)} for name, days in sorted(by_type.items()) if days],
+            "by_department": _cut(rows)}
+
+
+def _pending_rows(pending: Iterable[LeaveRequest], people: dict[str, Employee], type_name: dict[str, str],
+                  now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for r in sorted(pending, key=lambda r: r.created_at):
+        if now - r.created_at <= PENDING_TOO_LONG or r.employee_id not in people:
+            continue
+        approver = people.get(r.approver_id or "")
+        rows.append({"number": r.number, "name": people[r.employee_id].name, "type": type_name.get(r.type_key,
+                     r.type_key), "start": r.start.isoformat(), "waiting_days": (now - r.created_at).days,
+                     "approver": approver.name if approver else "HR"})
+    return rows
+
+
+def _documents(uow: UnitOfWork, people: dict[str, Employee], type_name: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"number": format_request_number(d.request_id), "name": people[d.employee_id].name,
+             "type": type_name.get(d.type_key, d.type_key), "start": d.start.isoformat()}
+            for d in uow.jobs.documents_due() if d.employee_id in people]
+
+
+def _low_balances(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], pending: list[LeaveRequest],
+                  year: int) -> list[dict[str, Any]]:
+    held: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r in pending:
+        held[(r.employee_id, r.type_key)] += r.year_days.get(year, Decimal(0))
+    rows = []
+    for (employee_id, type_key), total in sorted(uow.jobs.ledger_totals(year).items()):
+        employee, leave_type = people.get(employee_id), policy.leave_types.get(type_key)
+        if employee is None or not employee.is_active or leave_type is None:
+            continue
+        available = total - held[(employee_id, type_key)]
+        if available <= NEAR_ZERO:
+            rows.append({"name": employee.name, "department": employee.department, "type": leave_type.name,
+                         "available": format_days(available), "negative": available < 0})
+    return sorted(rows, key=lambda row: (not row["negative"], row["name"]))
+
+
+def _expiring(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], today: date) -> list[dict[str, Any]]:
+    rows = []
+    carried = uow.jobs.ledger_totals(today.year, kinds=("CARRIED_IN",))
+    for (employee_id, type_key), days in sorted(carried.items()):
+        employee, leave_type = people.get(employee_id), policy.leave_types.get(type_key)
+        if not days or employee is None or leave_type is None:
+            continue
+        entries = uow.ledger.entries(employee_id, today.year)
+        left, expires = carried_expiring(uow, employee, leave_type, entries, today.year, today)
+        if left > 0 and expires is not None and (expires - today).days <= EXPIRY_WINDOW_DAYS:
+            rows.append({"name": employee.name, "type": leave_type.name, "days": format_days(left),
+                         "expires_on": expires.isoformat()})
+    return rows
+
+
+def department_zone(members: Iterable[Employee], default: str) -> str:
+    """A department's time zone: the one most of its people work in (its region's clock)."""
+    zones = Counter(e.time_zone for e in members if e.is_active)
+    return zones.most_common(1)[0][0] if zones else default
+
+
+def whos_out(uow: UnitOfWork, now: datetime, department: str, day: date) -> dict[str, Any]:
+    """Who in ``department`` is out today (each by their own local date) and later this week."""
+    policy = latest_policy(uow)
+    members = {e.employee_id: e for e in uow.employees.all() if e.department == department and e.is_active}
+    week_end = day + timedelta(days=6 - day.weekday())
+    requests = uow.requests.search(employee_ids=list(members), statuses=[RequestStatus.APPROVED],
+                                   overlapping=(day - timedelta(days=1), week_end + timedelta(days=1)))
+    today: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    for r in sorted(requests, key=lambda r: (r.start, members[r.employee_id].name)):
+        employee = members[r.employee_id]
+        local = now.astimezone(ZoneInfo(employee.time_zone)).date()
+        row = {"name": employee.name, "type": policy.leave_types[r.type_key].name
+               if r.type_key in policy.leave_types else r.type_key, "start": r.start.isoformat(),
+               "end": r.end.isoformat(), "half": _half(r)}
+        if r.covers(local):
+            today.append(row)
+        elif local < r.end and r.start <= week_end:
+            later.append(row)
+    return {"kind": "whos_out", "department": department, "day": day.isoformat(), "today": _cut(today),
+            "this_week": _cut(later)}

@@ -1,0 +1,118 @@
+"""One scheduler tick: lead or stand by, run what is due, send what was planned.
+
+APScheduler only calls :meth:`SchedulerRunner.tick` once a minute; everything that decides
+(what is due, whether it already ran) lives in the core and the database, so any number of
+replicas may tick, a manual ``jobs run`` may race them, and tests may tick a frozen clock through
+a month in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from core.ports import Clock, UnitOfWorkFactory
+from core.posting import Poster, PostReport, deliver_posts
+from core.scheduled import PLATFORMS, RunOutcome, pending_runs, run_due
+
+log = logging.getLogger(__name__)
+
+
+class Leader(Protocol):
+    def acquire(self, now: datetime) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class AlwaysLeader:
+    """For a single process that knows it is alone (tests, ``jobs run``)."""
+
+    def acquire(self, now: datetime) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
+
+
+@dataclass
+class TickReport:
+    leader: bool
+    runs: list[RunOutcome] = field(default_factory=list)
+    posts: PostReport = field(default_factory=PostReport)
+    errors: list[str] = field(default_factory=list)
+
+
+class SchedulerRunner:
+    """Everything a tick needs, injected: the database, a clock, the leadership, the doors' posters.
+
+    ``extra`` are other periodic tasks of the leader (the outbox delivery of a standalone
+    scheduler); ``sleep`` is how a ``Retry-After`` is waited out (instant in tests).
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, org_zone: str, leader: Leader,
+                 posters: Mapping[str, Poster], extra: Sequence[Callable[[], None]] = (),
+                 sleep: Callable[[float], None] = time.sleep, jobs: Iterable[str] | None = None) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._org_zone = org_zone
+        self._leader = leader
+        self._posters = dict(posters)
+        self._extra = list(extra)
+        self._sleep = sleep
+        self._jobs = list(jobs) if jobs is not None else None
+
+    @property
+    def platforms(self) -> list[str]:
+        """The doors people are reminded on: this process's, or every one when it has none (a
+        ``jobs run`` from a shell plans the posts that the serving process then sends)."""
+        return sorted(self._posters) or list(PLATFORMS)
+
+    def tick(self) -> TickReport:
+        """Run the due jobs and send their posts, if this process leads; never raises."""
+        try:
+            leader = self._leader.acquire(self._clock.now())
+        except Exception as error:
+            log.warning("scheduler: leadership check failed: %s", error)
+            return TickReport(leader=False, errors=[str(error)])
+        report = TickReport(leader=leader)
+        if not leader:
+            return report
+        try:
+            for run in pending_runs(self._uow_factory, self._clock, self._org_zone, self._jobs):
+                try:
+                    outcome = run_due(self._uow_factory, self._clock, run, self.platforms)
+                except Exception as error:  # one job's failure must not stop the others
+                    log.exception("scheduler: %s %s failed", run.job, run.period)
+                    report.errors.append(f"{run.job} {run.period}: {type(error).__name__}: {error}")
+                    continue
+                if outcome.ran:
+                    log.info("scheduler: %s %s: %s", outcome.job, outcome.period, outcome.summary)
+                    report.runs.append(outcome)
+            report.posts = self.send()
+        except Exception as error:  # the database may be down for a moment; the next tick retries
+            log.exception("scheduler tick failed")
+            report.errors.append(f"{type(error).__name__}: {error}")
+        for task in self._extra:
+            try:
+                task()
+            except Exception as error:
+                log.exception("scheduler: periodic task failed")
+                report.errors.append(f"{type(error).__name__}: {error}")
+        return report
+
+    def send(self) -> PostReport:
+        """Send the planned posts that are due (also after a manual run)."""
+        report = deliver_posts(self._uow_factory, self._clock, self._posters, self._sleep)
+        for error in report.errors:
+            log.warning("scheduler post: %s", error)
+        return report
+
+    def stop(self) -> None:
+        try:
+            self._leader.release()
+        except Exception as error:
+            log.warning("scheduler: leadership not released: %s", error)

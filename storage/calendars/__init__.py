@@ -1,0 +1,1 @@
+"""Calendar gateways (Google, Microsoft Graph) and the record of the events they hold."""

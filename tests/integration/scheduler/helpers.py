@@ -1,0 +1,53 @@
+"""Helpers of the scheduler tests: recording posters, pending requests, runners on one database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from core.model import LeaveRequest, RequestStatus
+from core.ports import UnitOfWork
+from scheduler.runner import AlwaysLeader, Leader, SchedulerRunner
+from tests.unit.fakes import FixedClock
+
+
+class RecordingPoster:
+    """A platform that accepts every post and remembers it; ``die_after`` simulates a killed leader."""
+
+    def __init__(self, die_after: int | None = None) -> None:
+        self.posts: list[tuple[str, str, dict[str, Any]]] = []
+        self.die_after = die_after
+        self._lock = threading.Lock()
+
+    def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            if self.die_after is not None and len(self.posts) >= self.die_after:
+                raise KeyboardInterrupt("the leader was killed")
+            self.posts.append((kind, address, payload))
+
+    def of_kind(self, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+        return [p for p in self.posts if p[2]["kind"] == kind]
+
+
+def add_pending(uow_factory: Callable[[], UnitOfWork], employee: str, approver: str | None, start: date,
+                created: datetime) -> int:
+    with uow_factory() as uow:
+        added = uow.requests.add(LeaveRequest(employee_id=employee, type_key="casual", start=start, end=start,
+                                              days=Decimal(1), status=RequestStatus.PENDING, created_at=created,
+                                              approver_id=approver, year_days={start.year: Decimal(1)}))
+        uow.commit()
+    assert added.id is not None
+    return added.id
+
+
+def runner(uow_factory: Callable[[], UnitOfWork], clock: FixedClock, posters: dict[str, Any],
+           leader: Leader | None = None) -> SchedulerRunner:
+    return SchedulerRunner(uow_factory, clock, "Asia/Kolkata", leader or AlwaysLeader(), posters,
+                           sleep=lambda seconds: None)
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
