@@ -83,6 +83,11 @@ def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{'':18}  {status.description}")
         for problem in status.problems:
             print(f"{'':18}  ! {problem}")
+    with runtime.uow_factory() as uow:
+        waiting, oldest = uow.outbox.depth()
+    since = f", oldest from {oldest:%Y-%m-%d %H:%M} UTC" if oldest else ""
+    print(f"{'outbox':18}  every 30 s in serve and on each scheduler tick; {waiting} notice(s) waiting{since}")
+    print(f"{'':18}  notices and calendar work to Slack, Teams, Google and Outlook, with back-off")
     return EXIT_OK
 
 

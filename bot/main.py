@@ -68,7 +68,7 @@ def build_runtime(settings: Settings) -> Runtime:
     factory = uow_factory(engine)
     kicks: list[OutboxDelivery] = []
     service = LeaveService(factory, clock, default_time_zone=settings.timezone,
-                           on_change=lambda: kicks[0].kick() if kicks else None)
+                           on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url)
     delivery = OutboxDelivery(service)
     kicks.append(delivery)
     service.ensure_policy(default_policy_document(), source="default")

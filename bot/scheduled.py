@@ -11,7 +11,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -61,6 +61,8 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
                 row["start_day"] = _day(row["start"])
             if "expires_on" in row:
                 row["expires_day"] = _day(row["expires_on"])
+            if "failed_at" in row:
+                row["failed_day"] = format_day(datetime.fromisoformat(row["failed_at"]).date())
             return row
         return value
 

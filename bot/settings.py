@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError, field_validator, model_validator
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
     enable_scheduled_jobs: bool = True
     log_level: str = "info"
     log_format: Literal["text", "json"] = "text"
+    #: Where people reach this server (e.g. https://leave.example.com): makes feed links complete.
+    public_url: str | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -102,6 +105,16 @@ class Settings(BaseSettings):
         if "://" not in value:
             raise ValueError("expected an SQLAlchemy URL such as sqlite:///leavebot.db or mysql+pymysql://...")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"'{value}' is not an http(s) URL such as https://leave.example.com")
+        return value.strip()
 
     @model_validator(mode="after")
     def _complete_pairs(self) -> Settings:

@@ -13,6 +13,7 @@ from core.errors import LeaveError, PolicyError, UnknownEmployee
 from core.model import AuditEntry, Employee, Holiday, RequestStatus
 from core.policy import ALWAYS, Policy, parse_policy
 from core.ports import Clock, UnitOfWork
+from core.scheduled import HR_CHANNEL, dept_key
 from core.views import RequestView
 
 POLICY_SOURCE = "policy"
@@ -88,6 +89,8 @@ def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> Po
         uow.holidays.replace(region, POLICY_SOURCE,
                              [h for h in policy.holidays if h.region == region and (since is None or h.day >= since)],
                              start=since)
+    for department, platform, address in policy.channels:
+        uow.chat.save_address(platform, HR_CHANNEL if department is None else dept_key(department), address, now)
     uow.audit.add(AuditEntry(at=now, actor="system", action="policies.load", source="cli", detail=source))
     uow.commit()
     return PolicySummary(len(policy.leave_types), len(policy.regions), len(policy.holidays))

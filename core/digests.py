@@ -91,6 +91,7 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
         "documents": _cut(_documents(uow, people, type_name)),
         "low_balances": _cut(_low_balances(uow, policy, people, pending, week_of.year)),
         "expiring": _cut(_expiring(uow, policy, people, week_of)),
+        "calendar_failures": _cut(_calendar_failures(uow, people)),
     }
 
 
@@ -155,6 +156,19 @@ def _expiring(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], toda
         if left > 0 and expires is not None and (expires - today).days <= EXPIRY_WINDOW_DAYS:
             rows.append({"name": employee.name, "type": leave_type.name, "days": format_days(left),
                          "expires_on": expires.isoformat()})
+    return rows
+
+
+def _calendar_failures(uow: UnitOfWork, people: dict[str, Employee]) -> list[dict[str, Any]]:
+    """Permanent calendar sync refusals, newest first: who, which request, provider, why and when."""
+    rows = []
+    for failure in uow.calendars.failures():
+        request = uow.requests.get(failure.request_id)
+        employee = people.get(request.employee_id) if request is not None else None
+        rows.append({"number": format_request_number(failure.request_id),
+                     "name": employee.name if employee is not None else failure.calendar,
+                     "provider": failure.provider, "detail": failure.detail,
+                     "failed_at": failure.at.isoformat()})
     return rows
 
 

@@ -50,8 +50,9 @@ def feed_path(token: str) -> str:
     return f"/calendar/{token}.ics"
 
 
-def my_feed(uow: UnitOfWork, clock: Clock, actor_email: str) -> FeedView:
-    """The asker's own feed link, made on first request and the same one afterwards."""
+def my_feed(uow: UnitOfWork, clock: Clock, actor_email: str, public_url: str | None = None) -> FeedView:
+    """The asker's own feed link, made on first request and the same one afterwards; a full link
+    when ``public_url`` (where people reach this server) is given."""
     employee = uow.employees.by_email(actor_email)
     if employee is None:
         raise UnknownEmployee(f"No employee with e-mail {actor_email}.")
@@ -59,7 +60,9 @@ def my_feed(uow: UnitOfWork, clock: Clock, actor_email: str) -> FeedView:
     token = existing or create_feed(uow, clock, "employee", employee.employee_id)
     if existing is None:
         uow.commit()
-    return FeedView(person=person(employee), path=feed_path(token.token), created=existing is None)
+    path = feed_path(token.token)
+    url = public_url.rstrip("/") + path if public_url else None
+    return FeedView(person=person(employee), path=path, created=existing is None, url=url)
 
 
 def create_feed(uow: UnitOfWork, clock: Clock, kind: str, subject: str) -> FeedToken:

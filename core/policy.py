@@ -116,6 +116,8 @@ class Policy:
     team_limits: tuple[TeamLimit, ...] = ()
     #: Calendar privacy and provider overrides (:mod:`core.calendar`).
     calendar: CalendarPolicy = field(default_factory=CalendarPolicy)
+    #: Where the scheduler posts: ``(department or None for HR, platform, channel)``.
+    channels: tuple[tuple[str | None, str, str], ...] = ()
 
     def region(self, name: str) -> Region | None:
         """The region called ``name`` or one of its aliases, case-insensitively."""
@@ -159,7 +161,7 @@ def parse_policy(document: Any) -> Policy:
     """Check and convert a policy document; raise :class:`PolicyError` naming the bad key."""
     root = f.mapping(document, "policy", required=frozenset({"leave_types", "regions"}), allowed=frozenset({
         "leave_types", "regions", "effective_from", "pro_rata_day", "blackouts", "team_limits", "calendar",
-        "escalate_after_working_days",
+        "escalate_after_working_days", "channels",
     }))
     types_doc = f.mapping(root["leave_types"], "leave_types")
     # Read by the scheduler's reminders (core.reminders); checked here so a typo fails the load.
@@ -193,6 +195,7 @@ def parse_policy(document: Any) -> Policy:
         team_limits=tuple(_team_limit(t, f"team_limits[{i}]")
                           for i, t in enumerate(f.items(root.get("team_limits", []), "team_limits"))),
         calendar=parse_calendar_policy(root.get("calendar", {})),
+        channels=_channels(root.get("channels", {})),
     )
 
 
@@ -297,6 +300,22 @@ def _team_limit(body: Any, where: str) -> TeamLimit:
                          if "max_out_percent" in doc else None),
         action=f.choice(doc.get("action", "refuse"), f"{where}.action", LIMIT_ACTIONS),
     )
+
+
+def _channels(body: Any) -> tuple[tuple[str | None, str, str], ...]:
+    """``channels: {hr: {slack: C0123, teams: KEY}, departments: {Sales: {slack: C0456}}}``."""
+    doc = f.mapping(body, "channels", allowed=frozenset({"hr", "departments"}))
+    found: list[tuple[str | None, str, str]] = []
+    targets: list[tuple[str | None, str, Any]] = [(None, "channels.hr", doc["hr"])] if "hr" in doc else []
+    departments = f.mapping(doc.get("departments", {}), "channels.departments")
+    targets += [(str(name), f"channels.departments.{name}", target) for name, target in departments.items()]
+    for department, where, target in targets:
+        places = f.mapping(target, where, allowed=frozenset({"slack", "teams"}))
+        if not places:
+            raise PolicyError(f"{where}: give a slack channel id, a teams channel key, or both")
+        found += [(department, str(platform), f.text(address, f"{where}.{platform}"))
+                  for platform, address in places.items()]
+    return tuple(found)
 
 
 def _check_unique_codes(leave_types: Iterable[LeaveType]) -> None:

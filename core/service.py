@@ -63,12 +63,14 @@ class Busy(LeaveError):
 
 class LeaveService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, default_time_zone: str = "UTC",
-                 on_change: Callable[[], None] | None = None) -> None:
-        """``on_change`` is called after a change has committed (the doors deliver the outbox then)."""
+                 on_change: Callable[[], None] | None = None, public_url: str | None = None) -> None:
+        """``on_change`` is called after a change has committed (the doors deliver the outbox then);
+        ``public_url`` is where people reach this server, for complete feed links."""
         self._uow_factory = uow_factory
         self._clock = clock
         self._default_time_zone = default_time_zone
         self._on_change = on_change
+        self._public_url = public_url
 
     # -- chat: every door ---------------------------------------------------------------------
 
@@ -125,7 +127,7 @@ class LeaveService:
             case Delegate():
                 return planning.delegate(uow, clock, actor_email, command)
             case ShowFeed():
-                return feeds.my_feed(uow, clock, actor_email)
+                return feeds.my_feed(uow, clock, actor_email, self._public_url)
         raise LeaveError(f"I can't handle {type(command).__name__} yet.")
 
     # -- administration: the CLI ----------------------------------------------------------------

@@ -190,11 +190,13 @@ class DelegationView:
 
 @dataclass(frozen=True)
 class FeedView:
-    """The asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``)."""
+    """The asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``), and the
+    full link when the server's public address is known."""
 
     person: Person
     path: str
     created: bool = False
+    url: str | None = None
 
 
 class NoticeKind(enum.StrEnum):

@@ -323,7 +323,8 @@ def test_demo_seeds_says_whom_to_chat_as_and_serves_health(leavebot: Leavebot) -
 
 def test_jobs_run_catches_up_once_and_partial_cancel_and_plan_work_in_chat(demo_org: Leavebot) -> None:
     listed = demo_org("jobs", "list").stdout
-    assert all(name in listed for name in ("accrual", "year-end", "reassign"))
+    assert all(name in listed for name in ("accrual", "year-end", "reassign", "hr-digest", "outbox"))
+    assert "0 notice(s) waiting" in listed
     as_of = date.today().isoformat()
     first = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout
     again = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout

@@ -20,7 +20,10 @@ from core.calendar import (
 from core.errors import PolicyError
 from core.model import HalfDay, LeaveRequest, RequestStatus
 from core.policy import parse_policy
-from tests.unit.conftest import policy_document
+from core.service import LeaveService
+from core.views import FeedView
+from tests.unit.conftest import ORG_CSV, policy_document
+from tests.unit.fakes import FakeStore, FixedClock
 
 CREATED = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
 
@@ -95,3 +98,14 @@ def test_the_policy_section_is_optional_and_checked() -> None:
         parse_calendar_policy({"providers": {"x.test": "yahoo"}})
     with pytest.raises(PolicyError, match="calendar"):
         parse_calendar_policy({"colours": 1})
+
+
+def test_the_feed_reply_carries_the_full_link_when_the_service_knows_the_public_url() -> None:
+    store = FakeStore()
+    service = LeaveService(store, FixedClock(datetime(2026, 11, 23, 4, tzinfo=UTC)), default_time_zone="Asia/Kolkata",
+                           public_url="https://leave.example.com/")
+    service.load_policy(policy_document(), "test")
+    service.import_employees(ORG_CSV)
+    view = service.handle_text("ananya@x.test", "/leave feed", "test")
+    assert isinstance(view, FeedView) and view.path.startswith("/calendar/")
+    assert view.url == "https://leave.example.com" + view.path

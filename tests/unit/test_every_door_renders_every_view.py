@@ -51,6 +51,17 @@ def test_the_samples_cover_every_view() -> None:
     assert {type(v) for v in SAMPLES} == set(typing.get_args(views.View))
 
 
+def test_the_feed_reply_shows_the_full_link_when_the_public_url_is_known() -> None:
+    link = "https://leave.example.com/calendar/abc.ics"
+    full = views.FeedView(PERSON, "/calendar/abc.ics", url=link)
+    assert link in render_text.render(full)
+    assert link in str(slack_render.reply(full))
+    assert link in str(teams_cards.render_view(full))
+    bare = views.FeedView(PERSON, "/calendar/abc.ics")
+    for output in (render_text.render(bare), str(slack_render.reply(bare)), str(teams_cards.render_view(bare))):
+        assert "/calendar/abc.ics" in output and "PUBLIC_URL" in output
+
+
 @pytest.mark.parametrize("view", SAMPLES, ids=lambda v: type(v).__name__)
 def test_renders_on_every_door(view: views.View) -> None:
     text = render_text.render(view)

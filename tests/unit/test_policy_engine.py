@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate, PlanLeave, ShowBalance
+from core.errors import PolicyError
 from core.model import EntryKind, RequestStatus
 from core.service import LeaveService
 from core.views import (
@@ -340,3 +341,18 @@ def test_ledger_always_sums_to_the_balance_shown(seed: int) -> None:
                     and e.type_key == type_key and e.year == year), Decimal(0))
 
     random_operations_keep_the_ledger_whole(service, ledger_sum, seed, steps=40)
+
+
+# where the scheduler posts -----------------------------------------------------------------------
+
+
+def test_channels_from_the_policy_file(service: LeaveService, store: FakeStore) -> None:
+    with_policy(service, {"channels": {"hr": {"slack": "C0HR", "teams": "channel:T1:19:hr"},
+                                       "departments": {"Engineering": {"slack": "C0ENG"}}}})
+    with store() as uow:
+        assert uow.chat.addresses("slack", "digest:") == {"digest:hr": "C0HR", "digest:dept:Engineering": "C0ENG"}
+        assert uow.chat.addresses("teams", "digest:") == {"digest:hr": "channel:T1:19:hr"}
+    for bad, named in (({"hr": {"email": "x"}}, "channels.hr.email"), ({"hr": {}}, "channels.hr"),
+                       ({"departments": {"Sales": {"slack": ""}}}, "channels.departments.Sales.slack")):
+        with pytest.raises(PolicyError, match=named.replace(".", r"\.")):
+            with_policy(service, {"channels": bad})

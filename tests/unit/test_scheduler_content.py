@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from bot.scheduled import SLACK_BLOCK_LIMIT, worded
+from bot.slack import render as slack_render
+from bot.teams import cards as teams_cards
+from core.calendar import CalendarFailure
 from core.digests import hr_digest, whos_out
 from core.errors import PolicyError
 from core.model import HalfDay, LeaveRequest, RequestStatus
@@ -42,6 +47,27 @@ def test_the_hr_digest_counts_last_weeks_working_days_by_department_and_type(
         ("Kiran Das", "2026-11-30"), ("Rahul Verma", "2026-12-03")]
     assert [r["waiting_days"] for r in digest["pending"]["rows"]] == [3]
     assert digest["upcoming_by_department"] == {"Engineering": 2}
+
+
+def test_the_hr_digest_lists_calendar_sync_failures_in_slack_and_teams(
+        service: LeaveService, store: FakeStore) -> None:
+    add(store, "E3", date(2026, 12, 7), date(2026, 12, 8), RequestStatus.APPROVED, "2")
+    with store() as uow:
+        (request,) = uow.requests.search(employee_ids=["E3"])
+        assert request.id is not None
+        uow.calendars.fail(CalendarFailure(request.id, "google", "e3@example.com", "403 Forbidden: no delegation",
+                                           datetime(2026, 11, 27, 10, tzinfo=UTC)))
+        uow.commit()
+    with store() as uow:
+        digest = hr_digest(uow, datetime(2026, 11, 30, 3, 30, tzinfo=UTC), date(2026, 11, 30))
+    section = digest["calendar_failures"]
+    assert section["total"] == 1 and section["more"] == 0
+    assert section["rows"][0]["number"] == request.number and section["rows"][0]["provider"] == "google"
+    slack = json.dumps(slack_render._render("hr_digest.j2", SLACK_BLOCK_LIMIT, digest=worded(digest)))
+    teams = json.dumps(teams_cards.render("hr_digest.j2", digest=worded(digest)))
+    for output in (slack, teams):
+        assert "Calendar sync failures" in output and "Fri 27 Nov 2026" in output
+        assert f"Ananya Iyer, {request.number} (google): 403 Forbidden: no delegation" in output
 
 
 def test_whos_out_goes_by_each_persons_local_date_and_shows_half_days(service: LeaveService,

@@ -35,7 +35,8 @@ def test_defaults() -> None:
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("PORT", "abc"), ("PORT", "70000"), ("TIMEZONE", "Mars/Olympus_Mons"), ("LOG_FORMAT", "xml"),
-     ("LOG_LEVEL", "chatty"), ("ENABLE_SCHEDULED_JOBS", "maybe"), ("DATABASE_URL", "no-scheme")],
+     ("LOG_LEVEL", "chatty"), ("ENABLE_SCHEDULED_JOBS", "maybe"), ("DATABASE_URL", "no-scheme"),
+     ("PUBLIC_URL", "leave.example.com"), ("PUBLIC_URL", "ftp://leave.example.com")],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
@@ -48,6 +49,12 @@ def test_a_bad_value_is_one_line_naming_the_variable(
     assert "\n" not in message
     if variable != "DATABASE_URL":  # a URL may carry a password, so it is never echoed
         assert value in message
+
+
+def test_public_url_is_optional_and_an_http_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().public_url is None
+    monkeypatch.setenv("PUBLIC_URL", "https://leave.example.com/")
+    assert load_settings().public_url == "https://leave.example.com/"
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(
