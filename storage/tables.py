@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -31,21 +30,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from storage.migration_types import MYSQL_TABLE_OPTIONS, id_type
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
-}
-
-#: InnoDB for row locks and foreign keys; utf8mb4 so that any name or emoji fits, whatever the
-#: server's default character set.
-MYSQL_TABLE_OPTIONS: dict[str, Any] = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mariadb_engine": "InnoDB",
-    "mariadb_charset": "utf8mb4",
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -80,11 +72,6 @@ class UtcDateTime(TypeDecorator[datetime]):
 def days_type() -> Numeric[Any]:
     """A number of days: whole or half, positive or negative, below 100 000."""
     return Numeric(7, 2)
-
-
-def id_type() -> TypeEngine[int]:
-    """A 64-bit id; SQLite only autoincrements a column declared exactly INTEGER."""
-    return BigInteger().with_variant(Integer(), "sqlite")
 
 
 EMPLOYEE_FK = "employees.employee_id"
