@@ -11,23 +11,24 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
-from bot import cli_calendar, slack, teams
+from bot import cli_audit, cli_calendar, cli_digest, cli_ops, cli_report, slack, teams
 from bot import cli_output as out
 from bot.cli_scheduler import add_commands as add_scheduler_commands
 from bot.console import run_chat
 from bot.demo import chat_hints, demo_present, seed_demo
-from bot.main import Runtime, build_runtime, build_service, configure_logging, default_policy_text, mount_doors
+from bot.main import Runtime, build_runtime, build_service, default_policy_text, mount_doors
+from bot.observability.logs import configure_logging
+from bot.observability.sentry import start_sentry
 from bot.server import create_app, run_server
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.errors import ImportRejected, LeaveError, PolicyError
 from core.model import RequestStatus
-from core.service import LeaveService
+from core.service import Busy, DatabaseUnavailable, LeaveService
 from storage.engine import make_engine
 from storage.migrate import current_revision, upgrade
 
@@ -51,8 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings, debug)
+        start_sentry(settings)
         return handler(args, settings)
     except SettingsError as exc:
+        if hasattr(args, "on_settings_error"):
+            return int(args.on_settings_error(exc))
         return _fail(f"leavebot: {exc}", EXIT_USAGE, debug)
     except ImportRejected as exc:
         name = getattr(args, "file", "input")
@@ -63,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_USAGE, debug)
     except PolicyError as exc:
         return _fail(f"{getattr(args, 'file', None) or 'default policy'}: {exc.message}", EXIT_USAGE, debug)
+    except (Busy, DatabaseUnavailable) as exc:  # the input was fine; the operation could not be done now
+        return _fail(exc.message, EXIT_FAILED, debug)
     except LeaveError as exc:
         return _fail(exc.message, EXIT_USAGE, debug)
     except UsageError as exc:
@@ -133,10 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_scheduler_commands(commands, add)
     cli_calendar.add_commands(commands, add)
-
-    audit = add("audit", cmd_audit, "the audit log")
-    audit.add_argument("--since", type=_iso_date, metavar="DATE", help="entries on or after this date")
-    audit.add_argument("--json", action="store_true", help="print JSON for scripts")
+    cli_ops.add_commands(commands, add)
+    cli_report.add_commands(commands, add)
+    cli_digest.add_commands(commands, add)
+    cli_audit.add_commands(commands, add)
     return parser
 
 
@@ -163,7 +169,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = build_runtime(settings)
+    # No per-person brake here: the rate limit protects the chat platforms' doors from floods, while
+    # whoever runs this already has the machine, and a scripted chat (CONTRACT §3) must run whole.
+    runtime = build_runtime(settings.model_copy(update={"rate_limit_per_minute": 0}))
     if settings.slack_enabled:
         # A change made here reaches the approver's Slack at once; Teams (which needs the server's
         # connection to the Bot Framework) hears of it when the server delivers the outbox.
@@ -246,12 +254,6 @@ def cmd_requests(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    entries = _service(settings).audit_log(since=args.since)
-    _print(out.dumps([out.audit_json(e) for e in entries]) if args.json else out.audit_text(entries))
-    return EXIT_OK
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -265,9 +267,10 @@ def _serve(runtime: Runtime, settings: Settings) -> None:
     print(f"Database: {runtime.engine.url!r}")
     for door in doors.values():
         print(f"{door.name}: {door.state} ({door.detail})")
-    app = create_app(runtime.engine, service=runtime.service, doors={key: door.state for key, door in doors.items()})
+    app = create_app(runtime.engine, service=runtime.service, doors={key: door.state for key, door in doors.items()},
+                     telemetry=runtime.telemetry)
     mount_doors(app, runtime, settings)
-    run_server(app, settings.host, settings.port)
+    run_server(app, settings.host, settings.port, settings.shutdown_timeout)
 
 
 def _read(path: str) -> str:
@@ -280,13 +283,6 @@ def _read(path: str) -> str:
         raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror}") from None
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _print(text: str, stream: TextIO | None = None) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Protocol, TextIO
 
+from bot import charts
 from bot.render_text import render
 from core import views
 from core.errors import LeaveError, UnknownEmployee
@@ -29,12 +32,15 @@ class ChatService(Protocol):
 
 
 def run_chat(
-    service: ChatService, email: str, stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None
+    service: ChatService, email: str, stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None,
+    report_dir: Path | None = None,
 ) -> int:
     """Chat as ``email`` until end of input or ``quit``; return the process exit code.
 
     An e-mail that is not in the directory is bad input (exit 2), said once on stderr with what
-    to do about it, rather than answered with a refusal for every line.
+    to do about it, rather than answered with a refusal for every line. A report's files are
+    written into ``report_dir`` (by default the current directory) and their paths shown; so is
+    the picture of ``team week|month`` (a terminal shows its counts as a table).
     """
     errors = stderr if stderr is not None else sys.stderr
     try:
@@ -65,7 +71,12 @@ def run_chat(
         if text.casefold() in QUIT_WORDS:
             return 0
         view = service.handle_text(email, text, source=SOURCE)
-        stdout.write(render(view) + "\n\n")
+        if isinstance(view, views.ReportView):
+            view = save_report(view, report_dir or Path.cwd())
+        reply = render(view)
+        if isinstance(view, views.TeamChartView):
+            reply += f"\nPicture: {save_chart(view, report_dir or Path.cwd())}"
+        stdout.write(reply + "\n\n")
         stdout.flush()
 
 
@@ -84,3 +95,24 @@ def _read_line(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
         return line if line else None
     except (EOFError, KeyboardInterrupt):
         return None
+
+
+def save_report(view: views.ReportView, directory: Path) -> views.ReportView:
+    """Write the report's files into ``directory`` (made if missing, same names replaced); the
+    report now lists where they are."""
+    directory.mkdir(parents=True, exist_ok=True)
+    links = []
+    for file in view.files:
+        path = directory / file.name
+        path.write_text(file.text, encoding="utf-8")
+        links.append(views.ReportLink(file.name, str(path)))
+    return replace(view, links=tuple(links))
+
+
+def save_chart(view: views.TeamChartView, directory: Path) -> Path:
+    """Draw the heat map into ``directory`` (made if missing, the same name replaced); its path."""
+    drawn = charts.picture(view.heatmap, view.scope)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / drawn.filename
+    path.write_bytes(drawn.png)
+    return path

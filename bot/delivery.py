@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Sequence
 
+from bot.observability.context import current_request_id, request_context
 from core.ports import Notifier
 from core.service import LeaveService
 
@@ -57,12 +58,15 @@ class OutboxDelivery:
             self._thread = None
 
     def deliver_now(self) -> None:
-        """One round in the caller's thread (the terminal chat uses this before it exits)."""
+        """One round in the caller's thread (the terminal chat uses this before it exits).
+
+        The round has a request id of its own; each event is delivered under the id of the request
+        that wrote it, and the service's watcher logs each event's problems under that id.
+        """
         if not self._notifiers:
             return
-        report = self._service.deliver_notices(self._notifiers)
-        for error in report.errors:
-            log.warning("outbox: %s", error)
+        with request_context(current_request_id()):
+            self._service.deliver_notices(self._notifiers)
 
     def _loop(self) -> None:
         while True:

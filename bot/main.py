@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import logging
-import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -25,6 +21,9 @@ from bot import slack, teams
 from bot.calendars import calendar_notifiers, mount_feeds
 from bot.clock import SystemClock
 from bot.delivery import OutboxDelivery
+from bot.downloads import mount_downloads
+from bot.observability.context import current_request_id
+from bot.observability.metrics import Telemetry
 from bot.settings import Settings
 from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
@@ -46,13 +45,15 @@ def default_policy_document() -> Any:
 
 @dataclass
 class Runtime:
-    """Everything a command needs, wired once: the service, its database and the outbox delivery."""
+    """Everything a command needs, wired once: the service, its database, the outbox delivery and
+    the metrics that the service and the scheduler feed."""
 
     service: LeaveService
     engine: Engine
     uow_factory: UnitOfWorkFactory
     clock: Clock
     delivery: OutboxDelivery
+    telemetry: Telemetry = field(default_factory=Telemetry)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -61,18 +62,25 @@ def build_runtime(settings: Settings) -> Runtime:
     A new database starts with the default policy so that the bot is usable at once; an existing
     policy is never replaced here (only ``leavebot policies load`` does that). Every committed
     change kicks the outbox delivery, whose notifiers the serving doors add.
+
+    Request ids reach the core's work from outside it: storage stamps the current one on every
+    outbox event, whichever use case writes it, and the service's watcher (the metrics) sets one
+    for work that arrives without (a scheduled job, a delivery round, a terminal command).
     """
     engine = make_engine(settings.database_url)
     upgrade(engine)
     clock = SystemClock()
-    factory = uow_factory(engine)
+    factory = uow_factory(engine, correlation=current_request_id)
+    telemetry = Telemetry()
+    telemetry.watch_database(factory, clock)
     kicks: list[OutboxDelivery] = []
     service = LeaveService(factory, clock, default_time_zone=settings.timezone,
-                           on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url)
+                           on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url,
+                           watch=telemetry.watch, rate_limit=settings.rate_limit)
     delivery = OutboxDelivery(service)
     kicks.append(delivery)
     service.ensure_policy(default_policy_document(), source="default")
-    return Runtime(service, engine, factory, clock, delivery)
+    return Runtime(service, engine, factory, clock, delivery, telemetry)
 
 
 def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
@@ -104,6 +112,7 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     for calendar in calendar_notifiers(settings, factory, clock):
         runtime.delivery.add(calendar)
     mount_feeds(app, runtime)
+    mount_downloads(app, runtime.uow_factory, runtime.clock)
     app.cleanup_ctx.append(_delivering(runtime.delivery))
 
 
@@ -128,33 +137,3 @@ def _delivering(delivery: OutboxDelivery) -> Callable[[web.Application], AsyncIt
         await asyncio.get_running_loop().run_in_executor(None, delivery.stop)
 
     return context
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log collectors that parse structured logs."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
-
-
-def configure_logging(settings: Settings, debug: bool = False) -> None:
-    """Send logs to stderr at ``LOG_LEVEL`` (or debug), as text or JSON per ``LOG_FORMAT``."""
-    handler = logging.StreamHandler(sys.stderr)
-    if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if debug else settings.log_level.upper())
-    # Alembic narrates every connection at INFO; the commands say what they did themselves.
-    quiet = not debug and settings.log_level != "debug"
-    logging.getLogger("alembic").setLevel(logging.WARNING if quiet else logging.NOTSET)

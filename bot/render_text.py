@@ -13,7 +13,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from core import views
-from core.text import format_day, format_days
+from core.heatmap import HeatMap
+from core.text import WEEKDAY_NAMES, format_day, format_days
 
 TEMPLATES: dict[type[Any], str] = {
     views.HelpView: "help.j2",
@@ -30,6 +31,9 @@ TEMPLATES: dict[type[Any], str] = {
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
     views.FeedView: "feed.j2",
+    views.AuditView: "audit.j2",
+    views.TeamChartView: "team_chart.j2",
+    views.QuietView: "quiet.j2",
 }
 
 
@@ -71,7 +75,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do"],
     )
-    env.filters.update(day=format_day, days=format_days, time=format_time)
+    env.filters.update(day=format_day, days=format_days, time=format_time,
+                       weekday_letter=lambda day: WEEKDAY_NAMES[day.weekday()][:2])
     env.globals.update(span=format_span, table=format_table)
     return env
 
@@ -86,3 +91,8 @@ def render(view: views.View) -> str:
     except KeyError:
         raise TypeError(f"No text template for {type(view).__name__}") from None
     return _ENV.get_template(name).render(view=view).strip("\n")
+
+
+def render_digest(digest: dict[str, Any], heatmap: HeatMap) -> str:
+    """The weekly HR digest as text (``digest`` worded as for the chat doors), with its heat map as a table."""
+    return _ENV.get_template("hr_digest.j2").render(digest=digest, heatmap=heatmap).strip("\n")

@@ -19,14 +19,20 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 
+from bot import charts
+from bot.charts import Picture
+from bot.downloads import DownloadLinks
 from bot.render_text import format_day, format_span
 from bot.settings import Settings
 from bot.slack import render as slack_render
-from bot.slack.api import TIMEOUT_SECONDS, api_base_url, bot_token, delivery_error
+from bot.slack.api import api_base_url, bot_token, delivery_error, timeout
 from bot.slack.identity import PLATFORM as SLACK
 from bot.slack.identity import slack_user_id
 from bot.teams import cards as teams_cards
+from bot.teams import pictures
 from bot.teams.notifier import TeamsNotifier
+from bot.teams.pictures import PictureLinks
+from core.heatmap import HeatMap
 from core.ports import UnitOfWorkFactory, Unreachable
 from core.posting import Poster
 from core.service import LeaveService
@@ -40,6 +46,8 @@ if TYPE_CHECKING:
 
 TEMPLATES = {"hr_digest", "whos_out", "approval_reminder", "document_reminder"}
 SLACK_BLOCK_LIMIT = 50
+#: What a digest's picture covers: the whole organisation, counts only.
+CHART_SCOPE = "all departments"
 
 
 def _day(text: str) -> str:
@@ -59,6 +67,8 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
                                           row.get("half") or None)
             if "start" in row:
                 row["start_day"] = _day(row["start"])
+            if "day" in row:
+                row["day_label"] = _day(row["day"])
             if "expires_on" in row:
                 row["expires_day"] = _day(row["expires_on"])
             if "failed_at" in row:
@@ -69,9 +79,13 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
     shaped: dict[str, Any] = rows(payload)
     if "week_of" in shaped:
         shaped["week_day"] = _day(shaped["week_of"])
-    if "day" in shaped:
-        shaped["day_label"] = _day(shaped["day"])
     return shaped
+
+
+def digest_picture(payload: dict[str, Any]) -> Picture | None:
+    """The heat map of a digest that has one (the HR digest), drawn."""
+    chart = payload.get("chart")
+    return charts.picture(HeatMap.from_payload(chart), CHART_SCOPE) if isinstance(chart, dict) else None
 
 
 def _template(payload: dict[str, Any]) -> str:
@@ -93,12 +107,21 @@ class SlackPoster:
         return slack_render._render(_template(payload), SLACK_BLOCK_LIMIT, digest=worded(payload))
 
     def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
+        """The message, then its picture (if it has one) as a file in the same channel.
+
+        A retry after a failed upload posts the message again: a repeated digest beats a digest
+        whose picture never arrives.
+        """
         message = self.message(payload)
         channel = address if kind == "channel" else self._dm(address)
         try:
             self._client.chat_postMessage(channel=channel, text=message["text"], blocks=message["blocks"])
+            drawn = digest_picture(payload)
+            if drawn is not None:
+                self._client.files_upload_v2(channel=channel, file=drawn.png, filename=drawn.filename,
+                                             title=drawn.title, alt_txt=drawn.alt)
         except SlackApiError as error:
-            raise delivery_error(error, f"chat.postMessage to {channel}") from error
+            raise delivery_error(error, f"posting to {channel}") from error
 
     def _dm(self, employee_id: str) -> str:
         with self._uow_factory() as uow:
@@ -118,14 +141,27 @@ class SlackPoster:
 
 
 class TeamsPoster:
-    """Posts to a stored Teams channel, or to an employee's personal chat, through the notifier."""
+    """Posts to a stored Teams channel, or to an employee's personal chat, through the notifier.
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: TeamsNotifier) -> None:
+    Args:
+        picture_links: where a digest's heat map is kept for the card to link to; None (no public
+            address) to send it inside the card when it fits.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: TeamsNotifier,
+                 picture_links: PictureLinks | None = None) -> None:
         self._uow_factory = uow_factory
         self._notifier = notifier
+        self._picture_links = picture_links
 
     def card(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return teams_cards.render(_template(payload), digest=worded(payload))
+        template, digest = _template(payload), worded(payload)
+        chart = payload.get("chart")
+        if not isinstance(chart, dict):
+            return teams_cards.render(template, digest=digest, picture=None)
+        return pictures.pictured(lambda drawn: teams_cards.render(template, digest=digest, picture=drawn),
+                                 HeatMap.from_payload(chart), CHART_SCOPE, links=self._picture_links,
+                                 lifetime=pictures.DIGEST_LIFETIME, instead=pictures.DIGEST_INSTEAD)
 
     def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
         card = self.card(payload)
@@ -142,7 +178,7 @@ class TeamsPoster:
 def posting_client(settings: Settings) -> WebClient:
     """A Web API client that hands every 429 back at once, so the sender can learn the rate
     (:class:`core.posting.Pacer`) instead of the client sleeping through it unseen."""
-    return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS,
+    return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=timeout(settings),
                      retry_handlers=[ConnectionErrorRetryHandler(), ServerErrorRetryHandler(max_retry_count=1)])
 
 
@@ -153,10 +189,11 @@ def build_runner(runtime: Runtime, settings: Settings, teams_notifier: TeamsNoti
     if settings.slack_enabled:
         posters["slack"] = SlackPoster(runtime.service, runtime.uow_factory, posting_client(settings))
     if teams_notifier is not None and settings.teams_auth_enabled:
-        posters["teams"] = TeamsPoster(runtime.uow_factory, teams_notifier)
+        links = DownloadLinks(runtime.uow_factory, runtime.clock, settings.public_url)
+        posters["teams"] = TeamsPoster(runtime.uow_factory, teams_notifier, links if links.public else None)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     return SchedulerRunner(runtime.uow_factory, runtime.clock, settings.timezone,
-                           Leadership(runtime.engine, holder), posters, extra)
+                           Leadership(runtime.engine, holder), posters, extra, watch=runtime.telemetry.watch)
 
 
 def scheduling(runtime: Runtime, settings: Settings,

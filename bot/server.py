@@ -8,6 +8,7 @@ traffic waits for a connection in order instead of piling up threads or blocking
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -17,7 +18,12 @@ from typing import Any, TypeVar
 from aiohttp import web
 from sqlalchemy import Engine
 
+from bot import shutdown
+from bot.clock import SystemClock
+from bot.observability.http import install_observability
+from bot.observability.metrics import Telemetry
 from storage.engine import ping
+from storage.uow import uow_factory
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,10 @@ DOORS = web.AppKey("doors", dict[str, str])
 PING_TIMEOUT = web.AppKey("ping_timeout", float)
 
 DEFAULT_PING_TIMEOUT_SECONDS = 2.0
+DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 25.0
+#: The largest request body read (aiohttp answers 413 past it, before any door sees it). Slack and
+#: Bot Framework payloads are a few kilobytes; nothing is uploaded through the bot.
+MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_WORKERS = 8
 
 
@@ -40,8 +50,9 @@ def create_app(
     doors: Mapping[str, str] | None = None,
     ping_timeout: float = DEFAULT_PING_TIMEOUT_SECONDS,
     workers: int | None = None,
+    telemetry: Telemetry | None = None,
 ) -> web.Application:
-    """The application with ``/health``; doors add their routes to it.
+    """The application with ``/health`` and ``/metrics``; doors add their routes to it.
 
     Args:
         engine: the database to report on (and whose pool sizes the worker threads).
@@ -50,8 +61,10 @@ def create_app(
             by ``/health`` without probing the platform.
         ping_timeout: how long ``/health`` waits for the database before calling it unreachable.
         workers: threads for use cases; defaults to the connection pool's size.
+        telemetry: the metrics that the service feeds (the runtime's); by default, new ones that
+            report this database's outbox and calendar failures.
     """
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ENGINE] = engine
     if service is not None:
         app[SERVICE] = service
@@ -62,13 +75,22 @@ def create_app(
     )
     app.cleanup_ctx.append(_shutdown_executor)
     app.router.add_get("/health", health)
+    if telemetry is None:
+        telemetry = Telemetry()
+        telemetry.watch_database(uow_factory(engine), SystemClock())
+    install_observability(app, telemetry)
     return app
 
 
 async def call_core(app: web.Application, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a synchronous use case in the app's bounded pool, off the event loop."""
+    """Run a synchronous use case in the app's bounded pool, off the event loop.
+
+    The work runs in a copy of the caller's context, so that its log lines (and the outbox events
+    it writes) keep the request id.
+    """
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(app[EXECUTOR], functools.partial(function, *args, **kwargs))
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(app[EXECUTOR], context.run, functools.partial(function, *args, **kwargs))
 
 
 async def health(request: web.Request) -> web.Response:
@@ -95,15 +117,20 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if alive else 503)
 
 
-def run_server(app: web.Application, host: str, port: int) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM), then close connections cleanly."""
+def run_server(app: web.Application, host: str, port: int,
+               shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS) -> None:
+    """Serve until SIGTERM or Ctrl-C, then stop gracefully within ``shutdown_timeout`` seconds:
+    no new connections, requests in flight and the work they started finish (:mod:`bot.shutdown`)."""
+    shutdown.install(app, shutdown_timeout)
     print(f"Listening on http://{host}:{port} (health: /health)", flush=True)
-    web.run_app(app, host=host, port=port, print=None, access_log=log)
+    web.run_app(app, host=host, port=port, print=None, access_log=log, shutdown_timeout=shutdown_timeout)
 
 
 async def _shutdown_executor(app: web.Application) -> AsyncIterator[None]:
     yield
-    app[EXECUTOR].shutdown(wait=False, cancel_futures=True)
+    # A use case already running finishes (it is one transaction); one still queued never starts.
+    stop = functools.partial(app[EXECUTOR].shutdown, wait=True, cancel_futures=True)
+    await asyncio.get_running_loop().run_in_executor(None, stop)
 
 
 def _pool_size(engine: Engine) -> int:

@@ -15,10 +15,15 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from core.limits import RateLimit
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+DATABASES = ("sqlite", "mysql", "mariadb")
 SECRET_FIELDS = frozenset(
     {"slack_bot_token", "slack_signing_secret", "slack_app_token", "microsoft_app_password",
      "ms_graph_client_secret"}
@@ -69,6 +74,20 @@ class Settings(BaseSettings):
     ms_graph_client_secret: SecretStr | None = None
     ms_graph_api_url: str = "https://graph.microsoft.com/v1.0/"
     ms_graph_authority_url: str = "https://login.microsoftonline.com/"
+    #: Where the Bot Framework's app password is exchanged for a token (``leavebot doctor`` checks it there).
+    microsoft_login_url: str = "https://login.microsoftonline.com/"
+
+    #: Seconds ``leavebot serve`` gives requests in flight to finish after SIGTERM (then each stage is cut short).
+    shutdown_timeout: float = 25.0
+    #: Seconds every outgoing call (Slack, Bot Framework, Google, Graph) may take before it counts as failed.
+    http_timeout_seconds: float = 10.0
+    #: Each person's commands and clicks: this many a minute on average (0: no limit), up to the burst at once.
+    rate_limit_per_minute: float = Field(20, ge=0)
+    rate_limit_burst: int = Field(10, ge=1)
+
+    #: Where errors are reported (optional; needs ``pip install leavebot[sentry]``), and as which environment.
+    sentry_dsn: str | None = None
+    sentry_environment: str | None = None
 
     @field_validator("port")
     @classmethod
@@ -106,6 +125,17 @@ class Settings(BaseSettings):
             raise ValueError("expected an SQLAlchemy URL such as sqlite:///leavebot.db or mysql+pymysql://...")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except (ArgumentError, ValueError):
+            raise ValueError("not a valid SQLAlchemy URL (e.g. mysql+pymysql://user:pass@host/db)") from None
+        if backend not in DATABASES:
+            raise ValueError(f"'{backend}' is not supported: use sqlite:///FILE or mysql+pymysql://...")
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -115,6 +145,40 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"'{value}' is not an http(s) URL such as https://leave.example.com")
         return value.strip()
+
+    @field_validator("slack_api_url", "google_calendar_api_url", "ms_graph_api_url", "ms_graph_authority_url",
+                     "microsoft_login_url")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"'{value}' is not an http(s) URL")
+        return value.strip()
+
+    @field_validator("sentry_dsn")
+    @classmethod
+    def _sentry_dsn(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        complete = parts.hostname and parts.username and parts.path.strip("/")
+        if parts.scheme not in ("http", "https") or not complete:
+            raise ValueError("not a Sentry DSN: expected https://PUBLIC_KEY@HOST/PROJECT_ID")
+        return value.strip()
+
+    @field_validator("shutdown_timeout", "http_timeout_seconds")
+    @classmethod
+    def _positive_seconds(cls, value: float) -> float:
+        if not 0 < value <= 3600:
+            raise ValueError(f"{value} is not a number of seconds between 0 and 3600")
+        return value
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The per-person brake of the chat doors; None when ``RATE_LIMIT_PER_MINUTE`` is 0."""
+        if not self.rate_limit_per_minute:
+            return None
+        return RateLimit(per_minute=self.rate_limit_per_minute, burst=self.rate_limit_burst)
 
     @model_validator(mode="after")
     def _complete_pairs(self) -> Settings:
@@ -179,7 +243,7 @@ class DoorState:
 def door_states(settings: Settings) -> dict[str, DoorState]:
     """Each platform's state, worked out from the settings alone (nothing is probed)."""
     if settings.slack_socket_mode:
-        slack = DoorState("Slack", "configured", "Socket Mode (SLACK_APP_TOKEN set)")
+        slack = DoorState("Slack", "socket-mode", "Socket Mode, no public URL needed (SLACK_APP_TOKEN set)")
     elif settings.slack_enabled:
         slack = DoorState("Slack", "configured", "HTTP at /slack/events")
     else:

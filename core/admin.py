@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from core.context import Presenter, latest_policy
@@ -137,8 +137,3 @@ def list_requests(uow: UnitOfWork, employee_email: str | None, status: RequestSt
     requests = uow.requests.search(employee_ids=ids, statuses=[status] if status else None)
     presenter = Presenter(uow)
     return [presenter.request(r) for r in requests]
-
-
-def audit_log(uow: UnitOfWork, since: date | None) -> list[AuditEntry]:
-    start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
-    return uow.audit.since(start)

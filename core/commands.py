@@ -91,17 +91,51 @@ class ShowTeam:
 
 
 @dataclass(frozen=True)
+class ShowTeamChart:
+    """``/leave team week|month [FROM]``: people out per department per day, counts only."""
+
+    days: int
+    start: date
+
+
+@dataclass(frozen=True)
+class ShowQuiet:
+    """``/leave insight quiet [DEPARTMENT]``: HR's names behind the digest's count."""
+
+    department: str | None = None
+
+
+@dataclass(frozen=True)
 class ShowHolidays:
     year: int
 
 
 @dataclass(frozen=True)
 class Report:
-    """HR's CSV of leave taken between two dates; ``label`` is the period as typed."""
+    """HR's report between two dates: leave taken, and balances on the last day.
+
+    ``label`` names the period (``2026-Q4``, or ``2026-10-01 to 2026-11-15``); ``department``, as
+    typed, narrows it to one department.
+    """
 
     label: str
     start: date
     end: date
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowAudit:
+    """``/leave audit [@person] [PERIOD]``: HR's search of the audit log.
+
+    ``person`` is passed on as typed (matched as the actor or as the employee concerned);
+    ``start``/``end`` are the period's first and last days, ``label`` the period as shown.
+    """
+
+    person: str | None = None
+    start: date | None = None
+    end: date | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,5 +145,6 @@ class ShowFeed:
 
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
-    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate | ShowFeed
+    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate | ShowFeed | ShowTeamChart | ShowQuiet
+    | ShowAudit
 )

@@ -17,7 +17,7 @@ from core.policy import Policy
 from core.ports import Clock, UnitOfWork
 from core.validation import validate_employee
 from core.views import Person, RequestView
-from core.workdays import days_by_year, holiday_dates
+from core.workdays import dated_days, holiday_dates
 
 
 def local_today(clock: Clock, time_zone: str) -> date:
@@ -96,16 +96,25 @@ def days_taken_between(uow: UnitOfWork, employee: Employee, type_key: str, start
     requests = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.APPROVED],
                                    overlapping=(start, end))
     for request in requests:
-        if request.type_key != type_key:
-            continue
-        first, last = max(request.start, start), min(request.end, end)
-        region = policy_in_force(uow, request.start).regions.get(employee.region)
-        if region is None:
-            continue
-        off = holiday_dates(uow.holidays.between(region.key, first, last), region.key, employee.location)
-        taken += sum(days_by_year(first, last, request.half, region.weekend, off | request.cancelled_dates).values(),
-                     Decimal(0))
+        if request.type_key == type_key:
+            taken += sum(request_days(uow, employee, request, start, end).values(), Decimal(0))
     return taken
+
+
+def request_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest, start: date,
+                 end: date) -> dict[date, Decimal]:
+    """The days of a request dated from ``start`` to ``end``, each with what it counts.
+
+    Counted as the application was (the policy in force on its first day, the employee's weekend
+    and holidays), less the days a partial cancel gave back: summed over a year, this is what the
+    request's ledger entries charged to that year.
+    """
+    first, last = max(request.start, start), min(request.end, end)
+    region = policy_in_force(uow, request.start).regions.get(employee.region)
+    if region is None or last < first:
+        return {}
+    off = holiday_dates(uow.holidays.between(region.key, first, last), region.key, employee.location)
+    return dated_days(first, last, request.half, region.weekend, off | request.cancelled_dates)
 
 
 def find_person(uow: UnitOfWork, ref: str) -> Employee:
@@ -183,4 +192,5 @@ def refuse(uow: UnitOfWork, error: NotAllowed | LeaveError, audit: AuditEntry) -
     """Record a refused attempt in its own commit and hand back the error to raise."""
     uow.audit.add(audit)
     uow.commit()
+    error.audited = True
     return error

@@ -15,12 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.context import latest_policy
+from core.heatmap import WEEK_SPAN_DAYS, WorkCalendar, department_heatmap
+from core.insight import digest_insight
 from core.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
 from core.policy import Policy
 from core.ports import UnitOfWork
 from core.queries import carried_expiring
 from core.text import format_days
-from core.workdays import holiday_dates, working_dates
+from core.workdays import each_day
 
 #: Lists longer than this are cut, with a count of the rest: a digest must stay readable on a phone.
 LIST_LIMIT = 15
@@ -44,17 +46,12 @@ class _Days:
     """Working days of requests inside a window, by each person's region, holidays read once."""
 
     def __init__(self, uow: UnitOfWork, policy: Policy, start: date, end: date) -> None:
-        self._uow, self._policy, self._start, self._end = uow, policy, start, end
-        self._holidays: dict[str, list[Any]] = {}
+        self._calendar, self._start, self._end = WorkCalendar(uow, policy, start, end), start, end
 
     def count(self, request: LeaveRequest, employee: Employee) -> Decimal:
-        region = self._policy.regions.get(employee.region)
-        weekend = region.weekend if region else frozenset({5, 6})
-        if employee.region not in self._holidays:
-            self._holidays[employee.region] = self._uow.holidays.between(employee.region, self._start, self._end)
-        off = holiday_dates(self._holidays[employee.region], employee.region, employee.location)
+        off = self._calendar.off_days(employee)
         first, last = max(request.start, self._start), min(request.end, self._end)
-        dates = [d for d in working_dates(first, last, weekend, off) if d not in request.cancelled_dates]
+        dates = [d for d in each_day(first, last) if d not in off and d not in request.cancelled_dates]
         per_day = Decimal("0.5") if request.half else Decimal(1)
         return per_day * len(dates)
 
@@ -81,6 +78,7 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
         if r.employee_id in people
     ]
     pending = uow.requests.search(statuses=[RequestStatus.PENDING])
+    heatmap = department_heatmap(uow, policy, week_of, WEEK_SPAN_DAYS)
     return {
         "kind": "hr_digest",
         "week_of": week_of.isoformat(),
@@ -92,6 +90,8 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
         "low_balances": _cut(_low_balances(uow, policy, people, pending, week_of.year)),
         "expiring": _cut(_expiring(uow, policy, people, week_of)),
         "calendar_failures": _cut(_calendar_failures(uow, people)),
+        "chart": heatmap.to_payload(),
+        "insight": digest_insight(uow, policy, list(people.values()), pending, week_of, heatmap, now),
     }
 
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 
 class LeaveError(Exception):
-    """Base of every refusal the core can give. ``message`` says why and what to do."""
+    """Base of every refusal the core can give. ``message`` says why and what to do.
+
+    ``audited`` is set once the refused attempt has been written to the audit log, so that it is
+    written once, by whoever refused it.
+    """
+
+    audited = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

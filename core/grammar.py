@@ -28,11 +28,14 @@ from core.commands import (
     OpenApplyForm,
     PlanLeave,
     Report,
+    ShowAudit,
     ShowBalance,
     ShowFeed,
     ShowHolidays,
     ShowPending,
+    ShowQuiet,
     ShowTeam,
+    ShowTeamChart,
 )
 from core.dates import (
     MONTH_NAMES,
@@ -46,6 +49,7 @@ from core.dates import (
     unreadable_date_message,
 )
 from core.errors import BadCommand, BadDate
+from core.heatmap import MONTH_SPAN_DAYS, WEEK_SPAN_DAYS
 from core.model import HalfDay
 
 #: One usage line per subcommand; messages quote them and the help renderer lists them.
@@ -57,9 +61,11 @@ USAGE: dict[str, str] = {
     "pending": "/leave pending",
     "approve": "/leave approve ID [NOTE]",
     "reject": "/leave reject ID [REASON]",
-    "team": "/leave team [DATE]",
+    "team": "/leave team [DATE] | /leave team week|month [FROM]",
     "holidays": "/leave holidays [YEAR]",
-    "report": "/leave report PERIOD",
+    "report": "/leave report PERIOD [DEPARTMENT] | /leave report FROM to TO [department DEPARTMENT]",
+    "insight": "/leave insight quiet [DEPARTMENT]",
+    "audit": "/leave audit [@person] [PERIOD]",
     "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
     "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
     "feed": "/leave feed",
@@ -77,7 +83,9 @@ EXAMPLES: dict[str, str] = {
     "reject": "/leave reject LV-1042 the release is that week",
     "team": "/leave team tomorrow",
     "holidays": "/leave holidays 2027",
-    "report": "/leave report 2026-Q4",
+    "report": "/leave report 2026-Q4 Engineering",
+    "insight": "/leave insight quiet Engineering",
+    "audit": "/leave audit @priya 2026-11",
     "plan": "/leave plan privilege 14 Dec to 18 Dec",
     "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
     "feed": "/leave feed",
@@ -102,6 +110,12 @@ HALF_DAY_WORDS: dict[tuple[str, ...], HalfDay] = {
 }
 
 DOCUMENT_PREFIXES = ("doc:", "document:")
+
+#: The periods a report takes, as the messages name them.
+REPORT_PERIODS = "2026-11, 2026-Q4, 2026 or 1 Oct 2026 to 15 Nov 2026"
+
+#: Words that may introduce a report's department: ``/leave report 2026-Q4 department Sales``.
+DEPARTMENT_WORDS = frozenset({"department", "dept"})
 
 #: A date is at most this many words: ``Dec 24, 2026``.
 MAX_DATE_WORDS = 3
@@ -346,8 +360,25 @@ def _decide(subcommand: str, approve: bool) -> Callable[[str, Sequence[_Word], d
     return decide
 
 
+#: ``team week`` and ``team month``: how many days the heat map covers.
+CHART_SPANS = {"week": WEEK_SPAN_DAYS, "month": MONTH_SPAN_DAYS}
+INSIGHTS = ("quiet",)
+
+
 def _team(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``team [DATE]``: who is out on a day; ``team week|month [FROM]``: the heat map from a day on."""
+    if words and words[0].lower in CHART_SPANS:
+        start = parse_date(_joined(body, words[1:]), today) if len(words) > 1 else today
+        return ShowTeamChart(CHART_SPANS[words[0].lower], start)
     return ShowTeam(parse_date(_joined(body, words), today) if words else today)
+
+
+def _insight(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``insight quiet [DEPARTMENT]``: the department is passed on as typed for the use case to find."""
+    if not words or words[0].lower not in INSIGHTS:
+        said = f"'{clip(words[0].text)}' is not an insight I have. " if words else ""
+        raise BadCommand(f"{said}Insights: {', '.join(INSIGHTS)}. {_usage('insight')}")
+    return ShowQuiet(_joined(body, words[1:]) or None)
 
 
 def _holidays(body: str, words: Sequence[_Word], today: date) -> Command:
@@ -361,10 +392,66 @@ def _holidays(body: str, words: Sequence[_Word], today: date) -> Command:
 
 
 def _report(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``report PERIOD [DEPARTMENT]`` or ``report FROM to TO [DEPARTMENT]``.
+
+    A first word with no date's form is a period (month, quarter or year); otherwise the words
+    are a span, read like an application's. Whatever follows is a department, optionally after the
+    word ``department``; the use case checks that it exists.
+    """
     if not words:
-        raise BadCommand(f"Say which period, as 2026-11, 2026-Q4 or 2026. {_usage('report')}")
-    start, end, label = parse_period(_joined(body, words))
-    return Report(label, start, end)
+        raise BadCommand(f"Say which period, as {REPORT_PERIODS}. {_usage('report')}")
+    start, end, label, rest = _period(words, today, "report")
+    return Report(label, start, end, _report_department(body, rest))
+
+
+def _period(words: Sequence[_Word], today: date, subcommand: str) -> tuple[date, date, str, Sequence[_Word]]:
+    """The period the words start with, its label, and the words after it.
+
+    A first word with no date's form is a period (month, quarter or year); otherwise the words
+    are a span, read like an application's.
+    """
+    if _find_date(words, today) is None:
+        try:
+            start, end, label = parse_period(words[0].text)
+        except BadCommand as error:
+            raise BadCommand(f"{error.message} Or give two dates, e.g. 1 Oct 2026 to 15 Nov 2026. "
+                             f"{_usage(subcommand)}") from None
+        return start, end, label, words[1:]
+    start, end, _half, position = _span(words, today, subcommand, halves=False)
+    if end < start:
+        raise BadCommand(f"The period ends on {_shown(end)}, before it starts on {_shown(start)}; "
+                         f"put the earlier date first. {_usage(subcommand)}")
+    label = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
+    return start, end, label, words[position:]
+
+
+def _audit(body: str, words: Sequence[_Word], today: date) -> Command:
+    """``audit [PERSON] [PERIOD]``: HR's search of the audit log.
+
+    The person is one word (``@name``, an e-mail, a mention), passed on as typed for the use case
+    to find; a first word that starts like a period or a date is the period instead.
+    """
+    person = None
+    if words and not (words[0].text[:1].isdigit() or _find_date(words, today) is not None):
+        person, words = words[0].text, words[1:]
+    if not words:
+        return ShowAudit(person)
+    start, end, label, rest = _period(words, today, "audit")
+    if rest:
+        raise BadCommand(f"I didn't understand '{clip(_joined(body, rest))}'. {_usage('audit')}")
+    return ShowAudit(person, start, end, label)
+
+
+def _report_department(body: str, words: Sequence[_Word]) -> str | None:
+    """The department named after a report's period, without the optional word ``department``."""
+    if words and words[0].lower in RANGE_WORDS:
+        raise BadCommand(f"A report covers one month, quarter or year, or the days between two dates "
+                         f"(1 Oct 2026 to 15 Nov 2026). {_usage('report')}")
+    if words and words[0].lower in DEPARTMENT_WORDS:
+        if len(words) == 1:
+            raise BadCommand(f"Say which department after '{words[0].text}'. {_usage('report')}")
+        words = words[1:]
+    return _joined(body, words) or None
 
 
 def _feed(body: str, words: Sequence[_Word], today: date) -> Command:
@@ -385,6 +472,8 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], date], Command]] = {
     "team": _team,
     "holidays": _holidays,
     "report": _report,
+    "insight": _insight,
+    "audit": _audit,
     "plan": _plan,
     "delegate": _delegate,
     "feed": _feed,

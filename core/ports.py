@@ -2,7 +2,8 @@
 
 A use case opens one :class:`UnitOfWork` (one transaction), reads and changes what it needs
 through the repositories, and commits. Storage raises :class:`Conflict` for a deadlock or a
-lock wait time-out so that the core can run the whole unit of work again.
+lock wait time-out so that the core can run the whole unit of work again, and
+:class:`Unavailable` when the database cannot be reached at all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from core.calendar import CalendarLinks, FeedTokens
+from core.downloads import Downloads
 from core.job_store import JobStore
 from core.model import (
     AuditEntry,
@@ -32,6 +34,14 @@ from core.views import Notice
 
 class Conflict(Exception):
     """A transaction lost a race (deadlock, lock time-out); running it again is safe."""
+
+
+class Unavailable(Exception):
+    """The database cannot be reached (refused, lost or timed-out connection); nothing was written.
+
+    Running the work again at once would only fail again, so it is refused; the engine reconnects
+    by itself once the database is back.
+    """
 
 
 class Clock(Protocol):
@@ -157,6 +167,31 @@ class DelegationRepository(Protocol):
     def remove(self, delegation_id: int) -> None: ...
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which audit entries to find; every field given narrows the search.
+
+    Attributes:
+        actor: the e-mail (or ``system``) of whoever acted.
+        employee: the e-mail of the employee whose requests the entries are about.
+        person: an e-mail matched as the actor or as the employee (``/leave audit @person``).
+        request_id: one request's entries.
+        action: one action (``approve``, ``rate_limited``...).
+        since: entries at or after this instant.
+        until: entries before this instant.
+        limit: at most this many, the latest ones; None for all.
+    """
+
+    actor: str | None = None
+    employee: str | None = None
+    person: str | None = None
+    request_id: int | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int | None = None
+
+
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
@@ -164,12 +199,31 @@ class AuditRepository(Protocol):
         """Entries at or after ``since``, oldest first."""
         ...
 
+    def search(self, query: AuditQuery) -> list[AuditEntry]:
+        """The entries that match, oldest first (with a limit: the latest ones, still oldest first)."""
+        ...
+
+    def count(self, query: AuditQuery) -> int:
+        """How many entries match, ignoring the limit."""
+        ...
+
 
 @dataclass(frozen=True)
 class OutboxItem:
+    """An event taken for delivery.
+
+    ``resumed`` is True when an earlier round took it and did not finish (a failure to retry, or
+    a worker that died): notices may then have gone out without being recorded, and a door that
+    can look up what it sent since ``created_at`` should do so before sending again.
+    ``correlation`` is the request id of the work that wrote the event, for its delivery's log lines.
+    """
+
     id: int
     event: Event
     attempts: int
+    created_at: datetime | None = None
+    resumed: bool = False
+    correlation: str | None = None
 
 
 class Outbox(Protocol):
@@ -284,6 +338,7 @@ class UnitOfWork(Protocol):
     jobs: JobStore
     calendars: CalendarLinks
     feeds: FeedTokens
+    downloads: Downloads
 
     def __enter__(self) -> Self: ...
 

@@ -1,15 +1,13 @@
-"""The use cases that only look: balances, lists, the team's absences, holidays, reports."""
+"""The use cases that only look: balances, lists, the team's absences, holidays (reports: :mod:`core.reports`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from core.approvals import is_in_reporting_line
-from core.commands import Report, ShowBalance
+from core.commands import ShowBalance, ShowTeamChart
 from core.context import (
     Presenter,
     actor_employee,
@@ -24,11 +22,11 @@ from core.context import (
 )
 from core.entitlement import carried_left, carry_expiry_date, grants, missing
 from core.errors import NotAllowed
+from core.heatmap import department_heatmap
 from core.ledger import balance_rows
 from core.model import Employee, LedgerEntry, RequestStatus
 from core.policy import LeaveType
 from core.ports import Clock, UnitOfWork
-from core.text import format_days
 from core.views import (
     AbsenceView,
     ApplyFormView,
@@ -36,20 +34,11 @@ from core.views import (
     BalanceView,
     HolidayRow,
     HolidaysView,
-    ReportView,
     RequestListView,
+    TeamChartView,
     TeamView,
 )
-from core.workdays import days_by_year, holiday_dates
 from core.workflow import ACTIVE
-
-
-@dataclass
-class _Taken:
-    first: date
-    last: date
-    days: Decimal = Decimal(0)
-    requests: int = 0
 
 
 def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None = None) -> BalanceView:
@@ -62,12 +51,13 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     year = year or today.year
     through = min(today, date(year, 12, 31))
     written = False
-    if missing(grants(policy_on(uow), employee, year, through), uow.ledger.entries(employee.employee_id, year)):
+    entries = uow.ledger.entries(employee.employee_id, year)
+    if missing(grants(policy_on(uow), employee, year, through), entries):
         locked = uow.employees.lock(employee.employee_id) or employee
         written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
+        entries = uow.ledger.entries(employee.employee_id, year)  # as it stands under the lock
     policy = policy_in_force(uow, max(date(year, 1, 1), min(today, date(year, 12, 31))))
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
-    entries = uow.ledger.entries(employee.employee_id, year)
     ahead = missing(grants(policy_on(uow), employee, year, date(year, 12, 31)), entries)
     rows = tuple(
         replace(_with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today),
@@ -160,6 +150,14 @@ def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
     return TeamView(day=day, absences=absences)
 
 
+def team_chart(uow: UnitOfWork, actor_email: str, command: ShowTeamChart) -> TeamChartView:
+    """People out per day, counts only: HR admins see every department, everyone else their own."""
+    actor = actor_employee(uow, actor_email)
+    departments = None if actor.is_hr else [actor.department]
+    heatmap = department_heatmap(uow, latest_policy(uow), command.start, command.days, departments)
+    return TeamChartView(heatmap=heatmap, scope="all departments" if actor.is_hr else actor.department)
+
+
 def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
     """The holidays of the asker's region and location; one row per date."""
     actor = actor_employee(uow, actor_email)
@@ -176,36 +174,3 @@ def apply_form(uow: UnitOfWork, actor_email: str) -> ApplyFormView:
     actor = actor_employee(uow, actor_email)
     types = latest_policy(uow).types_for(actor.region)
     return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))
-
-
-def leave_report(uow: UnitOfWork, actor_email: str, command: Report) -> ReportView:
-    """HR's CSV of approved leave taken inside the period, per employee and type.
-
-    Only the working days inside the period count for leave that crosses its edges.
-    """
-    actor = actor_employee(uow, actor_email)
-    if not actor.is_hr:
-        raise NotAllowed("Reports are for HR admins; ask HR for the figures you need.")
-    policy = latest_policy(uow)
-    totals: dict[tuple[str, str], _Taken] = {}
-    employees = {e.employee_id: e for e in uow.employees.all()}
-    for request in uow.requests.search(statuses=[RequestStatus.APPROVED], overlapping=(command.start, command.end)):
-        employee = employees[request.employee_id]
-        region = policy.regions.get(employee.region)
-        start, end = max(request.start, command.start), min(request.end, command.end)
-        off = holiday_dates(uow.holidays.between(employee.region, start, end), employee.region, employee.location)
-        weekend = region.weekend if region else frozenset({5, 6})
-        days = sum(days_by_year(start, end, request.half, weekend, off).values(), Decimal(0))
-        taken = totals.setdefault((request.employee_id, request.type_key), _Taken(first=start, last=end))
-        taken.days += days
-        taken.requests += 1
-        taken.first, taken.last = min(taken.first, start), max(taken.last, end)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["employee_id", "email", "name", "department", "type", "days", "requests", "first_day", "last_day"])
-    for (employee_id, type_key), taken in sorted(totals.items()):
-        e = employees[employee_id]
-        writer.writerow([employee_id, e.email, e.name, e.department, type_key, format_days(taken.days), taken.requests,
-                         taken.first.isoformat(), taken.last.isoformat()])
-    return ReportView(label=command.label, filename=f"leave-{command.label}.csv", csv_text=out.getvalue(),
-                      rows=len(totals))

@@ -5,18 +5,21 @@ is lost when a platform is down). A worker first *claims* an event for a lease (
 conditional update), so two workers or two replicas never send it together, and no database lock
 is held while a platform is called. Each (door, notice) is recorded in its own short transaction
 once it has gone out, so a retry after a partial failure, or after a worker died, repeats nothing
-that was recorded. An event that keeps failing is given up after :data:`MAX_ATTEMPTS` rounds
+that was recorded; a round that takes over from a worker that died tells the doors (``sent_since``
+on each notice), so that a door able to see what it already sent does not repeat the one notice
+that went out unrecorded. An event that keeps failing is given up after :data:`MAX_ATTEMPTS` rounds
 (about a day), recorded as failed and audited, rather than retried for ever.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from core.model import AuditEntry
 from core.notices import notices_for
+from core.observation import DELIVERY, Observation, Watcher, unwatched
 from core.ports import (
     Clock,
     Conflict,
@@ -53,8 +56,12 @@ def backoff(attempts: int, asked: float | None = None) -> timedelta:
 
 
 def deliver_due(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier],
-                limit: int = 100) -> DeliveryReport:
-    """Deliver every event whose time has come; returns what happened, never raises for a door."""
+                limit: int = 100, watch: Watcher = unwatched) -> DeliveryReport:
+    """Deliver every event whose time has come; returns what happened, never raises for a door.
+
+    Each event's delivery runs inside ``watch``, which learns the request id that wrote the event
+    (so the door's log lines about it carry that id), how it ended, and what went wrong.
+    """
     report = DeliveryReport()
     if not notifiers:
         return report
@@ -62,20 +69,30 @@ def deliver_due(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
         due = [item.id for item in uow.outbox.due(clock.now(), limit)]
     for event_id in due:
         try:
-            _deliver_one(uow_factory, clock, notifiers, event_id, report)
+            _deliver_one(uow_factory, clock, notifiers, event_id, report, watch)
         except Conflict:
             continue  # the database was busy; the lease runs out and a later round takes it
     return report
 
 
 def _deliver_one(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier], event_id: int,
-                 report: DeliveryReport) -> None:
+                 report: DeliveryReport, watch: Watcher) -> None:
     now = clock.now()
     with uow_factory() as uow:
         item = uow.outbox.claim(event_id, now, now + LEASE)
         if item is None:
             return  # another worker has it
         uow.commit()
+    errors_before = len(report.errors)
+    with watch(Observation(DELIVERY, item.event.name, correlation=item.correlation)) as seen:
+        seen.outcome = _deliver_claimed(uow_factory, clock, notifiers, item, report)
+        seen.problems = report.errors[errors_before:]
+
+
+def _deliver_claimed(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier],
+                     item: OutboxItem, report: DeliveryReport) -> str:
+    """Send what the claimed event has not sent yet; returns how the event ended (see :func:`_finish`)."""
+    event_id = item.id
     with uow_factory() as uow:
         done = uow.outbox.done_targets(event_id)
         try:
@@ -92,7 +109,8 @@ def _deliver_one(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequen
                 continue
             outcome, detail = "delivered", ""
             try:
-                notifier.deliver(notice)
+                notifier.deliver(replace(notice, delivery_id=f"{event_id}/{target}",
+                                         sent_since=item.created_at if item.resumed else None))
             except Unreachable as error:
                 outcome, detail = "unreachable", str(error)
             except DeliveryFailed as error:
@@ -106,7 +124,7 @@ def _deliver_one(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequen
                 failures.append(f"{target}: {type(error).__name__}: {error}")
                 continue
             _settle(uow_factory, clock, event_id, target, outcome, detail, notice)
-    _finish(uow_factory, clock, item, failures, retry_after, report)
+    return _finish(uow_factory, clock, item, failures, retry_after, report)
 
 
 def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target: str, outcome: str, detail: str,
@@ -122,12 +140,14 @@ def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target:
 
 
 def _finish(uow_factory: UnitOfWorkFactory, clock: Clock, item: OutboxItem, failures: list[str],
-            retry_after: float | None, report: DeliveryReport) -> None:
+            retry_after: float | None, report: DeliveryReport) -> str:
+    """Record the round's end: ``delivered``, ``given_up`` or ``retrying``."""
     now = clock.now()
     with uow_factory() as uow:
         if not failures:
             uow.outbox.mark_delivered(item.id, now)
             report.delivered += 1
+            ended = "delivered"
         elif item.attempts + 1 >= MAX_ATTEMPTS:
             uow.outbox.mark_delivered(item.id, now)
             uow.audit.add(AuditEntry(at=now, actor="system", action="notice.given_up", outcome="refused",
@@ -135,11 +155,14 @@ def _finish(uow_factory: UnitOfWorkFactory, clock: Clock, item: OutboxItem, fail
                                      detail="; ".join(failures)[:2000]))
             report.given_up += 1
             report.errors.extend(failures)
+            ended = "given_up"
         else:
             uow.outbox.mark_failed(item.id, "; ".join(failures)[:2000], now + backoff(item.attempts, retry_after))
             report.retrying += 1
             report.errors.extend(failures)
+            ended = "retrying"
         uow.commit()
+    return ended
 
 
 def _request_id(item: OutboxItem) -> int | None:

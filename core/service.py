@@ -8,13 +8,14 @@ the CLI can choose its exit code.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from core import admin, feeds, planning, queries, workflow
+from core import admin, audit, digests, feeds, insight, planning, queries, reports, workflow
 from core.admin import PolicySummary
 from core.commands import (
     ApplyLeave,
@@ -27,19 +28,24 @@ from core.commands import (
     OpenApplyForm,
     PlanLeave,
     Report,
+    ShowAudit,
     ShowBalance,
     ShowFeed,
     ShowHolidays,
     ShowPending,
+    ShowQuiet,
     ShowTeam,
+    ShowTeamChart,
 )
-from core.context import actor_employee, local_today
+from core.context import actor_employee, local_today, refuse
 from core.directory import ImportResult
-from core.errors import LeaveError, UnknownEmployee
+from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
 from core.grammar import parse_command
 from core.jobs import JOBS, JobResult, run_job
+from core.limits import RateLimit, RateLimiter, SlowDown
 from core.model import AuditEntry, Employee, RequestStatus
-from core.ports import Clock, Conflict, Notifier, UnitOfWork, UnitOfWorkFactory
+from core.observation import COMMAND, ERROR, REFUSED, UNPARSED, Observation, Watcher, command_word, unwatched
+from core.ports import AuditQuery, Clock, Conflict, Notifier, Unavailable, UnitOfWork, UnitOfWorkFactory
 from core.public_holidays import public_holidays
 from core.relay import DeliveryReport, deliver_due
 from core.views import (
@@ -49,6 +55,7 @@ from core.views import (
     DecidedView,
     HelpView,
     RefusalView,
+    ReportView,
     RequestView,
     View,
 )
@@ -57,38 +64,132 @@ T = TypeVar("T")
 ATTEMPTS = 5
 
 
+UNAVAILABLE = "LeaveBot can't reach its database right now — nothing was saved; try again shortly."
+
+
 class Busy(LeaveError):
     """The database kept losing races; nothing was changed."""
 
 
+class DatabaseUnavailable(LeaveError):
+    """The database cannot be reached; nothing was changed, and asking again later will work."""
+
+    def __init__(self, message: str = UNAVAILABLE) -> None:
+        super().__init__(message)
+
+
 class LeaveService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, default_time_zone: str = "UTC",
-                 on_change: Callable[[], None] | None = None, public_url: str | None = None) -> None:
+                 on_change: Callable[[], None] | None = None, public_url: str | None = None,
+                 watch: Watcher = unwatched, rate_limit: RateLimit | None = None) -> None:
         """``on_change`` is called after a change has committed (the doors deliver the outbox then);
-        ``public_url`` is where people reach this server, for complete feed links."""
+        ``public_url`` is where people reach this server, for complete feed links; ``watch`` sees
+        every chat command and every outbox event (the serving process's metrics and request ids);
+        ``rate_limit`` brakes each person's commands and clicks (:mod:`core.limits`; None: no brake)."""
         self._uow_factory = uow_factory
         self._clock = clock
         self._default_time_zone = default_time_zone
         self._on_change = on_change
         self._public_url = public_url
+        self._watch = watch
+        self._limiter = RateLimiter(rate_limit, clock) if rate_limit is not None else None
 
     # -- chat: every door ---------------------------------------------------------------------
 
     def handle_text(self, actor_email: str, text: str, source: str) -> View:
         """Parse what a person typed (in their own local date) and run it."""
-        try:
-            today = self._run(lambda uow: local_today(self._clock, actor_employee(uow, actor_email).time_zone))
-            command = parse_command(text, today)
-        except LeaveError as error:
-            return RefusalView(error.message)
-        return self.execute(actor_email, command, source)
+        with self._watch(Observation(COMMAND, UNPARSED, door=source)) as seen:
+            held = self._brake(actor_email, source)
+            if held is not None:
+                seen.outcome = REFUSED
+                return held
+            try:
+                today = self._run(lambda uow: local_today(
+                    self._clock, self._known_actor(uow, actor_email, source, text).time_zone))
+                command = parse_command(text, today)
+            except LeaveError as error:
+                seen.outcome = _outcome(error)
+                return RefusalView(error.message)
+            seen.name = command_word(command)
+            return self._execute(actor_email, command, source, None, seen)
 
-    def execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None = None) -> View:
-        """Run a neutral command for a person; refusals come back as a view, never as a crash."""
+    def execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None = None,
+                *, counted: bool = True) -> View:
+        """Run a neutral command for a person; refusals come back as a view, never as a crash.
+
+        ``counted`` is False when a door reads on the person's behalf rather than the person
+        acting (the Slack Home tab, the list redrawn after a click): that is not held against
+        their rate limit.
+        """
+        with self._watch(Observation(COMMAND, command_word(command), door=source)) as seen:
+            held = self._brake(actor_email, source) if counted else None
+            if held is not None:
+                seen.outcome = REFUSED
+                return held
+            return self._execute(actor_email, command, source, idempotency_key, seen)
+
+    def record_stranger(self, identity: str, source: str, attempted: str) -> RefusalView | None:
+        """A chat user the directory does not know tried ``attempted``, and the door refused them itself.
+
+        The attempt is recorded like every refusal. Returns the slow-down refusal when the
+        stranger is flooding (and then records only the flood), else None: the door says why.
+
+        Args:
+            identity: their e-mail when the platform told one, else their platform id.
+        """
+        held = self._brake(identity, source)
+        if held is None:
+            self._record(audit.stranger(self._clock.now(), identity, source, attempted))
+        return held
+
+    def _brake(self, actor_email: str, source: str) -> RefusalView | None:
+        """Hold back someone who is going too fast; their first refusal in a window is recorded."""
+        if self._limiter is None:
+            return None
+        verdict = self._limiter.check(actor_email)
+        if verdict.allowed:
+            return None
+        if verdict.report:
+            limit = self._limiter.limit
+            self._record(audit.refusal(
+                self._clock.now(), actor_email, audit.RATE_LIMITED, source,
+                f"over {limit.burst} actions at once or {limit.per_minute:g} a minute; "
+                f"held back for {verdict.retry_after} s"))
+        return RefusalView(SlowDown(verdict.retry_after).message)
+
+    def _known_actor(self, uow: UnitOfWork, actor_email: str, source: str, attempted: str) -> Employee:
+        """The actor as the directory knows them; a stranger's (or a leaver's) attempt is refused and recorded."""
+        try:
+            return actor_employee(uow, actor_email)
+        except (UnknownEmployee, InactiveEmployee) as error:
+            raise refuse(uow, error, audit.stranger(self._clock.now(), actor_email, source, attempted)) from None
+
+    def _record(self, entry: AuditEntry) -> None:
+        """Write one refusal's audit entry in its own unit of work.
+
+        When the database is too busy or unreachable to take it, the refusal still stands and is
+        still answered: nothing was done, which is what the entry would have said.
+        """
+
+        def write(uow: UnitOfWork) -> None:
+            uow.audit.add(entry)
+            uow.commit()
+
+        with contextlib.suppress(Busy, DatabaseUnavailable):
+            self._run(write)
+
+    def _execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None,
+                 seen: Observation) -> View:
         try:
             view = self._run(lambda uow: self._dispatch(uow, actor_email, command, source, idempotency_key))
         except LeaveError as error:
+            seen.outcome = _outcome(error)
+            if isinstance(error, NotAllowed) and not error.audited:
+                self._record(audit.refusal(self._clock.now(), actor_email, command_word(command), source,
+                                           error.message))
             return RefusalView(error.message)
+        if isinstance(view, RefusalView):
+            seen.outcome = REFUSED
         changed = isinstance(view, DecidedView | CancelledView) or (
             isinstance(view, AppliedView) and not view.duplicate
         )
@@ -99,6 +200,7 @@ class LeaveService:
     def _dispatch(self, uow: UnitOfWork, actor_email: str, command: Command, source: str,
                   idempotency_key: str | None) -> View:
         clock = self._clock
+        self._known_actor(uow, actor_email, source, command_word(command))
         match command:
             case Help():
                 return HelpView(balance=queries.balance_for(uow, clock, actor_email, ShowBalance()))
@@ -118,10 +220,16 @@ class LeaveService:
                 return queries.pending_for(uow, actor_email)
             case ShowTeam():
                 return queries.team_out(uow, actor_email, command.day)
+            case ShowTeamChart():
+                return queries.team_chart(uow, actor_email, command)
+            case ShowQuiet():
+                return insight.quiet_for(uow, clock, actor_email, command, source)
             case ShowHolidays():
                 return queries.holidays_for(uow, actor_email, command.year)
+            case ShowAudit():
+                return audit.audit_for(uow, actor_email, command)
             case Report():
-                return queries.leave_report(uow, actor_email, command)
+                return reports.leave_report(uow, clock, actor_email, command, source)
             case PlanLeave():
                 return planning.plan(uow, clock, actor_email, command)
             case Delegate():
@@ -131,6 +239,10 @@ class LeaveService:
         raise LeaveError(f"I can't handle {type(command).__name__} yet.")
 
     # -- administration: the CLI ----------------------------------------------------------------
+
+    def report(self, command: Report) -> ReportView:
+        """HR's report for the operator's CLI: no actor, so no permission check."""
+        return self._run(lambda uow: reports.build_report(uow, command))
 
     def import_employees(self, csv_text: str, source: str = "cli") -> ImportResult:
         return self._run(lambda uow: admin.import_employees(uow, self._clock, csv_text, self._default_time_zone,
@@ -167,8 +279,14 @@ class LeaveService:
     ) -> list[RequestView]:
         return self._run(lambda uow: admin.list_requests(uow, employee_email, status))
 
-    def audit_log(self, since: date | None = None) -> list[AuditEntry]:
-        return self._run(lambda uow: admin.audit_log(uow, since))
+    def audit_log(self, query: AuditQuery | None = None) -> list[AuditEntry]:
+        """The audit entries that match (all of them by default), oldest first."""
+        return self._run(lambda uow: audit.search(uow, query or AuditQuery()))
+
+    def hr_digest(self, week_of: date) -> dict[str, Any]:
+        """The weekly HR digest of the week containing ``week_of``, as the scheduler would post it."""
+        monday = week_of - timedelta(days=week_of.weekday())
+        return self._run(lambda uow: digests.hr_digest(uow, self._clock.now(), monday))
 
     def has_employees(self) -> bool:
         return self._run(lambda uow: bool(uow.employees.all()))
@@ -205,16 +323,27 @@ class LeaveService:
 
     def deliver_notices(self, notifiers: Sequence[Notifier], limit: int = 100) -> DeliveryReport:
         """Deliver the outbox to the doors (after a change, and on a schedule for retries)."""
-        return deliver_due(self._uow_factory, self._clock, notifiers, limit)
+        return deliver_due(self._uow_factory, self._clock, notifiers, limit, self._watch)
 
     # -- transactions ---------------------------------------------------------------------------
 
     def _run(self, work: Callable[[UnitOfWork], T]) -> T:
-        """One unit of work; run again from the start when it lost a race to another one."""
+        """One unit of work; run again from the start when it lost a race to another one.
+
+        An unreachable database is not retried here (it would only make the person wait): it
+        becomes a refusal that says so, and the next request reconnects.
+        """
         for attempt in range(ATTEMPTS):
             try:
                 with self._uow_factory() as uow:
                     return work(uow)
             except Conflict:
                 time.sleep(random.uniform(0, 0.05 * 2**attempt))
+            except Unavailable as error:
+                raise DatabaseUnavailable() from error
         raise Busy("LeaveBot is very busy right now and nothing was changed; please try again shortly.")
+
+
+def _outcome(error: LeaveError) -> str:
+    """A busy or unreachable database is our failure, not a refusal of what the person asked."""
+    return ERROR if isinstance(error, Busy | DatabaseUnavailable) else REFUSED

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from core.heatmap import HeatMap
 from core.model import HalfDay, RequestStatus
 
 
@@ -129,6 +130,24 @@ class TeamView:
 
 
 @dataclass(frozen=True)
+class TeamChartView:
+    """``/leave team week|month``: the heat map of ``scope`` (one department, or all for HR)."""
+
+    heatmap: HeatMap
+    scope: str
+
+
+@dataclass(frozen=True)
+class QuietView:
+    """HR's list of people with no leave from ``since`` to ``until``, as (department, person)."""
+
+    since: date
+    until: date
+    department: str | None
+    people: tuple[tuple[str, Person], ...]
+
+
+@dataclass(frozen=True)
 class HolidayRow:
     day: date
     name: str
@@ -142,11 +161,47 @@ class HolidaysView:
 
 
 @dataclass(frozen=True)
+class ReportFile:
+    """One file of a report: its name and its text (a CSV)."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportTotal:
+    """The days of one leave type taken in a report's period, everyone together."""
+
+    type_key: str
+    name: str
+    days: Decimal
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """Where a door put one of a report's files: a download link (Teams) or a path written (terminal)."""
+
+    name: str
+    location: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ReportView:
+    """HR's report: leave taken per person and type in the period, and balances on its last day.
+
+    ``files`` holds the two CSVs (taken first); ``people`` counts those who took leave in it.
+    ``links`` is filled by a door that hands the files out itself rather than attaching them.
+    """
+
     label: str
-    filename: str
-    csv_text: str
-    rows: int
+    start: date
+    end: date
+    department: str | None
+    people: int
+    totals: tuple[ReportTotal, ...]
+    files: tuple[ReportFile, ...]
+    links: tuple[ReportLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +282,49 @@ class Notice:
     facts: tuple[str, ...] = ()
     #: For REASSIGNED: who holds the request now (None: HR).
     holder: Person | None = None
+    #: Set by the outbox for each door: the (event, target) this delivery is, which a door may
+    #: attach to what it sends so as to recognise it later.
+    delivery_id: str = ""
+    #: Set by the outbox when an earlier round may have sent this notice without recording it: a
+    #: door that can look up what it sent since then should, rather than send it twice.
+    sent_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit entry as HR reads it; ``request`` is the id as shown (``LV-1042``)."""
+
+    at: datetime
+    actor: str
+    action: str
+    outcome: str
+    request: str | None
+    source: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """``/leave audit``: the newest matching entries first; ``total`` counts all that match."""
+
+    person: Person | None
+    period: str | None
+    entries: tuple[AuditLine, ...]
+    total: int
+
+    @property
+    def title(self) -> str:
+        """``Audit log for Ananya Iyer, 2026-11``: what was searched."""
+        who = f" for {self.person.name}" if self.person else ""
+        return f"Audit log{who}{f', {self.period}' if self.period else ''}"
+
+    @property
+    def cut(self) -> str:
+        """The line that says the reply shows only part of what matched; empty when it shows all."""
+        if self.total <= len(self.entries):
+            return ""
+        return (f"Showing {len(self.entries)} of {self.total} \u2014 narrow the search: "
+                "/leave audit @person PERIOD")
 
 
 @dataclass(frozen=True)
@@ -237,4 +335,5 @@ class RefusalView:
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
     | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView | FeedView
+    | TeamChartView | QuietView | AuditView
 )

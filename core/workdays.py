@@ -43,9 +43,25 @@ def days_by_year(
     Each year's days are charged to that year's balance, so a request over New Year is split.
     """
     per_year: dict[int, Decimal] = {}
-    for day in working_dates(start, end, weekend, holidays):
-        per_year[day.year] = per_year.get(day.year, Decimal(0)) + (HALF if half else ONE)
+    for day, amount in dated_days(start, end, half, weekend, holidays).items():
+        per_year[day.year] = per_year.get(day.year, Decimal(0)) + amount
     return per_year
+
+
+def dated_days(
+    start: date,
+    end: date,
+    half: HalfDay | None,
+    weekend: frozenset[int],
+    holidays: Iterable[date],
+) -> dict[date, Decimal]:
+    """Each working date of the span with what it counts (1, or 0.5 on a half day).
+
+    :func:`days_by_year` is these amounts summed per year, so figures per day (reports over any
+    period) always add up to what the ledger was charged per year.
+    """
+    amount = HALF if half else ONE
+    return dict.fromkeys(working_dates(start, end, weekend, holidays), amount)
 
 
 def holiday_dates(holidays: Iterable[Holiday], region: str, location: str) -> set[date]:

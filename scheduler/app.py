@@ -45,8 +45,11 @@ def _soon() -> datetime:
 
 
 async def stop(scheduler: AsyncIOScheduler, runner: SchedulerRunner) -> None:
-    scheduler.shutdown(wait=False)
+    """No new tick starts, the one in progress finishes (it is not cancelled half-way), then the
+    leadership is given up and APScheduler stops."""
+    scheduler.pause()
     await asyncio.get_running_loop().run_in_executor(None, runner.stop)
+    scheduler.shutdown(wait=False)
 
 
 def run_forever(runner: SchedulerRunner, tick_seconds: float = TICK_SECONDS,

@@ -9,17 +9,23 @@ a month in seconds.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from core.observation import FAILED, JOB, SKIPPED, Observation, Watcher, unwatched
 from core.ports import Clock, UnitOfWorkFactory
 from core.posting import Poster, PostReport, deliver_posts
+from core.schedule import DueRun
 from core.scheduled import PLATFORMS, RunOutcome, pending_runs, run_due
 
 log = logging.getLogger(__name__)
+
+#: How long :meth:`SchedulerRunner.stop` waits for a tick in progress before giving up leadership anyway.
+STOP_WAIT_SECONDS = 30.0
 
 
 class Leader(Protocol):
@@ -55,7 +61,8 @@ class SchedulerRunner:
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, org_zone: str, leader: Leader,
                  posters: Mapping[str, Poster], extra: Sequence[Callable[[], None]] = (),
-                 sleep: Callable[[float], None] = time.sleep, jobs: Iterable[str] | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, jobs: Iterable[str] | None = None,
+                 watch: Watcher = unwatched) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._org_zone = org_zone
@@ -64,6 +71,9 @@ class SchedulerRunner:
         self._extra = list(extra)
         self._sleep = sleep
         self._jobs = list(jobs) if jobs is not None else None
+        self._ticking = threading.Lock()
+        self._stopped = False
+        self._watch = watch
 
     @property
     def platforms(self) -> list[str]:
@@ -72,7 +82,16 @@ class SchedulerRunner:
         return sorted(self._posters) or list(PLATFORMS)
 
     def tick(self) -> TickReport:
-        """Run the due jobs and send their posts, if this process leads; never raises."""
+        """Run the due jobs and send their posts, if this process leads; never raises.
+
+        After :meth:`stop` a tick does nothing (it would take the leadership back).
+        """
+        with self._ticking:
+            if self._stopped:
+                return TickReport(leader=False)
+            return self._tick()
+
+    def _tick(self) -> TickReport:
         try:
             leader = self._leader.acquire(self._clock.now())
         except Exception as error:
@@ -83,15 +102,7 @@ class SchedulerRunner:
             return report
         try:
             for run in pending_runs(self._uow_factory, self._clock, self._org_zone, self._jobs):
-                try:
-                    outcome = run_due(self._uow_factory, self._clock, run, self.platforms)
-                except Exception as error:  # one job's failure must not stop the others
-                    log.exception("scheduler: %s %s failed", run.job, run.period)
-                    report.errors.append(f"{run.job} {run.period}: {type(error).__name__}: {error}")
-                    continue
-                if outcome.ran:
-                    log.info("scheduler: %s %s: %s", outcome.job, outcome.period, outcome.summary)
-                    report.runs.append(outcome)
+                self._run_one(run, report)
             report.posts = self.send()
         except Exception as error:  # the database may be down for a moment; the next tick retries
             log.exception("scheduler tick failed")
@@ -104,6 +115,23 @@ class SchedulerRunner:
                 report.errors.append(f"{type(error).__name__}: {error}")
         return report
 
+    def _run_one(self, run: DueRun, report: TickReport) -> None:
+        """One job run, watched (the serving process gives it a request id and counts it); a
+        failure is logged and reported, never raised, so that it does not stop the other jobs."""
+        with self._watch(Observation(JOB, run.job)) as seen:
+            try:
+                outcome = run_due(self._uow_factory, self._clock, run, self.platforms)
+            except Exception as error:
+                seen.outcome = FAILED
+                log.exception("scheduler: %s %s failed", run.job, run.period)
+                report.errors.append(f"{run.job} {run.period}: {type(error).__name__}: {error}")
+                return
+            if not outcome.ran:
+                seen.outcome = SKIPPED  # another replica or a manual run had this period
+                return
+            log.info("scheduler: %s %s: %s", outcome.job, outcome.period, outcome.summary)
+            report.runs.append(outcome)
+
     def send(self) -> PostReport:
         """Send the planned posts that are due (also after a manual run)."""
         report = deliver_posts(self._uow_factory, self._clock, self._posters, self._sleep)
@@ -111,8 +139,17 @@ class SchedulerRunner:
             log.warning("scheduler post: %s", error)
         return report
 
-    def stop(self) -> None:
+    def stop(self, wait: float = STOP_WAIT_SECONDS) -> None:
+        """Let a tick in progress finish (up to ``wait`` seconds), then give up the leadership at once,
+        so that another replica leads from its next tick instead of after the lease runs out."""
+        finished = self._ticking.acquire(timeout=wait)
+        if not finished:
+            log.warning("scheduler: a tick is still running after %s s; leadership is released anyway", wait)
         try:
+            self._stopped = True
             self._leader.release()
         except Exception as error:
             log.warning("scheduler: leadership not released: %s", error)
+        finally:
+            if finished:
+                self._ticking.release()

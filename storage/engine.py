@@ -16,6 +16,9 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 MYSQL_CONNECT_TIMEOUT_SECONDS = 5
+#: A query that gets no answer for this long fails (a server that froze must not hold a worker for
+#: ever); longer than InnoDB's lock wait (50 s), so that a lock wait still ends as a Conflict.
+MYSQL_READ_TIMEOUT_SECONDS = 60
 MYSQL_BACKENDS = ("mysql", "mariadb")
 
 
@@ -102,7 +105,10 @@ def _mysql_engine(url: URL) -> Engine:
         pool_size=10,
         max_overflow=20,
         pool_recycle=3600,
-        connect_args={"connect_timeout": MYSQL_CONNECT_TIMEOUT_SECONDS},
+        # pool_pre_ping replaces connections that died while the database was away, so the service
+        # recovers by itself once it is back; the time-outs keep a dead server from hanging a worker.
+        connect_args={"connect_timeout": MYSQL_CONNECT_TIMEOUT_SECONDS, "read_timeout": MYSQL_READ_TIMEOUT_SECONDS,
+                      "write_timeout": MYSQL_READ_TIMEOUT_SECONDS},
     )
 
 

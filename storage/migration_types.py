@@ -28,3 +28,8 @@ def id_type() -> sa.types.TypeEngine[int]:
 def utc_type() -> sa.types.TypeEngine[Any]:
     """A UTC instant with microseconds (``DATETIME(6)`` on MySQL/MariaDB)."""
     return sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+def long_text_type() -> sa.types.TypeEngine[str]:
+    """Text of up to 16 MB (``MEDIUMTEXT`` on MySQL/MariaDB, whose ``TEXT`` stops at 64 KB)."""
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")

@@ -11,13 +11,16 @@ failure sends only what is missing.
 Each (door, notice) therefore goes out once, with one exception inherent to any outbox: a worker
 that dies (or loses its connection) after a platform accepted a notice but before its outcome was
 committed leaves no record, and the notice goes out again when the lease has run out: at least
-once, never lost. A lease shorter than a delivery round could let a second worker start before the
-first finished; the settled targets keep even that from repeating what was recorded.
+once, never lost. A claimed item says when it is such a second round (``resumed``), so that a door
+able to look up what it already sent (Slack, through message metadata) can close that window.
+A lease shorter than a delivery round could let a second worker start before the first finished;
+the settled targets keep even that from repeating what was recorded.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +34,15 @@ from storage.tables import KEY_LENGTH, outbox, outbox_targets
 
 #: What ``settle_target`` accepts; anything else is a bug in the caller.
 OUTCOMES = frozenset({"delivered", "unreachable", "failed"})
+#: Where an event's payload keeps the request id of the work that wrote it (no column needed; the
+#: leading underscore keeps it apart from the event's own keys, such as ``request_id``).
+CORRELATION_KEY = "_correlation"
+Correlation = Callable[[], str | None]
+
+
+def no_correlation() -> str | None:
+    """Outside a serving process nobody traces requests."""
+    return None
 
 
 class SqlOutbox:
@@ -39,12 +51,19 @@ class SqlOutbox:
     Payloads go through JSON, so dates and Decimals come back as strings.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, correlation: Correlation = no_correlation) -> None:
+        """``correlation`` gives the current request id, stored with each event written."""
         self._conn = connection
+        self._correlation = correlation
 
     def add(self, event: Event, at: datetime) -> None:
+        """Write the event; the request id of the work that wrote it travels inside its payload."""
+        payload = dict(event.payload)
+        request_id = self._correlation()
+        if request_id:
+            payload[CORRELATION_KEY] = request_id
         self._conn.execute(
-            insert(outbox).values(name=event.name[:64], payload=_to_json(event.payload), created_at=at, attempts=0)
+            insert(outbox).values(name=event.name[:64], payload=_to_json(payload), created_at=at, attempts=0)
         )
 
     def due(self, at: datetime, limit: int) -> list[OutboxItem]:
@@ -69,12 +88,15 @@ class SqlOutbox:
         """
         if lease_until <= at:
             raise ValueError(f"the lease must end after the claim: {lease_until} is not after {at}")
+        # A next attempt already set means an earlier round took the event (see OutboxItem.resumed).
+        earlier = self._conn.execute(select(outbox.c.next_attempt_at).where(outbox.c.id == event_id)).scalar()
         result = self._conn.execute(
             update(outbox).where(outbox.c.id == event_id, _is_due(at)).values(next_attempt_at=lease_until)
         )
         if result.rowcount != 1:
             return None
-        return _item(self._conn.execute(_select_items().where(outbox.c.id == event_id)).one())
+        row = self._conn.execute(_select_items().where(outbox.c.id == event_id)).one()
+        return _item(row, resumed=earlier is not None)
 
     def done_targets(self, event_id: int) -> set[str]:
         query = select(outbox_targets.c.target).where(outbox_targets.c.outbox_id == event_id)
@@ -147,11 +169,14 @@ def _is_due(at: datetime) -> ColumnElement[bool]:
 
 
 def _select_items() -> Select[Any]:
-    return select(outbox.c.id, outbox.c.name, outbox.c.payload, outbox.c.attempts)
+    return select(outbox.c.id, outbox.c.name, outbox.c.payload, outbox.c.attempts, outbox.c.created_at)
 
 
-def _item(row: Row[Any]) -> OutboxItem:
-    return OutboxItem(id=int(row.id), event=Event(row.name, json.loads(row.payload)), attempts=int(row.attempts))
+def _item(row: Row[Any], resumed: bool = False) -> OutboxItem:
+    payload = json.loads(row.payload)
+    correlation = payload.pop(CORRELATION_KEY, None)
+    return OutboxItem(id=int(row.id), event=Event(row.name, payload), attempts=int(row.attempts),
+                      created_at=row.created_at, resumed=resumed, correlation=correlation)
 
 
 __all__ = ["SqlOutbox"]

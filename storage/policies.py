@@ -27,6 +27,7 @@ class SqlPolicyRepository:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
         self._parsed: dict[int, Policy] = {}
+        self._effective: list[tuple[date, int]] | None = None
 
     def current(self) -> Policy | None:
         """The version loaded last, whatever its ``effective_from``."""
@@ -39,13 +40,21 @@ class SqlPolicyRepository:
         A date before every version's ``effective_from`` gets the oldest version, so that old
         requests are still judged by some policy rather than by none.
         """
-        newest_first = policy_versions.c.effective_from.desc(), policy_versions.c.id.desc()
-        query = select(policy_versions.c.id).where(policy_versions.c.effective_from <= on).order_by(*newest_first)
-        version_id = self._conn.execute(query.limit(1)).scalar()
-        if version_id is None:
-            oldest_first = policy_versions.c.effective_from, policy_versions.c.id
-            version_id = self._conn.execute(select(policy_versions.c.id).order_by(*oldest_first).limit(1)).scalar()
-        return self._policy(version_id)
+        versions = self._versions()
+        if not versions:
+            return None
+        started = [version for version in versions if version[0] <= on]
+        return self._policy(max(started)[1] if started else min(versions)[1])
+
+    def _versions(self) -> list[tuple[date, int]]:
+        """Each version's ``(effective_from, id)``, read once per unit of work.
+
+        A balance looks up the policy of every month; a handful of small rows beats a query each.
+        """
+        if self._effective is None:
+            rows = self._conn.execute(select(policy_versions.c.effective_from, policy_versions.c.id))
+            self._effective = [(row.effective_from, int(row.id)) for row in rows]
+        return self._effective
 
     def _policy(self, version_id: int | None) -> Policy | None:
         if version_id is None:
@@ -73,6 +82,7 @@ class SqlPolicyRepository:
             core.errors.PolicyError: for a document that :func:`core.policy.parse_policy` refuses.
         """
         effective_from = parse_policy(document).effective_from
+        self._effective = None
         # default=str turns the dates that YAML parses into ISO strings, which parse_policy accepts.
         self._conn.execute(
             insert(policy_versions).values(

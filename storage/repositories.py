@@ -18,7 +18,6 @@ from sqlalchemy import Column, Connection, Row, insert, select, update
 
 from core import ports
 from core.model import (
-    AuditEntry,
     Employee,
     EmployeeStatus,
     EntryKind,
@@ -29,7 +28,6 @@ from core.model import (
     Role,
 )
 from storage.tables import (
-    audit_log,
     employees,
     leave_requests,
     ledger_entries,
@@ -350,45 +348,9 @@ def _ledger_entry(row: Row[Any]) -> LedgerEntry:
     )
 
 
-class SqlAuditRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def add(self, entry: AuditEntry) -> None:
-        self._conn.execute(
-            insert(audit_log).values(
-                at=entry.at,
-                actor=entry.actor[:255],
-                action=entry.action[:64],
-                outcome=entry.outcome[:16],
-                request_id=entry.request_id,
-                detail=entry.detail,
-                source=entry.source[:32],
-            )
-        )
-
-    def since(self, since: datetime | None = None) -> list[AuditEntry]:
-        query = select(audit_log)
-        if since is not None:
-            query = query.where(audit_log.c.at >= since)
-        query = query.order_by(audit_log.c.at, audit_log.c.id)
-        return [
-            AuditEntry(
-                id=int(row.id),
-                at=row.at,
-                actor=row.actor,
-                action=row.action,
-                outcome=row.outcome,
-                request_id=int(row.request_id) if row.request_id is not None else None,
-                detail=row.detail,
-                source=row.source,
-            )
-            for row in self._conn.execute(query)
-        ]
-
-
 if TYPE_CHECKING:  # lets mypy prove that every class implements its port
     from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
+    from storage.audit import SqlAuditRepository
     from storage.chat import SqlChatDirectory
     from storage.outbox import SqlOutbox
     from storage.policies import SqlHolidayRepository, SqlPolicyRepository
@@ -422,7 +384,6 @@ if TYPE_CHECKING:  # lets mypy prove that every class implements its port
 
 
 __all__ = [
-    "SqlAuditRepository",
     "SqlEmployeeRepository",
     "SqlLedgerRepository",
     "SqlRequestRepository",

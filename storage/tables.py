@@ -25,12 +25,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from storage.migration_types import MYSQL_TABLE_OPTIONS, id_type
+from storage.migration_types import MYSQL_TABLE_OPTIONS, id_type, long_text_type
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -102,6 +103,7 @@ employees = Table(
     Column("teams_aad_object_id", String(64), nullable=True, unique=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("leaving_date", Date, nullable=True),
+    Index(None, "role", "employee_id"),  # the HR admins, looked up on every application
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -198,6 +200,9 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
     Column("source", String(32), nullable=False),
     Index(None, "at"),
+    Index(None, "actor", "at"),
+    Index(None, "action", "at"),
+    Index(None, "request_id"),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -372,5 +377,21 @@ scheduler_leases = Table(
     Column("name", String(64), primary_key=True),
     Column("holder", String(KEY_LENGTH), nullable=False),
     Column("until", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: Files handed out by link (HR's report in Teams) until taken or expired; only the token's SHA-256 is kept.
+downloads = Table(
+    "downloads",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("filename", String(KEY_LENGTH), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("content", long_text_type(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    # Served to every request until it expires (a picture a Teams card points at), not taken once.
+    Column("reusable", Boolean, nullable=False, default=False, server_default=false()),
+    Index(None, "expires_at"),
     **MYSQL_TABLE_OPTIONS,
 )

@@ -31,11 +31,13 @@ def calendar_notifiers(settings: Settings, uow_factory: UnitOfWorkFactory, clock
     default = default_provider(settings)
     notifiers: list[CalendarNotifier] = []
     if settings.google_sync_enabled and settings.google_service_account_file is not None:
-        google = GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url)
+        google = GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url,
+                                timeout=settings.http_timeout_seconds)
         notifiers.append(CalendarNotifier(google, uow_factory, clock, default))
     if settings.outlook_sync_enabled and settings.ms_graph_client_secret is not None:
         outlook = OutlookCalendar(str(settings.ms_graph_tenant_id), str(settings.ms_graph_client_id),
                                   settings.ms_graph_client_secret.get_secret_value(),
-                                  settings.ms_graph_authority_url, settings.ms_graph_api_url)
+                                  settings.ms_graph_authority_url, settings.ms_graph_api_url,
+                                  timeout=settings.http_timeout_seconds)
         notifiers.append(CalendarNotifier(outlook, uow_factory, clock, default))
     return notifiers

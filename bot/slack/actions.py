@@ -96,7 +96,8 @@ async def _acknowledged_click(door: SlackDoor, ack: Ack, body: dict[str, Any], c
     if clicked is None:
         return None
     if actor is None:
-        await respond(**ephemeral(render.notice_text(NO_EMAIL)))
+        refusal = await door.refuse_stranger(_user(body), str((body.get("actions") or [{}])[0].get("action_id") or ""))
+        await respond(**ephemeral(render.notice_text(refusal)))
         return None
     return actor, clicked[1]
 
@@ -167,7 +168,7 @@ async def after_decision(door: SlackDoor, client: AsyncWebClient, surface: Surfa
         await door.publish_home(client, actor, notice=refusal or _done(view))
         return
     if (refusal and tell_refusal) or (isinstance(view, DecidedView) and surface.ephemeral):
-        await _reply(surface, render.reply(view))
+        await _reply(client, surface, render.reply(view))
     await door.publish_home(client, actor)
 
 
@@ -183,7 +184,7 @@ async def handle_cancel(door: SlackDoor, ack: Ack, body: dict[str, Any], client:
         message = view.message if isinstance(view, RefusalView) else _done(view)
         await door.publish_home(client, actor, notice=message)
         return
-    await _reply(surface, render.reply(view))
+    await _reply(client, surface, render.reply(view))
     await door.publish_home(client, actor)
 
 
@@ -247,17 +248,17 @@ async def _update_card(client: AsyncWebClient, surface: Surface, card: dict[str,
         log.warning("chat.update of %s failed: %s", surface.ts, error_code(error))
 
 
-async def _reply(surface: Surface, message: dict[str, Any]) -> None:
+async def _reply(client: AsyncWebClient, surface: Surface, message: dict[str, Any]) -> None:
     """A private reply through the interaction's ``response_url``."""
     if not surface.response_url:
         return
-    await AsyncWebhookClient(surface.response_url).send_dict(ephemeral(message))
+    await AsyncWebhookClient(surface.response_url, timeout=client.timeout).send_dict(ephemeral(message))
 
 
 async def _confirm(client: AsyncWebClient, actor: Actor, response_url: str, message: dict[str, Any]) -> None:
     """After a modal: reply where the command was typed, or else in the DM with the bot."""
     if response_url:
-        await AsyncWebhookClient(response_url).send_dict(ephemeral(message))
+        await AsyncWebhookClient(response_url, timeout=client.timeout).send_dict(ephemeral(message))
         return
     try:
         await client.chat_postMessage(channel=actor.user_id, text=message["text"], blocks=message["blocks"])

@@ -32,7 +32,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from core.ports import DeliveryFailed, RetryLater, Unreachable
 
-TIMEOUT_SECONDS = 10
 #: A ``Retry-After`` up to this long is waited out in place; a longer one goes back to the outbox.
 LONGEST_WAIT_IN_PLACE = 5
 
@@ -52,6 +51,11 @@ def api_base_url(settings: Settings) -> str:
     """``SLACK_API_URL`` with the trailing slash that slack-sdk joins method names onto."""
     url = settings.slack_api_url
     return url if url.endswith("/") else url + "/"
+
+
+def timeout(settings: Settings) -> int:
+    """``HTTP_TIMEOUT_SECONDS`` as slack-sdk takes it: whole seconds, at least one."""
+    return max(1, round(settings.http_timeout_seconds))
 
 
 def bot_token(settings: Settings) -> str:
@@ -94,7 +98,7 @@ def async_client(settings: Settings) -> AsyncWebClient:
         AsyncServerErrorRetryHandler(max_retry_count=1),
         AsyncRateLimitErrorRetryHandler(max_retry_count=1),
     ]
-    return AsyncWebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS,
+    return AsyncWebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=timeout(settings),
                           retry_handlers=handlers)
 
 
@@ -105,7 +109,7 @@ def sync_client(settings: Settings) -> WebClient:
         ServerErrorRetryHandler(max_retry_count=1),
         BriefRateLimitRetryHandler(),
     ]
-    return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS,
+    return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=timeout(settings),
                      retry_handlers=handlers)
 
 

@@ -17,11 +17,15 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions
 from bot.slack.commands import handle_leave_command
 from bot.slack.door import SlackDoor
+from core.errors import LeaveError
+from core.ports import Unavailable
+from core.service import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,7 @@ EVENTS_PATH = "/slack/events"
 COMMAND = "/leave"
 APPROVE, REJECT, CANCEL, OPEN_APPLY = "leave_approve", "leave_reject", "leave_cancel", "leave_open_apply"
 APPLY_MODAL, REJECT_MODAL = "leave_apply", "leave_reject"
+MALFORMED = "the body is not a Slack request"
 SORRY = "Something went wrong on my side and nothing more was done; please try again in a moment."
 
 
@@ -36,6 +41,7 @@ def build_bolt_app(door: SlackDoor, client: AsyncWebClient, signing_secret: str)
     """The bolt app with LeaveBot's listeners; ``client`` decides where Web API calls go."""
     app = AsyncApp(client=client, signing_secret=signing_secret, name="leavebot",
                    raise_error_for_unhandled_request=False)
+    app.error(_malformed)
 
     @app.command(COMMAND)
     async def leave_command(ack: Any, command: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
@@ -84,27 +90,53 @@ def build_bolt_app(door: SlackDoor, client: AsyncWebClient, signing_secret: str)
     return app
 
 
+async def _malformed(error: Exception) -> BoltResponse:
+    """Bolt failed matching a signed body to a listener: a shape Slack never sends (a null view...).
+
+    Every listener catches its own failures, so this is the body's fault: 400, not bolt's 500.
+    """
+    log.warning("a body that Slack never sends (%s: %s): refused", type(error).__name__, error)
+    return BoltResponse(status=400, body={"error": MALFORMED})
+
+
 @contextlib.asynccontextmanager
 async def _apology(respond: Any) -> AsyncIterator[None]:
     """Log a listener's failure and, where there is a way to reply, say so instead of going quiet.
 
     The failure stays in the listener: bolt would otherwise report a failure just after ``ack()``
-    to Slack as an unhandled request.
+    to Slack as an unhandled request. A refusal from the core (the database is unreachable, say)
+    is passed on in its own words; anything else is a bug, logged with its traceback.
     """
     try:
         yield
+    except (LeaveError, Unavailable) as error:
+        log.warning("Slack listener refused: %s", error)
+        await _tell(respond, error.message if isinstance(error, LeaveError) else UNAVAILABLE)
     except Exception:
         log.exception("Slack listener failed")
-        if respond is not None:
-            with contextlib.suppress(Exception):
-                await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+        await _tell(respond, SORRY)
+
+
+async def _tell(respond: Any, message: str) -> None:
+    if respond is not None:
+        with contextlib.suppress(Exception):
+            await respond(text=message, response_type="ephemeral", replace_original=False)
 
 
 def add_events_route(app: web.Application, bolt_app: AsyncApp) -> None:
     """``POST /slack/events`` on the shared server: request in, bolt's dispatch, response out."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        # Bolt reads and matches the body assuming Slack's shapes; ``payload`` that is not a JSON
+        # object makes it raise before any check, and matching a body with, say, an empty list of
+        # actions fails even in its error handler (the errors it does handle reach ``_malformed``).
+        try:
+            bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        except web.HTTPException:
+            raise  # the server's own answer, e.g. 413 for a body over its size limit
+        except Exception as error:
+            log.warning("a body that Slack never sends (%s: %s): refused", type(error).__name__, error)
+            return web.json_response({"error": MALFORMED}, status=400)
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post(EVENTS_PATH, slack_events)

@@ -16,12 +16,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import charts
 from bot.slack import render
 from bot.slack.api import error_code
 from bot.slack.door import SOURCE, SlackDoor, ephemeral
 from bot.slack.escape import mentioned_user, plain_from_slack
 from bot.slack.forms import encode_metadata
-from bot.slack.identity import NO_EMAIL, Actor, resolve_actor
+from bot.slack.identity import Actor, resolve_actor
 from core.commands import (
     ApplyLeave,
     CancelRequest,
@@ -30,12 +31,13 @@ from core.commands import (
     Delegate,
     ListRequests,
     OpenApplyForm,
+    ShowAudit,
     ShowBalance,
     ShowPending,
 )
 from core.errors import LeaveError
 from core.grammar import parse_command
-from core.views import AppliedView, ApplyFormView, RefusalView, ReportView, View
+from core.views import AppliedView, ApplyFormView, RefusalView, ReportView, TeamChartView, View
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,8 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
     await ack()
     actor = await door.actor(client, str(command.get("user_id", "")))
     if actor is None:
-        await respond(**ephemeral(render.notice_text(NO_EMAIL)))
+        refusal = await door.refuse_stranger(str(command.get("user_id", "")), str(command.get("text") or ""))
+        await respond(**ephemeral(render.notice_text(refusal)))
         return
     today = door.today(actor)
     try:
@@ -60,7 +63,7 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
     except LeaveError as error:
         await respond(**ephemeral(render.reply(RefusalView(error.message))))
         return
-    if isinstance(parsed, ShowBalance | Delegate):
+    if isinstance(parsed, ShowBalance | Delegate | ShowAudit):
         parsed = await _with_mentioned_person(door, client, parsed, str(command.get("text") or ""))
     if isinstance(parsed, OpenApplyForm):
         await _open_apply_form(door, client, actor, command, respond)
@@ -72,6 +75,8 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
     await respond(**ephemeral(render.reply(view, actions)))
     if isinstance(view, ReportView):
         await _send_report(client, actor, view)
+    if isinstance(view, TeamChartView):
+        await _send_chart(door, client, actor, view)
     if _changed(parsed, view):
         await door.publish_home(client, actor)
 
@@ -82,8 +87,8 @@ def _changed(command: Command, view: View) -> bool:
     return isinstance(command, CHANGING) and not isinstance(view, RefusalView)
 
 
-async def _with_mentioned_person(door: SlackDoor, client: AsyncWebClient, command: ShowBalance | Delegate,
-                                 raw_text: str) -> ShowBalance | Delegate:
+async def _with_mentioned_person(door: SlackDoor, client: AsyncWebClient, command: ShowBalance | Delegate | ShowAudit,
+                                 raw_text: str) -> ShowBalance | Delegate | ShowAudit:
     """``/leave balance @priya`` arrives as ``<@U123|priya>``: name that person to the core by e-mail."""
     words = raw_text.split()
     mention = next((user for word in words[1:] if (user := mentioned_user(word))), None)
@@ -109,11 +114,23 @@ async def _open_apply_form(door: SlackDoor, client: AsyncWebClient, actor: Actor
 
 
 async def _send_report(client: AsyncWebClient, actor: Actor, report: ReportView) -> None:
-    """The whole CSV, as a file in the asker's DM with the bot."""
+    """Both CSVs, as files in the asker's DM with the bot (one upload), the summary as their comment."""
     try:
         opened = await client.conversations_open(users=actor.user_id)
         channel = str((opened.get("channel") or {}).get("id"))
-        await client.files_upload_v2(channel=channel, content=report.csv_text, filename=report.filename,
-                                     title=f"Leave report {report.label}")
+        files = [{"content": f.text, "filename": f.name, "title": f.name} for f in report.files]
+        await client.files_upload_v2(channel=channel, file_uploads=files,
+                                     initial_comment=str(render.reply(report)["text"]))
     except SlackApiError as error:
         log.warning("report upload for %s failed: %s", actor.user_id, error_code(error))
+
+
+async def _send_chart(door: SlackDoor, client: AsyncWebClient, actor: Actor, view: TeamChartView) -> None:
+    """The heat map, drawn off the event loop, as a picture in the asker's DM with the bot."""
+    drawn = await door.run(charts.picture, view.heatmap, view.scope)
+    try:
+        opened = await client.conversations_open(users=actor.user_id)
+        await client.files_upload_v2(channel=str((opened.get("channel") or {}).get("id")), file=drawn.png,
+                                     filename=drawn.filename, title=drawn.title, alt_txt=drawn.alt)
+    except SlackApiError as error:
+        log.warning("chart upload for %s failed: %s", actor.user_id, error_code(error))

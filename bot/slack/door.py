@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import home, render
 from bot.slack.api import error_code
-from bot.slack.identity import Actor, resolve_actor
+from bot.slack.identity import NO_EMAIL, Actor, resolve_actor
 from bot.slack.runner import Runner
 from core.context import Presenter
 from core.errors import LeaveError
@@ -50,6 +50,12 @@ class SlackDoor:
 
     async def actor(self, client: AsyncWebClient, user_id: str) -> Actor | None:
         return await resolve_actor(self.service, self.run, client, user_id)
+
+    async def refuse_stranger(self, user_id: str, attempted: str) -> str:
+        """Why someone Slack gives no e-mail for gets no further; the core records the attempt (and
+        holds back a flood of them, which is then what they read)."""
+        held = await self.run(self.service.record_stranger, user_id, SOURCE, attempted)
+        return held.message if held is not None else NO_EMAIL
 
     def today(self, actor: Actor | None) -> date:
         """The actor's local date (the core reads dates in the employee's time zone too)."""

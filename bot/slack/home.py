@@ -24,11 +24,12 @@ def gather(service: LeaveService, email: str, employee: Employee | None, today: 
            notice: str = "") -> render.HomeData:
     """What ``email``'s Home tab shows on ``today`` (their local date); blocking, run it in a worker."""
     problems: list[str] = []
-    balance = service.execute(email, ShowBalance(), SOURCE)
+    # The door reads on the person's behalf: not held against their rate limit.
+    balance = service.execute(email, ShowBalance(), SOURCE, counted=False)
     if isinstance(balance, RefusalView):
         problems.append(balance.message)
-    mine = service.execute(email, ListRequests(), SOURCE) if not problems else None
-    pending = service.execute(email, ShowPending(), SOURCE) if not problems else None
+    mine = service.execute(email, ListRequests(), SOURCE, counted=False) if not problems else None
+    pending = service.execute(email, ShowPending(), SOURCE, counted=False) if not problems else None
     upcoming = sorted(
         (r for r in _requests(mine) if _upcoming(r, today)),
         key=lambda r: (r.start, r.id),

@@ -13,11 +13,17 @@ repeated delivery harmless and to say what a failure means:
 
 After the message, the recipient's Home tab is republished; that is a courtesy, so its failure
 is logged and never turns a delivered notice into a retried one (which would repeat the DM).
+
+Every message carries Slack message metadata naming its outbox delivery (``leavebot_notice``).
+When the outbox retries a notice that an earlier round may have sent without recording it (the
+process died just after Slack accepted it), the DM's history since then is searched for that
+metadata first, and a message found is taken as sent: each notice reaches Slack once.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +34,7 @@ from bot.clock import SystemClock
 from bot.slack import home, render
 from bot.slack.api import delivery_error, error_code
 from bot.slack.identity import PLATFORM, slack_user_id
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports import Clock, DeliveryFailed, RetryLater, UnitOfWorkFactory, Unreachable
 from core.service import LeaveService
 from core.views import Notice, NoticeKind, Person, RequestView
 
@@ -36,6 +42,9 @@ log = logging.getLogger(__name__)
 
 #: A card that Slack no longer has (deleted, or its DM is gone) is skipped rather than retried.
 GONE_MESSAGE_ERRORS = frozenset({"message_not_found", "cant_update_message", "channel_not_found", "is_archived"})
+#: The ``event_type`` of the message metadata that names a message's outbox delivery.
+NOTICE_EVENT = "leavebot_notice"
+HISTORY_PAGE = 200
 
 
 class SlackNotifier:
@@ -52,18 +61,25 @@ class SlackNotifier:
         self._default_time_zone = default_time_zone
 
     def deliver(self, notice: Notice) -> None:
-        """Send one notice; raises what :class:`core.ports.Notifier` documents."""
-        if notice.kind is NoticeKind.APPROVAL_NEEDED:
-            self._send_card(notice)
-        elif notice.kind is NoticeKind.DECIDED:
-            self._post(self._dm_channel(notice.recipient)[1], render.decided_message(notice.request))
-        elif notice.kind is NoticeKind.REQUEST_CLOSED:
-            self._close(notice)
-        elif notice.kind is NoticeKind.REASSIGNED:
-            self._reassigned(notice)
-        else:
-            log.warning("no Slack message for notices of kind %s", notice.kind)
-            return
+        """Send one notice; raises what :class:`core.ports.Notifier` documents.
+
+        No answer within ``HTTP_TIMEOUT_SECONDS`` (or no connection at all) is worth another try
+        later: the outbox retries it, and repeating a delivery is harmless.
+        """
+        try:
+            if notice.kind is NoticeKind.APPROVAL_NEEDED:
+                self._send_card(notice)
+            elif notice.kind is NoticeKind.DECIDED:
+                self._post(self._dm_channel(notice.recipient)[1], render.decided_message(notice.request), notice)
+            elif notice.kind is NoticeKind.REQUEST_CLOSED:
+                self._close(notice)
+            elif notice.kind is NoticeKind.REASSIGNED:
+                self._reassigned(notice)
+            else:
+                log.warning("no Slack message for notices of kind %s", notice.kind)
+                return
+        except OSError as error:  # a time-out, a refused or dropped connection (URLError is one too)
+            raise RetryLater(f"Slack did not answer: {type(error).__name__}: {error}") from error
         self._refresh_home(notice.recipient)
 
     # -- the three kinds -----------------------------------------------------------------------
@@ -75,7 +91,7 @@ class SlackNotifier:
         if any(employee_id == recipient.employee_id for employee_id, _, _ in cards):
             return  # posted before; the outbox is repeating a delivery it did not get to record
         _, channel = self._dm_channel(recipient)
-        posted = self._post(channel, render.approval_card(notice))
+        posted = self._post(channel, render.approval_card(notice), notice)
         with self._uow_factory() as uow:
             uow.chat.add_card(PLATFORM, request.id, recipient.employee_id, str(posted.get("channel") or channel),
                               str(posted.get("ts")), self._clock.now())
@@ -86,7 +102,7 @@ class SlackNotifier:
         self._update_cards(request, render.closed_card(request))
         decided_by = request.decided_by
         if decided_by is None or decided_by.employee_id != notice.recipient.employee_id:
-            self._post(self._dm_channel(notice.recipient)[1], render.closed_message(request))
+            self._post(self._dm_channel(notice.recipient)[1], render.closed_message(request), notice)
 
     def _update_cards(self, request: RequestView, card: dict[str, Any], only_of: str | None = None) -> None:
         """Redraw the request's recorded cards (of one person, with ``only_of``); updating is idempotent."""
@@ -107,7 +123,8 @@ class SlackNotifier:
         """Tell who holds the request now; the previous approver's cards lose their buttons."""
         if notice.recipient.employee_id != notice.request.employee.employee_id:
             self._update_cards(notice.request, render.closed_card(notice.request), notice.recipient.employee_id)
-        self._post(self._dm_channel(notice.recipient)[1], render.reassigned_message(notice.request, notice.holder))
+        self._post(self._dm_channel(notice.recipient)[1], render.reassigned_message(notice.request, notice.holder),
+                   notice)
 
     # -- Slack calls ---------------------------------------------------------------------------
 
@@ -129,12 +146,44 @@ class SlackNotifier:
             uow.commit()
         return user_id, channel
 
-    def _post(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, channel: str, message: dict[str, Any], notice: Notice) -> dict[str, Any]:
+        """Post the notice's message (``channel`` and ``ts`` come back), unless it is there already."""
+        if notice.sent_since is not None and notice.delivery_id:
+            earlier = self._posted_before(channel, notice.delivery_id, notice.sent_since)
+            if earlier is not None:
+                log.info("notice %s was already in Slack; not posted again", notice.delivery_id)
+                return {"channel": channel, "ts": earlier}
+        metadata = {"event_type": NOTICE_EVENT, "event_payload": {"delivery": notice.delivery_id}}
         try:
-            response = self._client.chat_postMessage(channel=channel, text=message["text"], blocks=message["blocks"])
+            response = self._client.chat_postMessage(channel=channel, text=message["text"], blocks=message["blocks"],
+                                                     metadata=metadata if notice.delivery_id else None)
         except SlackApiError as error:
             raise delivery_error(error, f"chat.postMessage to {channel}") from error
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+    def _posted_before(self, channel: str, delivery_id: str, since: datetime) -> str | None:
+        """The ``ts`` of a message in ``channel`` since ``since`` carrying ``delivery_id``, if any."""
+        cursor: str | None = None
+        while True:
+            try:
+                page = self._client.conversations_history(channel=channel, oldest=f"{since.timestamp():.6f}",
+                                                          include_all_metadata=True, limit=HISTORY_PAGE,
+                                                          cursor=cursor)
+            except SlackApiError as error:
+                failure = delivery_error(error, f"conversations.history of {channel}")
+                if isinstance(failure, DeliveryFailed | Unreachable):
+                    # Without im:history nothing can be looked up: send it, at worst a second time.
+                    log.warning("cannot check for an earlier %s: %s", delivery_id, failure)
+                    return None
+                raise failure from error
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == NOTICE_EVENT and payload.get("delivery") == delivery_id:
+                    return str(message.get("ts"))
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "") or None
+            if cursor is None:
+                return None
 
     def _refresh_home(self, person: Person) -> None:
         try:

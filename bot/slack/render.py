@@ -47,6 +47,9 @@ REPLY_TEMPLATES: dict[type[Any], str] = {
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
     views.FeedView: "feed.j2",
+    views.AuditView: "audit.j2",
+    views.TeamChartView: "team_chart.j2",
+    views.QuietView: "quiet.j2",
 }
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.

@@ -15,8 +15,10 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from botbuilder.schema import Activity
 
 from bot.clock import SystemClock
+from bot.downloads import DownloadLinks
 from bot.server import call_core
 from bot.settings import Settings
 from bot.teams.actions import CardActions
@@ -49,12 +51,15 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
     """
     config = config or TeamsConfig.from_settings(settings)
     clock = clock or SystemClock()
-    adapter = make_adapter(config)
+    adapter = make_adapter(config, timeout=settings.http_timeout_seconds)
     run = functools.partial(call_core, app)
     directory = TeamsDirectory(uow_factory, clock)
-    actions = CardActions(service, directory, uow_factory, clock, run)
-    bot = LeaveTeamsBot(service, directory, actions, run)
-    notifier = TeamsNotifier(adapter, directory, config.APP_ID)
+    links = DownloadLinks(uow_factory, clock, settings.public_url)
+    # A Teams client fetches a linked picture itself, so only an absolute link will do.
+    actions = CardActions(service, directory, uow_factory, clock, run, picture_links=links if links.public else None)
+    bot = LeaveTeamsBot(service, directory, actions, run, links)
+    # A proactive turn makes up to three calls (a token, a new chat, the message).
+    notifier = TeamsNotifier(adapter, directory, config.APP_ID, timeout=3 * settings.http_timeout_seconds)
     app[TEAMS_NOTIFIER] = notifier
     authenticated = config.authenticated
 
@@ -69,7 +74,7 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
-        if not isinstance(body, dict) or not body.get("type"):
+        if not _is_activity(body):
             return _error(400, "the body is not an Activity")
         response = await adapter.process(request, bot)
         return response if response is not None else web.Response(status=201)
@@ -82,6 +87,17 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
     app.router.add_post(ROUTE, messages)
     app.cleanup_ctx.append(bind_loop)
     return notifier
+
+
+def _is_activity(body: object) -> bool:
+    """True when the SDK can read ``body`` as an Activity (it raises deep inside otherwise: a 500)."""
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+        return False
+    try:
+        Activity().deserialize(body)
+    except Exception:  # msrest raises its own errors and whatever a junk value makes it trip on
+        return False
+    return True
 
 
 def _loopback(remote: str | None) -> bool:

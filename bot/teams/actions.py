@@ -16,6 +16,7 @@ from typing import Any
 from bot.teams import cards
 from bot.teams.cards import Card
 from bot.teams.directory import TeamsDirectory
+from bot.teams.pictures import PictureLinks
 from bot.teams.request_state import RequestState, request_state
 from core.commands import ApplyLeave, Decide, OpenApplyForm, ShowPending
 from core.dates import parse_request_id
@@ -30,6 +31,7 @@ from core.views import (
     DecidedView,
     RefusalView,
     RequestView,
+    TeamChartView,
     View,
 )
 
@@ -44,15 +46,18 @@ class CardActions:
 
     Args:
         run: runs a synchronous call (the core, the database) off the event loop.
+        picture_links: where a heat map is kept for a card to link to; None (no public address)
+            to send it inside the card.
     """
 
     def __init__(self, service: LeaveService, directory: TeamsDirectory, uow_factory: UnitOfWorkFactory,
-                 clock: Clock, run: Run) -> None:
+                 clock: Clock, run: Run, picture_links: PictureLinks | None = None) -> None:
         self._service = service
         self._directory = directory
         self._uow_factory = uow_factory
         self._clock = clock
         self._run = run
+        self._picture_links = picture_links
 
     async def act(self, viewer: Employee, user_id: str, verb: str, data: Mapping[str, Any]) -> Card:
         """The card answering one button; ``user_id`` is the clicker's Teams id (for refreshes)."""
@@ -70,6 +75,10 @@ class CardActions:
         """The card for a view answering ``viewer``."""
         if isinstance(view, ApplyFormView):
             return cards.apply_form(view)
+        if isinstance(view, TeamChartView):
+            # Drawing the picture (and keeping it for its link) takes a moment.
+            card: Card = await self._run(cards.render_view, view, picture_links=self._picture_links)
+            return card
         refresh: list[str] = []
         if isinstance(view, AppliedView):
             # The employee's own card follows the request (approved, rejected) when they look at it.
@@ -88,7 +97,7 @@ class CardActions:
         if data.get("origin") == "list":
             # Decided from a list of pending requests: show the list again, minus this one.
             notice = _outcome(view)
-            pending = await self._execute(viewer, ShowPending())
+            pending = await self._execute(viewer, ShowPending(), counted=False)
             return await self.card_for(pending, viewer, "", notice=notice)
         if isinstance(view, DecidedView):
             return cards.request_card(view.request, await self._watchers(view.request))
@@ -114,7 +123,7 @@ class CardActions:
 
     async def _form_again(self, viewer: Employee, values: dict[str, str], error: str,
                           data: Mapping[str, Any]) -> Card:
-        form = await self._execute(viewer, OpenApplyForm())
+        form = await self._execute(viewer, OpenApplyForm(), counted=False)
         if not isinstance(form, ApplyFormView):
             return cards.refusal_card(error)
         return cards.apply_form(form, values, error, str(data.get("formId") or "") or None)
@@ -146,8 +155,10 @@ class CardActions:
         found: list[str] = await self._run(self._directory.refresh_user_ids, approvers)
         return found
 
-    async def _execute(self, viewer: Employee, command: Any, key: str | None = None) -> View:
-        view: View = await self._run(self._service.execute, viewer.email, command, SOURCE, key)
+    async def _execute(self, viewer: Employee, command: Any, key: str | None = None, counted: bool = True) -> View:
+        """Run a command for the clicker; ``counted`` False for a card redrawn after their click, which
+        is not a second action against their rate limit."""
+        view: View = await self._run(self._service.execute, viewer.email, command, SOURCE, key, counted=counted)
         return view
 
 

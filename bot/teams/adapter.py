@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     BotFrameworkAuthentication,
@@ -23,8 +24,14 @@ from botframework.connector.auth import (
 from botframework.connector.skills import BotFrameworkClient
 
 from bot.settings import Settings
+from core.errors import LeaveError
+from core.ports import Unavailable
+from core.service import UNAVAILABLE
 
 log = logging.getLogger(__name__)
+
+#: Seconds a call to the Bot Framework may take; ``mount_teams`` passes ``HTTP_TIMEOUT_SECONDS``.
+DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -69,10 +76,14 @@ class RefusingAuthentication(BotFrameworkAuthentication):
     endorsement (``Exception``). Those would be 500s, which the Bot Framework retries and which
     hide an attack in the error log. Network errors (``OSError``, which covers ``requests``'
     errors) still propagate: an unreachable key endpoint is an outage, not a bad token.
+
+    The connector clients it makes (replies, proactive messages, member info) wait at most
+    ``timeout`` seconds for the Bot Framework instead of the SDK's 100.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         self._inner = inner
+        self._timeout = timeout
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         try:
@@ -92,7 +103,7 @@ class RefusingAuthentication(BotFrameworkAuthentication):
             raise PermissionError(f"invalid Bot Framework token ({type(error).__name__})") from error
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self._inner.create_connector_factory(claims_identity)
+        return TimedConnectorFactory(self._inner.create_connector_factory(claims_identity), self._timeout)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         return await self._inner.create_user_token_client(claims_identity)
@@ -107,8 +118,22 @@ class RefusingAuthentication(BotFrameworkAuthentication):
         return await self._inner.authenticate_channel_request(auth_header)
 
 
-def make_adapter(config: TeamsConfig) -> CloudAdapter:
-    """A ``CloudAdapter`` that checks tokens when an app id is configured, and only then skips them."""
+class TimedConnectorFactory(ConnectorFactory):
+    """Connector clients whose every call to the Bot Framework gives up after ``timeout`` seconds."""
+
+    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
+        self._inner = inner
+        self._timeout = timeout
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client = await self._inner.create(service_url, audience)
+        client.config.connection.timeout = self._timeout
+        return client
+
+
+def make_adapter(config: TeamsConfig, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CloudAdapter:
+    """A ``CloudAdapter`` that checks tokens when an app id is configured, and only then skips them;
+    its calls to the Bot Framework give up after ``timeout`` seconds."""
     if config.authenticated:
         log.info("Teams: Bot Framework authentication on for app %s", config.APP_ID)
     else:
@@ -116,17 +141,25 @@ def make_adapter(config: TeamsConfig) -> CloudAdapter:
             "Teams: MICROSOFT_APP_ID is not set, so /api/messages runs WITHOUT authentication "
             "(Bot Framework Emulator mode) and accepts requests from this machine only"
         )
-    adapter = CloudAdapter(RefusingAuthentication(ConfigurationBotFrameworkAuthentication(config)))
+    adapter = CloudAdapter(RefusingAuthentication(ConfigurationBotFrameworkAuthentication(config), timeout))
     adapter.on_turn_error = _on_turn_error
     return adapter
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Log the bug and tell the person something went wrong, rather than leaving them waiting."""
-    log.error("Teams: unhandled error in a %s turn", context.activity.type, exc_info=error)
+    """Log the bug and tell the person something went wrong, rather than leaving them waiting.
+
+    A refusal from the core (the database is unreachable, say) is passed on in its own words.
+    """
+    if isinstance(error, LeaveError | Unavailable):
+        log.warning("Teams: a %s turn refused: %s", context.activity.type, error)
+        reply = error.message if isinstance(error, LeaveError) else UNAVAILABLE
+    else:
+        log.error("Teams: unhandled error in a %s turn", context.activity.type, exc_info=error)
+        reply = "Sorry, something went wrong on my side. Please try again in a moment."
     if context.activity.type != ActivityTypes.message:
         return
     try:
-        await context.send_activity("Sorry, something went wrong on my side. Please try again in a moment.")
+        await context.send_activity(reply)
     except Exception:  # the connector may be what failed; the log line above is what matters
         log.warning("Teams: could not tell the person about the error", exc_info=True)

@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
     Activity,
@@ -25,10 +25,12 @@ from botbuilder.schema import (
 )
 from botbuilder.schema.teams import ChannelInfo, TeamInfo, TeamsChannelAccount
 
+from bot.downloads import DownloadLinks
 from bot.teams.actions import CardActions
 from bot.teams.cards import CARD_CONTENT_TYPE, Card, refusal_card
 from bot.teams.directory import TeamsDirectory
 from bot.teams.identity import Caller, Run, identify
+from bot.teams.pictures import card_message
 from bot.teams.references import (
     PERSONAL,
     addresses_for,
@@ -40,6 +42,7 @@ from bot.teams.references import (
 )
 from core.commands import Help
 from core.service import LeaveService
+from core.views import ReportView
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +54,14 @@ PEOPLE_ACTIVITIES = (ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.
 _AT_TAG = re.compile(r"</?at>", re.IGNORECASE)
 
 
-def card_message(card: Card) -> Activity:
-    activity: Activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    return activity
-
-
 class LeaveTeamsBot(TeamsActivityHandler):
-    def __init__(self, service: LeaveService, directory: TeamsDirectory, actions: CardActions, run: Run) -> None:
+    def __init__(self, service: LeaveService, directory: TeamsDirectory, actions: CardActions, run: Run,
+                 downloads: DownloadLinks) -> None:
         self._service = service
         self._directory = directory
         self._actions = actions
         self._run = run
+        self._downloads = downloads
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Identify the sender and remember the conversation, whatever the activity turns out to be."""
@@ -78,11 +78,14 @@ class LeaveTeamsBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         caller: Caller | None = turn_context.turn_state.get(CALLER)
         if caller is None or caller.employee is None:
-            message = caller.unknown_message if caller else "I can't tell who you are."
+            message = await self._refuse_stranger(caller, str(turn_context.activity.text or ""))
             await turn_context.send_activity(card_message(refusal_card(message)))
             return
         text = await self._command_text(turn_context)
         view = await self._run(self._service.handle_text, caller.employee.email, text, SOURCE)
+        if isinstance(view, ReportView):
+            # A card cannot carry files: it links to them instead (single use, expiring).
+            view = await self._run(self._downloads.attach, view)
         card = await self._actions.card_for(view, caller.employee, turn_context.activity.from_property.id)
         await turn_context.send_activity(card_message(card))
 
@@ -145,12 +148,20 @@ class LeaveTeamsBot(TeamsActivityHandler):
     async def _card_action(self, turn_context: TurnContext, action: dict[str, Any]) -> Card:
         """The card that replaces the clicked one, for the person who clicked it."""
         caller: Caller | None = turn_context.turn_state.get(CALLER)
-        if caller is None or caller.employee is None:
-            return refusal_card(caller.unknown_message if caller else "I can't tell who you are.")
         raw = action.get("data")
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         verb = str(action.get("verb") or "")
+        if caller is None or caller.employee is None:
+            return refusal_card(await self._refuse_stranger(caller, f"{verb} {data.get('requestId') or ''}".strip()))
         return await self._actions.act(caller.employee, turn_context.activity.from_property.id, verb, data)
+
+    async def _refuse_stranger(self, caller: Caller | None, attempted: str) -> str:
+        """Why someone the directory does not know gets no further; their attempt is recorded by the core
+        (or, when they flood, the core holds them back and says so)."""
+        if caller is None:
+            return "I can't tell who you are."
+        held = await self._run(self._service.record_stranger, caller.email or caller.user_id, SOURCE, attempted)
+        return held.message if held is not None else caller.unknown_message
 
     # -- installs -------------------------------------------------------------------------------
 
@@ -197,6 +208,9 @@ class LeaveTeamsBot(TeamsActivityHandler):
         """Store a reference for every channel of the team (the scheduler posts digests to one)."""
         try:
             connector = await TeamsInfo.get_teams_connector_client(turn_context)
+            # The SDK makes this client afresh with its 100 s time-out; it gets the turn client's own.
+            turn_client = turn_context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+            connector.config.connection.timeout = turn_client.config.connection.timeout
             # The Teams operations of the SDK are synchronous HTTP calls: keep them off the event loop.
             result = await asyncio.get_running_loop().run_in_executor(
                 None, connector.teams.get_teams_channels, team_id)

@@ -21,6 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from bot.render_text import format_span
+from bot.teams import pictures
+from bot.teams.pictures import PictureLinks
 from core import views
 from core.grammar import EXAMPLES, USAGE
 from core.model import HalfDay, RequestStatus
@@ -45,6 +47,9 @@ TEMPLATES: dict[type[Any], str] = {
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
     views.FeedView: "feed.j2",
+    views.TeamChartView: "team_chart.j2",
+    views.QuietView: "quiet.j2",
+    views.AuditView: "audit.j2",
 }
 
 #: The words of each status as a card shows them, with the Adaptive Card colour that goes with it.
@@ -55,13 +60,11 @@ STATUS_WORDS = {
     RequestStatus.CANCELLED: ("cancelled", "Default"),
 }
 
-#: Adaptive Cards are limited to about 28 KB; a report's CSV gets at most this much of it.
-MAX_CSV_CHARS = 20_000
-
 HALF_CHOICES = (("FULL", "Whole day(s)"), (HalfDay.FIRST.value, "First half"), (HalfDay.SECOND.value, "Second half"))
 
 #: What the help card lists, in the order people need it.
-HELP_COMMANDS = ("apply", "balance", "list", "cancel", "pending", "approve", "reject", "team", "holidays", "report")
+HELP_COMMANDS = ("apply", "balance", "list", "cancel", "pending", "approve", "reject", "team", "holidays", "report",
+                 "insight", "audit")
 
 
 def _json(value: Any) -> Markup:
@@ -96,21 +99,6 @@ def _when(value: datetime) -> str:
     return f"{format_day(moment.date())} at {moment:%H:%M} UTC"
 
 
-def _clip_csv(text: str, limit: int = MAX_CSV_CHARS) -> str:
-    """Whole lines of the CSV up to ``limit`` characters, saying how many were left out."""
-    if len(text) <= limit:
-        return text
-    lines = text.splitlines()
-    kept: list[str] = []
-    size = 0
-    for line in lines:
-        if size + len(line) + 1 > limit:
-            break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join([*kept, f"... {len(lines) - len(kept)} more line(s) not shown; ask for a shorter period"])
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("bot", "templates/teams"),
@@ -122,8 +110,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters.update(day=format_day, days=format_days, days_phrase=_days_phrase, when=_when,
-                       status=_status, colour=_colour, clip_csv=_clip_csv,
-                       holder=_holder)
+                       status=_status, colour=_colour, holder=_holder)
     env.globals.update(span=format_span, usage=USAGE, examples=EXAMPLES, help_commands=HELP_COMMANDS,
                        half_choices=HALF_CHOICES)
     return env
@@ -165,6 +152,7 @@ def render_view(
     can_decide: Callable[[views.RequestView], bool] = lambda request: False,
     refresh_user_ids: Sequence[str] = (),
     notice: str | None = None,
+    picture_links: PictureLinks | None = None,
 ) -> Card:
     """The card answering a command.
 
@@ -173,6 +161,8 @@ def render_view(
             get buttons in a list.
         refresh_user_ids: who sees a single request's card refreshed automatically.
         notice: a line shown above the content (e.g. the outcome of a decision made from a list).
+        picture_links: where a team chart's picture is kept for a link (the bot has a public
+            address); without, the picture goes inside the card if it fits.
     """
     if isinstance(view, views.ApplyFormView):
         return apply_form(view)
@@ -180,6 +170,11 @@ def render_view(
         template = TEMPLATES[type(view)]
     except KeyError:
         raise TypeError(f"No Teams card for {type(view).__name__}") from None
+    if isinstance(view, views.TeamChartView):
+        # The picture is drawn here (the door calls this off the event loop).
+        return pictures.pictured(lambda drawn: render(template, view=view, notice=notice, picture=drawn),
+                                 view.heatmap, view.scope, links=picture_links, lifetime=pictures.CHART_LIFETIME,
+                                 instead=pictures.CHART_INSTEAD)
     request = getattr(view, "request", None)
     refresh = refresh_section(request.id, refresh_user_ids) if request is not None and refresh_user_ids else None
     return render(template, view=view, can_decide=can_decide, refresh=refresh, notice=notice)

@@ -25,9 +25,9 @@ from botframework.connector import Channels
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.teams import cards
-from bot.teams.bot import card_message
 from bot.teams.cards import Card
 from bot.teams.directory import TeamsDirectory
+from bot.teams.pictures import card_message
 from bot.teams.references import (
     PERSONAL,
     TENANT_KEY,

@@ -28,7 +28,7 @@ from google.oauth2 import service_account
 
 from core.calendar import CalendarEntry
 from core.ports import DeliveryFailed, RetryLater
-from storage.calendars.http import TIMEOUT, check, send
+from storage.calendars.http import DEFAULT_TIMEOUT_SECONDS, check, send
 
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
 CALENDAR = "calendars/primary/events"
@@ -37,8 +37,12 @@ CALENDAR = "calendars/primary/events"
 class _TimedRequest(Request):
     """google-auth's transport with our time-out instead of its two minutes."""
 
+    def __init__(self, session: requests.Session, timeout: float) -> None:
+        super().__init__(session)
+        self._timeout = timeout
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["timeout"] = TIMEOUT
+        kwargs["timeout"] = self._timeout
         return super().__call__(*args, **kwargs)
 
 
@@ -47,11 +51,13 @@ class GoogleCalendar:
 
     name = "google"
 
-    def __init__(self, service_account_file: Path, api_url: str, session: requests.Session | None = None) -> None:
+    def __init__(self, service_account_file: Path, api_url: str, session: requests.Session | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         info = json.loads(Path(service_account_file).read_text(encoding="utf-8"))
         self._account = service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
         self._base = api_url.rstrip("/") + "/"
         self._session = session or requests.Session()
+        self._timeout = timeout
         self._people: dict[str, service_account.Credentials] = {}
         self._lock = threading.Lock()
 
@@ -70,7 +76,7 @@ class GoogleCalendar:
 
     def delete(self, calendar: str, external_id: str) -> None:
         response = send(self._session, "DELETE", self._base + f"{CALENDAR}/{quote(external_id)}",
-                        "Google delete", headers=self._headers(calendar))
+                        "Google delete", self._timeout, headers=self._headers(calendar))
         if response.status_code in (404, 410):
             return  # already gone
         check(response, "Google delete")
@@ -81,8 +87,8 @@ class GoogleCalendar:
         for a 404/410 (``missing_ok``) or 409 (``duplicate_ok``)."""
         what = f"Google {method} {entry.key}"
         for out_of_office in (True, False):
-            response = send(self._session, method, self._base + path, what, headers=self._headers(calendar),
-                            json=event_body(entry, out_of_office))
+            response = send(self._session, method, self._base + path, what, self._timeout,
+                            headers=self._headers(calendar), json=event_body(entry, out_of_office))
             if response.status_code == 400 and out_of_office:
                 continue
             if (missing_ok and response.status_code in (404, 410)) or (duplicate_ok and response.status_code == 409):
@@ -101,7 +107,7 @@ class GoogleCalendar:
                 credentials = self._people[calendar] = self._account.with_subject(calendar)
         if not credentials.valid:
             try:
-                credentials.refresh(_TimedRequest(self._session))
+                credentials.refresh(_TimedRequest(self._session, self._timeout))
             except TransportError as error:
                 raise RetryLater(f"Google token: {error}") from error
             except RefreshError as error:

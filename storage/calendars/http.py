@@ -15,10 +15,29 @@ import requests
 
 from core.ports import DeliveryFailed, RetryLater
 
-#: Seconds to connect and to wait for an answer; the relay's worker must never hang on a provider.
-TIMEOUT = (5.0, 20.0)
+#: Seconds a call may take (``HTTP_TIMEOUT_SECONDS`` in the server); the relay's worker must never
+#: hang on a provider.
+DEFAULT_TIMEOUT_SECONDS = 10.0
 #: Google says "slow down" with a 403 carrying one of these reasons, not only with a 429.
 RATE_LIMIT_REASONS = ("rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded")
+
+
+class TimedSession(requests.Session):
+    """A session whose requests time out after ``timeout`` seconds unless the caller says otherwise.
+
+    For libraries that make their own calls through a session they are given and pass no time-out
+    (msal drops its ``timeout`` option once it is handed a session), which would otherwise wait
+    for ever on a provider that has hung.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().request(*args, **kwargs)
 
 
 def retry_after(response: requests.Response) -> float | None:
@@ -49,10 +68,12 @@ def check(response: requests.Response, what: str) -> None:
     raise DeliveryFailed(detail)
 
 
-def send(session: requests.Session, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
-    """One request with the time-out; a network failure is worth another try later."""
+def send(session: requests.Session, method: str, url: str, what: str, timeout: float,
+         **kwargs: Any) -> requests.Response:
+    """One request given ``timeout`` seconds to connect and as long to answer; a network failure
+    or no answer in time is worth another try later."""
     try:
-        return session.request(method, url, timeout=TIMEOUT, **kwargs)
+        return session.request(method, url, timeout=timeout, **kwargs)
     except requests.RequestException as error:
         raise RetryLater(f"{what}: {type(error).__name__}: {error}") from error
 

@@ -20,7 +20,7 @@ import requests
 
 from core.calendar import CalendarEntry
 from core.ports import DeliveryFailed, RetryLater
-from storage.calendars.http import TIMEOUT, check, send
+from storage.calendars.http import DEFAULT_TIMEOUT_SECONDS, TimedSession, check, send
 
 #: msal's errors that no retry can fix: wrong secret, app not consented, unknown tenant.
 PERMANENT_TOKEN_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope",
@@ -33,7 +33,7 @@ class OutlookCalendar:
     name = "outlook"
 
     def __init__(self, tenant_id: str, client_id: str, client_secret: str, authority_url: str, api_url: str,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         self._authority = authority_url.rstrip("/") + "/" + tenant_id
         self._client_id = client_id
         self._secret = client_secret
@@ -42,6 +42,7 @@ class OutlookCalendar:
         # The resource is the Graph host configured (graph.microsoft.com, or a national cloud's).
         self._scope = f"{parts.scheme}://{parts.netloc}/.default"
         self._session = session or requests.Session()
+        self._timeout = timeout
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
 
@@ -66,7 +67,7 @@ class OutlookCalendar:
 
     def _call(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self._token()}"}
-        return send(self._session, method, self._base + path, what, headers=headers, **kwargs)
+        return send(self._session, method, self._base + path, what, self._timeout, headers=headers, **kwargs)
 
     def _token(self) -> str:
         try:
@@ -76,7 +77,7 @@ class OutlookCalendar:
                     # against Microsoft's list of clouds (a network call of its own).
                     self._app = msal.ConfidentialClientApplication(
                         self._client_id, client_credential=self._secret, authority=self._authority,
-                        http_client=self._session, timeout=TIMEOUT[1], instance_discovery=False)
+                        http_client=TimedSession(self._timeout), instance_discovery=False)
                 app = self._app
             result = app.acquire_token_for_client(scopes=[self._scope])
         except requests.RequestException as error:

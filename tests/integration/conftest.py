@@ -7,7 +7,9 @@ with a notice locally, and fails in CI (``CI=true``) so that it cannot silently 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -77,8 +79,16 @@ def mysql_server() -> tuple[str | None, str]:
 )
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database of the parametrized kind, removed after the test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'leavebot.db'}"
+    with new_database(request, tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def new_database(request: pytest.FixtureRequest, directory: Path, kind: str | None = None) -> Iterator[str]:
+    """An empty database of the kind ``request.param`` (or ``kind``) names (``sqlite`` in ``directory``,
+    or ``mysql``), removed afterwards; also for fixtures of a wider scope than a test."""
+    if (kind or request.param) == "sqlite":
+        yield f"sqlite:///{directory / 'leavebot.db'}"
         return
     server_url, reason = request.getfixturevalue("mysql_server")
     if server_url is None:
@@ -150,3 +160,16 @@ def service(uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> LeaveSe
     service.load_policy(policy_document(), "test")
     service.import_employees(ORG_CSV)
     return service
+
+
+@pytest.fixture
+def silent() -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of a service that has hung: the kernel queues connections and
+    nothing is ever read or sent, so a client waits until its own time-out."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()

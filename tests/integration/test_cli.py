@@ -61,8 +61,8 @@ class Leavebot:
     def json(self, *args: str) -> Any:
         return json.loads(self(*args, "--json").stdout)
 
-    def chat(self, email: str, *lines: str) -> str:
-        return self("chat", "--as", email, stdin="\n".join(lines) + "\n").stdout
+    def chat(self, email: str, *lines: str, env: dict[str, str] | None = None) -> str:
+        return self("chat", "--as", email, stdin="\n".join(lines) + "\n", env=env).stdout
 
 
 @pytest.fixture
@@ -225,6 +225,13 @@ def test_chat_refusals_are_replies_not_failures(demo_org: Leavebot) -> None:
     assert reply.strip(), "each line gets a reply"
 
 
+def test_a_long_scripted_chat_runs_whole_without_the_chat_platforms_brake(demo_org: Leavebot) -> None:
+    lines = ["balance"] * 25
+    reply = demo_org.chat(EMPLOYEE, *lines, env={"RATE_LIMIT_PER_MINUTE": "20", "RATE_LIMIT_BURST": "2"})
+    assert "going a bit fast" not in reply
+    assert reply.count("Casual") >= 25
+
+
 def test_chat_as_an_unknown_email_is_bad_input(demo_org: Leavebot) -> None:
     result = demo_org("chat", "--as", "nobody@demo.leavebot.example", stdin="list\n", expect=2)
     assert result.stderr == (
@@ -349,3 +356,43 @@ def test_teams_package(leavebot: Leavebot, tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as package:
         assert app_id in package.read("manifest.json").decode()
         assert {"manifest.json", "color.png", "outline.png"} <= set(package.namelist())
+
+
+HR_ADMIN = "kavita.rao@demo.leavebot.example"
+
+
+def test_report_writes_both_files_from_the_cli_and_from_the_chat(demo_org: Leavebot, tmp_path: Path) -> None:
+    start, end = working_days_ahead()
+    applied = demo_org.chat(EMPLOYEE, f"apply casual {start.isoformat()} to {end.isoformat()}")
+    number = re.search(r"LV-\d+", applied).group(0)  # type: ignore[union-attr]
+    demo_org.chat(MANAGER, f"approve {number}")
+    out = tmp_path / "reports" / "new"
+    made = demo_org("report", start.isoformat(), "to", end.isoformat(), "--department", "engineering",
+                    "--out", str(out))
+    stem = f"{start.isoformat()}-to-{end.isoformat()}-Engineering"
+    taken, balances = out / f"leave-taken-{stem}.csv", out / f"leave-balances-{stem}.csv"
+    assert "1 person took leave" in made.stdout and str(taken) in made.stdout and str(balances) in made.stdout
+    assert taken.read_text().splitlines()[1:] == [
+        f"D101,{EMPLOYEE},Ananya Iyer,Engineering,casual,2,1,{start.isoformat()},{end.isoformat()}"]
+    assert any(line.startswith(f"D101,{EMPLOYEE},Ananya Iyer,Engineering,casual,{end.year},{end.isoformat()},")
+               for line in balances.read_text().splitlines())
+
+    refused = demo_org.chat(EMPLOYEE, f"report {start.year}")
+    assert "Reports are for HR admins" in refused and not list(demo_org.cwd.glob("*.csv"))
+    chatted = demo_org.chat(HR_ADMIN, f"report {start.year}")
+    written = sorted(p.name for p in demo_org.cwd.glob("*.csv"))
+    assert written == [f"leave-balances-{start.year}.csv", f"leave-taken-{start.year}.csv"]
+    assert all(str(demo_org.cwd / name) in chatted for name in written)
+
+
+def test_report_refuses_a_bad_period_or_department_with_exit_2_and_writes_nothing(leavebot: Leavebot,
+                                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    for args, message in [
+        (("2026-13",), "There is no month 13."),
+        (("2026", "--department", "Marketing"), "There is no department 'Marketing'. Departments: none yet"),
+        (("2026", "Sales", "--department", "Engineering"), "Name the department once"),
+    ]:
+        result = leavebot("report", *args, "--out", str(out), expect=2)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not out.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,3 +67,17 @@ async def test_health_gives_up_on_a_database_that_never_answers(
         assert time.monotonic() - started < 5
     finally:
         wedged.dispose()
+
+
+async def test_health_is_503_when_the_sqlite_file_cannot_be_opened(tmp_path: Path, aiohttp_client: Client) -> None:
+    dead = make_engine(f"sqlite:///{tmp_path / 'gone' / 'leavebot.db'}")
+    try:
+        client = await aiohttp_client(create_app(dead, doors={"slack": "socket-mode", "google_calendar": "off"}))
+        response = await client.get("/health")
+        assert response.status == 503
+        assert await response.json() == {
+            "status": "error",
+            "checks": {"database": "unreachable", "slack": "socket-mode", "google_calendar": "off"},
+        }
+    finally:
+        dead.dispose()

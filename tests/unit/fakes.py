@@ -16,6 +16,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from core import calendar, ports
+from core.audit import actor_key
+from core.downloads import Download, Downloads
 from core.job_store import JobStore
 from core.model import (
     AuditEntry,
@@ -31,6 +33,7 @@ from core.model import (
 from core.policy import Policy, parse_policy
 from core.ports import OutboxItem
 from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
+from tests.unit.download_fakes import FakeDownloads
 from tests.unit.scheduler_fakes import FakeJobStore
 
 CHAT_ID_FIELDS = {"slack": "slack_user_id", "teams": "teams_aad_object_id"}
@@ -90,6 +93,7 @@ class State:
     calendar_links: dict[tuple[int, str, int], calendar.CalendarLink] = field(default_factory=dict)
     calendar_failures: dict[tuple[int, str], calendar.CalendarFailure] = field(default_factory=dict)
     feed_tokens: dict[str, calendar.FeedToken] = field(default_factory=dict)
+    downloads: dict[str, Download] = field(default_factory=dict)
 
 
 class FakeEmployees:
@@ -306,7 +310,30 @@ class FakeAudit:
         self.s.audit.append(entry)
 
     def since(self, since: datetime | None = None) -> list[AuditEntry]:
-        return [a for a in self.s.audit if since is None or a.at >= since]
+        return self.search(ports.AuditQuery(since=since))
+
+    def search(self, query: ports.AuditQuery) -> list[AuditEntry]:
+        found = sorted((a for a in self.s.audit if self._matches(a, query)), key=lambda a: a.at)
+        return found if query.limit is None else found[len(found) - min(query.limit, len(found)):]
+
+    def count(self, query: ports.AuditQuery) -> int:
+        return sum(1 for a in self.s.audit if self._matches(a, query))
+
+    def _matches(self, entry: AuditEntry, query: ports.AuditQuery) -> bool:
+        def about(email: str) -> bool:
+            request = self.s.requests.get(entry.request_id or 0)
+            owner = self.s.employees.get(request.employee_id) if request else None
+            return owner is not None and owner.email == email.lower()
+
+        return all((
+            query.actor is None or entry.actor == actor_key(query.actor),
+            query.employee is None or about(query.employee),
+            query.person is None or entry.actor == actor_key(query.person) or about(query.person),
+            query.request_id is None or entry.request_id == query.request_id,
+            query.action is None or entry.action == query.action,
+            query.since is None or entry.at >= query.since,
+            query.until is None or entry.at < query.until,
+        ))
 
 
 class FakeOutbox:
@@ -406,6 +433,7 @@ class FakeUnitOfWork:
     jobs: JobStore
     calendars: calendar.CalendarLinks
     feeds: calendar.FeedTokens
+    downloads: Downloads
 
     def __init__(self, store: FakeStore) -> None:
         self._store = store
@@ -425,6 +453,7 @@ class FakeUnitOfWork:
         self.jobs = FakeJobStore(self._work.jobs, self._work.ledger, self._work.requests)
         self.calendars = FakeCalendarLinks(self._work)
         self.feeds = FakeFeedTokens(self._work)
+        self.downloads = FakeDownloads(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

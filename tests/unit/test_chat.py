@@ -63,7 +63,7 @@ def test_report_is_for_hr_only(service: LeaveService) -> None:
     assert isinstance(refused, RefusalView) and "HR" in refused.message
     report = say(service, "hr@x.test", "report 2026-12")
     assert isinstance(report, ReportView)
-    lines = report.csv_text.splitlines()
+    lines = report.files[0].text.splitlines()
     # Only the days inside the period count: 1 and 2 Dec.
     assert lines[1].split(",")[4:] == ["casual", "2", "1", "2026-12-01", "2026-12-02"]
 

@@ -12,6 +12,7 @@ from bot import render_text
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core import views
+from core.heatmap import HeatMap, HeatRow
 from core.model import HalfDay, RequestStatus
 
 PERSON = views.Person("E3", "Ananya <Iyer> & co", "ananya@x.test")
@@ -35,7 +36,10 @@ SAMPLES: list[views.View] = [
                                                          date(2026, 12, 8), HalfDay.FIRST, RequestStatus.PENDING),)),
     views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
     BALANCE,
-    views.ReportView("2026-12", "leave-2026-12.csv", "employee_id,days\nE3,2\n", 1),
+    views.ReportView("2026-12", date(2026, 12, 1), date(2026, 12, 31), "R&D <team>", 1,
+                     (views.ReportTotal("casual", "Casual <leave>", Decimal("2.5")),),
+                     (views.ReportFile("leave-taken-2026-12.csv", "employee_id,days\nE3,2.5\n"),
+                      views.ReportFile("leave-balances-2026-12.csv", "employee_id,available\nE3,9\n"))),
     views.RefusalView("Only 2 casual days left"),
     views.PlanView("Casual leave", date(2026, 12, 7), date(2026, 12, 11), None, Decimal(5),
                    (views.HolidayRow(date(2026, 12, 25), "Christmas"),), {2026: Decimal(6)},
@@ -44,6 +48,14 @@ SAMPLES: list[views.View] = [
     views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
     views.DelegationView(None, ended=1),
     views.FeedView(PERSON, "/calendar/abc.ics", created=True),
+    views.TeamChartView(HeatMap(date(2026, 12, 7), date(2026, 12, 8), (
+        HeatRow("<!channel> R&D", 4, (Decimal("1.5"), Decimal(0)), (False, True), (2, 0), pending=1),)), "R&D"),
+    views.QuietView(date(2026, 8, 27), date(2026, 11, 24), None, (("<!channel> R&D", PERSON),)),
+    views.QuietView(date(2026, 8, 27), date(2026, 11, 24), "Sales", ()),
+    views.AuditView(PERSON, "2026-11", (views.AuditLine(datetime(2026, 11, 25, tzinfo=UTC), "rahul@x.test", "approve",
+                                                        "refused", "LV-1001", "slack", "<!channel> not the approver"),),
+                    total=3),
+    views.AuditView(None, None, (), total=0),
 ]
 
 

@@ -76,7 +76,7 @@ def test_the_prefix_is_only_the_whole_word_slash_leave() -> None:
 def test_unknown_subcommands_list_the_known_ones() -> None:
     assert refusal("xyz").message == (
         "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, report, "
-        "plan, delegate, feed, help"
+        "insight, audit, plan, delegate, feed, help"
     )
     assert "Did you mean 'apply'?" in refusal("aply sick today").message
     assert "Did you mean 'holidays'?" in refusal("holiday").message
@@ -97,6 +97,8 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "team",
             "holidays",
             "report",
+            "insight",
+            "audit",
             "plan",
             "delegate",
             "feed",

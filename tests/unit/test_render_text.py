@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -139,9 +140,29 @@ def test_holidays_view() -> None:
     assert "No holidays" in render(views.HolidaysView(2027, "INDIA", ()))
 
 
-def test_report_is_the_csv_itself() -> None:
-    csv_text = "employee,type,days\nananya.iyer@demo.leavebot.example,casual,2.5\n"
-    assert render(views.ReportView("2026-Q4", "leave-2026-Q4.csv", csv_text, 1)) == csv_text.strip("\n")
+REPORT = views.ReportView(
+    "2026-Q4", date(2026, 10, 1), date(2026, 12, 31), "Engineering", 1,
+    (views.ReportTotal("casual", "Casual leave", Decimal("2.5")),),
+    (views.ReportFile("leave-taken-2026-Q4-Engineering.csv", "employee_id,type,days\nE3,casual,2.5\n"),
+     views.ReportFile("leave-balances-2026-Q4-Engineering.csv", "employee_id,type,available\nE3,casual,9.5\n")))
+
+
+def test_a_report_not_yet_written_shows_its_summary_and_both_files() -> None:
+    text = render(REPORT)
+    assert text.splitlines()[:2] == [
+        "Leave report 2026-Q4 (Engineering), Thu 1 Oct 2026 to Thu 31 Dec 2026: 1 person took leave.",
+        "  Casual leave: 2.5 days"]
+    assert "leave-taken-2026-Q4-Engineering.csv:\nemployee_id,type,days\nE3,casual,2.5" in text
+    assert text.endswith("leave-balances-2026-Q4-Engineering.csv:\nemployee_id,type,available\nE3,casual,9.5")
+
+
+def test_a_written_report_shows_where_its_files_are() -> None:
+    written = tuple(views.ReportLink(f.name, f"/tmp/out/{f.name}") for f in REPORT.files)
+    saved = dataclasses.replace(REPORT, links=written)
+    text = render(saved)
+    assert text.endswith("balances on Thu 31 Dec 2026:\n  /tmp/out/leave-taken-2026-Q4-Engineering.csv\n"
+                         "  /tmp/out/leave-balances-2026-Q4-Engineering.csv")
+    assert "employee_id" not in text
 
 
 @pytest.mark.parametrize("message", ["Only 2.5 casual days left; you asked for 3."])

@@ -36,7 +36,12 @@ def test_defaults() -> None:
     ("variable", "value"),
     [("PORT", "abc"), ("PORT", "70000"), ("TIMEZONE", "Mars/Olympus_Mons"), ("LOG_FORMAT", "xml"),
      ("LOG_LEVEL", "chatty"), ("ENABLE_SCHEDULED_JOBS", "maybe"), ("DATABASE_URL", "no-scheme"),
-     ("PUBLIC_URL", "leave.example.com"), ("PUBLIC_URL", "ftp://leave.example.com")],
+     ("PUBLIC_URL", "leave.example.com"), ("PUBLIC_URL", "ftp://leave.example.com"), ("TIMEZONE", "Mars/Base"),
+     ("DATABASE_URL", "nonsense"), ("DATABASE_URL", "postgresql://db/leave"),
+     ("DATABASE_URL", "mysql+pymysql://bot:pw@db:port/leave"), ("MICROSOFT_APP_TYPE", "Personal"),
+     ("SLACK_API_URL", "slack.com/api"), ("MS_GRAPH_AUTHORITY_URL", "login"), ("MICROSOFT_LOGIN_URL", "ftp://x"),
+     ("SHUTDOWN_TIMEOUT", "soon"), ("SHUTDOWN_TIMEOUT", "0"), ("HTTP_TIMEOUT_SECONDS", "0"),
+     ("RATE_LIMIT_PER_MINUTE", "-1"), ("RATE_LIMIT_BURST", "0")],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
@@ -49,6 +54,26 @@ def test_a_bad_value_is_one_line_naming_the_variable(
     assert "\n" not in message
     if variable != "DATABASE_URL":  # a URL may carry a password, so it is never echoed
         assert value in message
+
+
+def test_a_database_url_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://bot:hunter2@db:port/leave")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "hunter2" not in str(caught.value)
+
+
+def test_endpoints_and_shutdown_timeout_have_defaults() -> None:
+    settings = load_settings()
+    assert settings.microsoft_login_url == "https://login.microsoftonline.com/"
+    assert settings.shutdown_timeout > 0
+
+
+def test_the_rate_limit_has_a_default_and_zero_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = load_settings().rate_limit
+    assert limit is not None and (limit.per_minute, limit.burst) == (20, 10)
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")
+    assert load_settings().rate_limit is None
 
 
 def test_public_url_is_optional_and_an_http_url(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,7 +51,9 @@ EVERY_VIEW: list[views.View] = [
     views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
     views.HolidaysView(2027, "INDIA", ()),
     BALANCE,
-    views.ReportView("2026-Q4", "leave-2026-Q4.csv", "employee_id,days\nE3,2\n", 1),
+    views.ReportView("2026-Q4", date(2026, 10, 1), date(2026, 12, 31), None, 1,
+                     (views.ReportTotal("casual", "Casual leave", Decimal(2)),),
+                     (views.ReportFile("leave-taken-2026-Q4.csv", "employee_id,days\nE3,2\n"),)),
     views.RefusalView("Only 2.5 casual days left; you asked for 3"),
 ]
 
@@ -163,10 +165,25 @@ def test_a_pending_list_offers_buttons_only_where_the_reader_may_decide() -> Non
         ("approve", 2, "list"), ("reject", 2, "list")]
 
 
-def test_a_long_report_is_cut_at_whole_lines() -> None:
-    csv_text = "employee_id,days\n" + "".join(f"E{i},1\n" for i in range(5000))
-    card = cards.render_view(views.ReportView("2026", "leave-2026.csv", csv_text, 5000))
-    shown = next(e["text"] for e in walk(card) if e.get("type") == "TextRun")
-    assert len(shown) <= cards.MAX_CSV_CHARS + 100
-    assert shown.splitlines()[-1].startswith("... ") and "more line(s) not shown" in shown
-    assert all(line.startswith("E") for line in shown.splitlines()[1:-1])
+def report_with_links(*locations: str) -> views.ReportView:
+    expires = datetime(2026, 11, 26, 4, 30, tzinfo=UTC)
+    return views.ReportView(
+        "2026-Q4", date(2026, 10, 1), date(2026, 12, 31), HOSTILE, 2,
+        (views.ReportTotal("casual", "Casual leave", Decimal("3.5")),), (),
+        tuple(views.ReportLink(f"leave-{i}.csv", location, expires) for i, location in enumerate(locations)))
+
+
+def test_a_report_links_to_its_files_with_buttons_when_the_links_are_complete() -> None:
+    card = cards.render_view(report_with_links("https://leave.example.com/downloads/abc", "https://x/downloads/d"))
+    assert [(a["type"], a["title"], a["url"]) for a in card["actions"]] == [
+        ("Action.OpenUrl", "Download leave-0.csv", "https://leave.example.com/downloads/abc"),
+        ("Action.OpenUrl", "Download leave-1.csv", "https://x/downloads/d")]
+    text = json.dumps(card)
+    assert "Casual leave" in text and "3.5 days" in text and "Each link works once, until Thu 26 Nov 2026" in text
+    assert all(e.get("type") != "Action.Execute" for e in walk(card)), "the hostile department made a button"
+
+
+def test_a_report_without_public_url_shows_the_paths_and_says_how_to_complete_them() -> None:
+    card = cards.render_view(report_with_links("/downloads/abc"))
+    assert card["actions"] == []
+    assert "/downloads/abc" in json.dumps(card) and "set PUBLIC_URL" in json.dumps(card)

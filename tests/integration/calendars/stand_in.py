@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from google.auth import jwt
+from google.auth.exceptions import GoogleAuthError
 
 TENANT = "tenant-1"
 CLIENT_ID = "client-1"
@@ -136,8 +137,12 @@ class GoogleStandIn(_Server):
         if path == "/token" and method == "POST":
             form = parse_qs(handler._body().decode())
             # google-auth always names Google's endpoint as the audience, whatever the token_uri.
-            claims = jwt.decode(form["assertion"][0], certs=self.public_pem,
-                                audience="https://oauth2.googleapis.com/token")
+            try:
+                claims = jwt.decode(form["assertion"][0], certs=self.public_pem,
+                                    audience="https://oauth2.googleapis.com/token")
+            except GoogleAuthError:  # as Google answers a key it does not know
+                handler._send(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+                return
             with self.calls.lock:
                 self.calls.token_calls += 1
             handler._send(200, {"access_token": f"g-{claims['sub']}", "expires_in": 3600, "token_type": "Bearer"})

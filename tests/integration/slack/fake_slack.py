@@ -39,6 +39,8 @@ class Call:
     token: str | None
     status: int = 200
     answer: dict[str, Any] = field(default_factory=dict)
+    #: When it arrived (Unix time): a posted message's place in ``conversations.history``.
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -174,6 +176,8 @@ class FakeSlack:
             channel = str(params.get("channel", ""))
             channel = "D" + channel[1:] if channel.startswith("U") else channel
             return {"ok": True, "channel": channel, "ts": self._next_ts(), "message": {"text": params.get("text")}}
+        if method == "conversations.history":
+            return self._history(params)
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
         if method == "chat.postEphemeral":
@@ -181,12 +185,29 @@ class FakeSlack:
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **(params.get("view") or {})}}
         if method == "files.getUploadURLExternal":
-            return {"ok": True, "upload_url": f"{self.base_url}/upload/F0001", "file_id": "F0001"}
+            file_id = f"F{next(self._ts):06d}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": "F0001", "title": params.get("files")}]}
+            files = _maybe_json(str(params.get("files", "[]")))
+            listed = files if isinstance(files, list) else []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in listed]}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/link"}
         return {"ok": True}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The messages posted to a channel since ``oldest``, newest first, with metadata when asked."""
+        channel, oldest = str(params.get("channel", "")), float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = []
+        for call in reversed(self.calls_to("chat.postMessage")):
+            if call.answer.get("channel") != channel or call.at < oldest:
+                continue
+            message = {"type": "message", "ts": call.answer["ts"], "text": call.params.get("text")}
+            if with_metadata and call.params.get("metadata"):
+                message["metadata"] = call.params["metadata"]
+            messages.append(message)
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _next_ts(self) -> str:
         return f"{1700000000 + next(self._ts)}.000100"
@@ -197,9 +218,10 @@ class FakeSlack:
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
-        content = await request.read()
-        self.calls.append(Call("upload", {"file_id": request.match_info["file_id"], "content": content.decode()},
-                               None))
+        data = await request.read()
+        # ``content`` is the text of a text file (a CSV); ``data`` the raw bytes (a PNG).
+        params = {"file_id": request.match_info["file_id"], "content": data.decode(errors="replace"), "data": data}
+        self.calls.append(Call("upload", params, None))
         return web.Response(text="OK - 1")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

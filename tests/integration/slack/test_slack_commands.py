@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -156,18 +157,32 @@ async def test_team_holidays_plan_and_delegate(slack: SlackHarness) -> None:
     assert "Meera Nair (hr@x.test) decides for you" in shown(delegated)
 
 
-async def test_report_is_for_hr_and_arrives_as_a_file(slack: SlackHarness) -> None:
-    await slack.reply_to(ANANYA, "apply casual 7 Dec")
+async def test_report_is_for_hr_and_arrives_as_two_files(slack: SlackHarness) -> None:
+    await slack.reply_to(ANANYA, "apply casual 7 Dec to 8 Dec")
     await slack.reply_to(VIKRAM, "approve LV-1001")
     refused = await slack.reply_to(KIRAN, "report 2026-12")
     assert "Reports are for HR admins" in shown(refused)
-    report = await slack.reply_to(MEERA, "report 2026-12")
-    assert "*Leave report 2026-12*: 1 row." in shown(report)
-    [upload] = await slack.api.wait_calls("upload")
-    assert upload.params["content"].startswith("employee_id,email,name,department,type,days")
-    assert "E3,ananya@x.test,Ananya Iyer" in upload.params["content"]
+    await slack.api.settle()
+    assert not slack.api.calls_to("files.getUploadURLExternal")
+    report = await slack.reply_to(MEERA, "report 2026-12 engineering")
+    assert "*Leave report 2026-12* (Engineering), Tue 1 Dec 2026 to Thu 31 Dec 2026: 1 person took leave." in \
+        shown(report)
+    assert "Casual leave 2 days" in shown(report)
+    asked = await slack.api.wait_calls("files.getUploadURLExternal", 2)
+    assert sorted(c.params["filename"] for c in asked) == [
+        "leave-balances-2026-12-Engineering.csv", "leave-taken-2026-12-Engineering.csv"]
+    uploads = {c.params["file_id"]: c.params["content"] for c in await slack.api.wait_calls("upload", 2)}
     [completed] = await slack.api.wait_calls("files.completeUploadExternal")
     assert completed.params["channel_id"] == "D0MEERA"
+    assert completed.params["initial_comment"].startswith("Leave report 2026-12 (Engineering), Tue 1 Dec 2026")
+    files = {f["title"]: uploads[f["id"]] for f in json.loads(completed.params["files"])}
+    taken = files["leave-taken-2026-12-Engineering.csv"].splitlines()
+    assert taken == ["employee_id,email,name,department,type,days,requests,first_day,last_day",
+                     "E3,ananya@x.test,Ananya Iyer,Engineering,casual,2,1,2026-12-07,2026-12-08"]
+    balances = files["leave-balances-2026-12-Engineering.csv"].splitlines()
+    assert balances[0] == "employee_id,email,name,department,type,year,as_of,entitled,taken,pending,lapsed,available"
+    assert "E3,ananya@x.test,Ananya Iyer,Engineering,casual,2026,2026-12-31,12,2,0,0,10" in balances
+    assert not any(line.startswith("E1,") for line in balances), "Meera is in People, not Engineering"
 
 
 async def test_words_that_are_not_a_command_get_the_usage(slack: SlackHarness) -> None:

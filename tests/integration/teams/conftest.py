@@ -22,6 +22,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import Engine, func, select
 
+from bot.downloads import mount_downloads
 from bot.server import create_app
 from bot.settings import Settings
 from bot.teams import TeamsConfig, TeamsNotifier, mount_teams
@@ -188,13 +189,17 @@ RigFactory = Callable[..., Awaitable[TeamsRig]]
 def make_rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: FakeConnector, service: LeaveService,
              engine: Engine, clock: FixedClock, uow_factory: Callable[[], UnitOfWork],
              settings: Settings) -> RigFactory:
-    """Build the app; ``config`` switches authentication on, ``middlewares`` shape the requests."""
+    """Build the app; ``config`` switches authentication on, ``middlewares`` shape the requests,
+    ``public_url`` sets PUBLIC_URL and serves the download links on the same app."""
 
     async def make(config: TeamsConfig | None = None,
-                   middlewares: tuple[Any, ...] = ()) -> TeamsRig:
+                   middlewares: tuple[Any, ...] = (), public_url: str | None = None) -> TeamsRig:
         app = create_app(engine, service=service)
         app.middlewares.extend(middlewares)
-        notifier = mount_teams(app, service, uow_factory, settings, config=config, clock=clock)
+        notifier = mount_teams(app, service, uow_factory, settings.model_copy(update={"public_url": public_url}),
+                               config=config, clock=clock)
+        if public_url:
+            mount_downloads(app, uow_factory, clock)
         client = await aiohttp_client(app)
         return TeamsRig(client, connector, service, notifier, engine, clock, uow_factory)
 

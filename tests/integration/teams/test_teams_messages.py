@@ -57,7 +57,7 @@ async def test_every_command_in_a_personal_chat(rig: TeamsRig) -> None:
     assert f"{first} approved" in texts(await rig.say("boss", f"approve {first}"))
     rejected = texts(await rig.say("boss", f"reject {second} release week"))
     assert f"{second} rejected" in rejected and "release week" in rejected
-    assert "Leave taken, 2026-Q4" in texts(await rig.say("hr", "report 2026-Q4"))
+    assert "Leave report, 2026-Q4" in texts(await rig.say("hr", "report 2026-Q4"))
     cancelled = texts(await rig.say("ananya", f"cancel {first}"))
     assert f"{first} cancelled" in cancelled and "3 days restored" in cancelled
     assert "I don't know 'frobnicate'" in texts(await rig.say("ananya", "frobnicate"))

@@ -1,0 +1,163 @@
+"""Prometheus metrics of a serving process, and the watcher that feeds them from the core.
+
+Each app has a registry of its own (never the library's global one), so that two apps in one
+process, as in the tests, count apart. What the database holds (the outbox's depth and age, the
+calendar syncs that failed for good) is read at scrape time, with a short time-out: always true,
+whichever replica is scraped, and nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from bot.observability.context import current_request_id, request_context
+from core.calendar import PROVIDERS
+from core.observation import COMMAND, DELIVERY, ERROR, FAILED, JOB, Observation
+from core.ports import Clock, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCRAPE_TIMEOUT_SECONDS = 2.0
+#: Chat commands answer in well under a second, or wait on a lock or a platform for a few.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+#: What a watched unit of work that raised counts as, by kind.
+RAISED = {COMMAND: ERROR, JOB: FAILED, DELIVERY: ERROR}
+
+
+class Telemetry:
+    """The metrics of one app; :meth:`watch` is the core's :data:`~core.observation.Watcher`."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter("leavebot_commands", "Chat commands run, by door, command and outcome",
+                                ["door", "command", "outcome"], registry=self.registry)
+        self.command_seconds = Histogram("leavebot_command_duration_seconds", "Time to run a chat command",
+                                         ["door", "command"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.http_requests = Counter("leavebot_http_requests", "HTTP requests answered, by method, route and status",
+                                     ["method", "route", "status"], registry=self.registry)
+        self.http_seconds = Histogram("leavebot_http_request_duration_seconds", "Time to answer an HTTP request",
+                                      ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.job_runs = Counter("leavebot_job_runs", "Scheduled job runs, by job and outcome (ok, failed, skipped)",
+                                ["job", "outcome"], registry=self.registry)
+        self.job_seconds = Histogram("leavebot_job_duration_seconds", "Time a scheduled job run took", ["job"],
+                                     buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.deliveries = Counter("leavebot_outbox_deliveries", "Outbox events taken by a delivery round, by outcome",
+                                  ["event", "outcome"], registry=self.registry)
+        self._database: DatabaseCollector | None = None
+
+    def watch_database(self, uow_factory: UnitOfWorkFactory, clock: Clock,
+                       timeout: float = DEFAULT_SCRAPE_TIMEOUT_SECONDS) -> None:
+        """Report the outbox and calendar failures of this database (once per app)."""
+        if self._database is None:
+            self._database = DatabaseCollector(uow_factory, clock, timeout)
+            self.registry.register(self._database)
+
+    @contextmanager
+    def watch(self, observation: Observation) -> Iterator[Observation]:
+        """Run a unit of work under a request id, count and time it, log its problems under that id.
+
+        The id is the one the work continues (an outbox event's), else the current one (the HTTP
+        request's), else a new one (a scheduled job, a terminal command, a delivery round's event).
+        """
+        with request_context(observation.correlation or current_request_id()):
+            started = time.perf_counter()
+            try:
+                yield observation
+            except BaseException:
+                observation.outcome = RAISED.get(observation.kind, ERROR)
+                raise
+            finally:
+                self._record(observation, time.perf_counter() - started)
+                for problem in observation.problems:
+                    log.warning("%s %s: %s", observation.kind, observation.name, problem)
+
+    def http_answered(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.http_requests.labels(method, route, str(status)).inc()
+        self.http_seconds.labels(method, route).observe(seconds)
+
+    def _record(self, seen: Observation, seconds: float) -> None:
+        if seen.kind == COMMAND:
+            self.commands.labels(seen.door, seen.name, seen.outcome).inc()
+            self.command_seconds.labels(seen.door, seen.name).observe(seconds)
+        elif seen.kind == JOB:
+            self.job_runs.labels(seen.name, seen.outcome).inc()
+            self.job_seconds.labels(seen.name).observe(seconds)
+        elif seen.kind == DELIVERY:
+            self.deliveries.labels(seen.name, seen.outcome).inc()
+
+
+@dataclass(frozen=True)
+class DatabaseSnapshot:
+    waiting: int
+    oldest_age: float
+    calendar_failures: dict[str, int]
+
+
+class DatabaseCollector(Collector):
+    """Reads the outbox and the calendar failures when Prometheus scrapes.
+
+    The queries run in a thread of their own that the scrape waits for at most ``timeout``: a
+    database that hangs costs one stuck thread and ``leavebot_database_scrape_ok 0``, never a
+    scrape that times out with the request and process metrics in it.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, timeout: float) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._timeout = timeout
+
+    def describe(self) -> Iterable[Metric]:
+        """The families with placeholder values, so that registering does not query the database."""
+        return _families(DatabaseSnapshot(0, 0.0, {}))
+
+    def collect(self) -> Iterable[Metric]:
+        return _families(self._read())
+
+    def _read(self) -> DatabaseSnapshot | None:
+        found: list[DatabaseSnapshot] = []
+        worker = threading.Thread(target=self._query, args=(found,), name="leavebot-metrics", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if not found:
+            log.warning("metrics: the database did not answer within %s s", self._timeout)
+        return found[0] if found else None
+
+    def _query(self, into: list[DatabaseSnapshot]) -> None:
+        try:
+            with self._uow_factory() as uow:
+                waiting, oldest = uow.outbox.depth()
+                failures = uow.calendars.failures()
+        except Exception as error:  # the scrape reports the database as not answering
+            log.warning("metrics: database query failed: %s", error)
+            return
+        age = max((self._clock.now() - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+        counts = {provider: sum(1 for f in failures if f.provider == provider) for provider in PROVIDERS}
+        into.append(DatabaseSnapshot(waiting, age, counts))
+
+
+def _families(snapshot: DatabaseSnapshot | None) -> list[Metric]:
+    answered = GaugeMetricFamily("leavebot_database_scrape_ok",
+                                 "1 when the database answered this scrape's queries in time, else 0")
+    waiting = GaugeMetricFamily("leavebot_outbox_depth", "Outbox events not delivered yet (due or backing off)")
+    oldest = GaugeMetricFamily("leavebot_outbox_oldest_age_seconds",
+                               "Age of the oldest undelivered outbox event; 0 when none waits")
+    failures = GaugeMetricFamily("leavebot_calendar_sync_failures",
+                                 "Calendar syncs refused for good and not repaired since, by provider",
+                                 labels=["provider"])
+    answered.add_metric([], 1.0 if snapshot is not None else 0.0)
+    if snapshot is None:
+        return [answered]
+    waiting.add_metric([], snapshot.waiting)
+    oldest.add_metric([], snapshot.oldest_age)
+    for provider, count in snapshot.calendar_failures.items():
+        failures.add_metric([provider], count)
+    return [answered, waiting, oldest, failures]
