@@ -31,8 +31,9 @@ from bot.slack.identity import slack_user_id
 from bot.teams import cards as teams_cards
 from bot.teams import pictures
 from bot.teams.notifier import TeamsNotifier
-from bot.teams.pictures import PictureLinks
+from bot.teams.pictures import CardPicture, PictureLinks
 from core.heatmap import HeatMap
+from core.lists import shorter
 from core.ports import UnitOfWorkFactory, Unreachable
 from core.posting import Poster
 from core.service import LeaveService
@@ -155,13 +156,22 @@ class TeamsPoster:
         self._picture_links = picture_links
 
     def card(self, payload: dict[str, Any]) -> dict[str, Any]:
-        template, digest = _template(payload), worded(payload)
+        """The post's card, its lists cut shorter when the message would be too large for Teams
+        (:func:`bot.teams.pictures.fitted`). A picture inside the card is kept only beside the whole
+        lists: it repeats their counts, so it is the first thing to go."""
+        template = _template(payload)
+
+        def render(drawn: CardPicture | None, rows: int | None) -> dict[str, Any]:
+            digest = worded(payload if rows is None else shorter(payload, rows))
+            return teams_cards.render(template, digest=digest, picture=drawn)
+
         chart = payload.get("chart")
         if not isinstance(chart, dict):
-            return teams_cards.render(template, digest=digest, picture=None)
-        return pictures.pictured(lambda drawn: teams_cards.render(template, digest=digest, picture=drawn),
-                                 HeatMap.from_payload(chart), CHART_SCOPE, links=self._picture_links,
-                                 lifetime=pictures.DIGEST_LIFETIME, instead=pictures.DIGEST_INSTEAD)
+            return pictures.fitted(lambda rows: render(None, rows))
+        return pictures.pictured(
+            lambda drawn: render(drawn, None) if drawn.inline else pictures.fitted(lambda rows: render(drawn, rows)),
+            HeatMap.from_payload(chart), CHART_SCOPE, links=self._picture_links,
+            lifetime=pictures.DIGEST_LIFETIME, instead=pictures.DIGEST_INSTEAD)
 
     def post(self, kind: str, address: str, payload: dict[str, Any]) -> None:
         card = self.card(payload)

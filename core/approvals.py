@@ -8,7 +8,7 @@ own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 from core.errors import AlreadyDecided, NotAllowed
@@ -22,12 +22,16 @@ DelegateOf = Callable[[Employee, date], Employee | None]
 def resolve_approver(
     employee: Employee,
     lookup: Lookup,
-    hr_admins: Sequence[Employee],
+    hr_admins: Iterable[Employee],
     day: date | None = None,
     is_away: IsAway | None = None,
     delegate_of: DelegateOf | None = None,
 ) -> Employee | None:
-    """The person who decides this employee's requests on ``day``, or None if nobody can."""
+    """The person who decides this employee's requests on ``day``, or None if nobody can.
+
+    ``hr_admins`` is gone through only when nobody in the reporting line can decide, so a caller
+    may pass a generator that reads them only then.
+    """
 
     def can_decide(person: Employee) -> bool:
         away = is_away is not None and day is not None and is_away(person, day)
@@ -51,23 +55,26 @@ def resolve_approver(
     return others[0] if others else None
 
 
-def check_can_decide(actor: Employee, request: LeaveRequest, acting_for: Collection[str] = (),
-                     decided_before: bool = False) -> None:
+def check_can_decide(actor: Employee, request: LeaveRequest,
+                     acting_for: Collection[str] | Callable[[], Collection[str]] = (),
+                     decided_before: bool | Callable[[], bool] = False) -> None:
     """Raise unless ``actor`` may decide the level ``request`` waits at.
 
     ``acting_for`` holds the people whose delegate ``actor`` is today; ``decided_before`` says the
-    actor already decided an earlier level of this request.
+    actor already decided an earlier level of this request. Either may be a function that reads it,
+    called only when the rule gets that far (an approver deciding their own level needs neither).
     """
     if actor.employee_id == request.employee_id:
         raise NotAllowed(f"You cannot decide your own request {request.number}; it waits for your approver.")
     if actor.is_hr:
         return
     if request.current_level == "hr":
-        if decided_before:
+        if decided_before() if callable(decided_before) else decided_before:
             raise AlreadyDecided(f"You already approved {request.number}; it now waits for HR.")
         raise NotAllowed(f"{request.number} waits for HR's approval; only an HR admin may decide it now.")
     if request.approver_id is not None and (
-        actor.employee_id == request.approver_id or request.approver_id in acting_for
+        actor.employee_id == request.approver_id
+        or request.approver_id in (acting_for() if callable(acting_for) else acting_for)
     ):
         return
     raise NotAllowed(

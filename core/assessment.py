@@ -7,7 +7,7 @@ disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,7 +17,7 @@ from core.context import ensure_entitlement, local_today, policy_in_force, polic
 from core.entitlement import grants, missing
 from core.errors import LeaveError
 from core.ledger import balance_rows
-from core.model import Employee, Holiday, LeaveRequest, RequestStatus
+from core.model import Employee, Holiday, LeaveRequest, LedgerEntry, RequestStatus
 from core.policy import LeaveType, Policy
 from core.ports import Clock, UnitOfWork
 from core.validation import (
@@ -128,21 +128,29 @@ def assess(uow: UnitOfWork, clock: Clock, employee: Employee, command: ApplyLeav
 def _balances(uow: UnitOfWork, clock: Clock, found: Assessment, mine: list[LeaveRequest],
               write: bool) -> dict[int, BalanceRow]:
     employee = found.employee
+    read: dict[int, list[LedgerEntry]] = {}
     if write:
         for year in found.year_days:
-            ensure_entitlement(uow, employee, year, min(found.today, date(year, 12, 31)), clock.now())
-    return year_balances(uow, employee, found.leave_type, found.year_days, found.command.end, found.today, mine)
+            entries = uow.ledger.entries(employee.employee_id, year)
+            if not ensure_entitlement(uow, employee, year, min(found.today, date(year, 12, 31)), clock.now(), entries):
+                read[year] = entries  # read under the lock and nothing added since: no need to read it again
+    return year_balances(uow, employee, found.leave_type, found.year_days, found.command.end, found.today, mine,
+                         read)
 
 
 def year_balances(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, years: Iterable[int], end: date,
-                  today: date, requests: list[LeaveRequest]) -> dict[int, BalanceRow]:
+                  today: date, requests: list[LeaveRequest],
+                  read: Mapping[int, list[LedgerEntry]] | None = None) -> dict[int, BalanceRow]:
     """Each year's balance of one type as it will stand by ``end``: accruals due by then count.
 
     The application's reply and the approver's card both use this, so they show the same figure.
+    ``read`` holds years whose entries the caller has already read in this transaction.
     """
     rows = {}
     for year in years:
-        entries = uow.ledger.entries(employee.employee_id, year)
+        entries = (read or {}).get(year)
+        if entries is None:
+            entries = uow.ledger.entries(employee.employee_id, year)
         through = max(min(end, date(year, 12, 31)), today)
         ahead = missing(grants(policy_on(uow), employee, year, through), entries)
         projected = {leave_type.key: sum((g.days for g in ahead if g.type_key == leave_type.key), Decimal(0))}
@@ -154,7 +162,7 @@ def _department_out(uow: UnitOfWork, employee: Employee, days: list[date]) -> tu
     """The department's active headcount, and how many others are out on each of ``days``."""
     if not days:
         return 0, {}
-    colleagues = [e for e in uow.employees.all() if e.is_active and e.department == employee.department]
+    colleagues = [e for e in uow.employees.in_department(employee.department) if e.is_active]
     others = [e.employee_id for e in colleagues if e.employee_id != employee.employee_id]
     span = (days[0], days[-1])
     requests = uow.requests.search(employee_ids=others, statuses=ACTIVE, overlapping=span) if others else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from core.approvals import resolve_approver
 from core.entitlement import entries_for, grants, missing
 from core.errors import LeaveError, NotAllowed, UnknownEmployee
-from core.model import AuditEntry, Employee, LeaveRequest, RequestStatus
+from core.model import AuditEntry, Employee, LeaveRequest, LedgerEntry, RequestStatus
 from core.policy import Policy
 from core.ports import Clock, UnitOfWork
 from core.validation import validate_employee
@@ -54,13 +54,17 @@ def actor_employee(uow: UnitOfWork, email: str) -> Employee:
     return validate_employee(uow.employees.by_email(email), email)
 
 
-def ensure_entitlement(uow: UnitOfWork, employee: Employee, year: int, through: date, at: datetime) -> int:
+def ensure_entitlement(uow: UnitOfWork, employee: Employee, year: int, through: date, at: datetime,
+                       entries: list[LedgerEntry] | None = None) -> int:
     """Write the year's grants and accruals whose period has begun by ``through``; how many.
 
     The caller holds the employee's row lock, so two transactions cannot both write a period (and
-    the ledger's unique key on the period would refuse the second anyway).
+    the ledger's unique key on the period would refuse the second anyway). ``entries`` are the
+    year's entries when the caller has just read them under that lock (else they are read here).
     """
-    found = missing(grants(policy_on(uow), employee, year, through), uow.ledger.entries(employee.employee_id, year))
+    if entries is None:
+        entries = uow.ledger.entries(employee.employee_id, year)
+    found = missing(grants(policy_on(uow), employee, year, through), entries)
     for entry in entries_for(employee, found, at):
         uow.ledger.add(entry)
     return len(found)
@@ -79,8 +83,15 @@ def delegate_of(uow: UnitOfWork, person: Employee, day: date) -> Employee | None
 
 
 def approver_for(uow: UnitOfWork, employee: Employee, day: date) -> Employee | None:
-    """Who decides for ``employee`` on ``day``, with cover for approvers who are away."""
-    return resolve_approver(employee, uow.employees.get, uow.employees.hr_admins(), day,
+    """Who decides for ``employee`` on ``day``, with cover for approvers who are away.
+
+    The HR admins are read only when nobody in the reporting line can decide.
+    """
+
+    def hr_admins() -> Iterator[Employee]:
+        yield from uow.employees.hr_admins()
+
+    return resolve_approver(employee, uow.employees.get, hr_admins(), day,
                             is_away=lambda p, d: is_away(uow, p, d), delegate_of=lambda p, d: delegate_of(uow, p, d))
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from core.context import latest_policy
 from core.heatmap import WEEK_SPAN_DAYS, WorkCalendar, department_heatmap
 from core.insight import digest_insight
+from core.lists import cut
 from core.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
 from core.policy import Policy
 from core.ports import UnitOfWork
@@ -24,17 +25,11 @@ from core.queries import carried_expiring
 from core.text import format_days
 from core.workdays import each_day
 
-#: Lists longer than this are cut, with a count of the rest: a digest must stay readable on a phone.
-LIST_LIMIT = 15
 #: A balance at or below this many days is "near zero".
 NEAR_ZERO = Decimal(1)
 PENDING_TOO_LONG = timedelta(days=2)
 UPCOMING_DAYS = 14
 EXPIRY_WINDOW_DAYS = 30
-
-
-def _cut(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"rows": items[:LIST_LIMIT], "more": max(0, len(items) - LIST_LIMIT), "total": len(items)}
 
 
 def _half(request: LeaveRequest) -> str:
@@ -83,13 +78,13 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
         "kind": "hr_digest",
         "week_of": week_of.isoformat(),
         "taken": _taken(taken, type_name),
-        "upcoming": _cut(upcoming),
+        "upcoming": cut(upcoming),
         "upcoming_by_department": dict(sorted(Counter(row["department"] for row in upcoming).items())),
-        "pending": _cut(_pending_rows(pending, people, type_name, now)),
-        "documents": _cut(_documents(uow, people, type_name)),
-        "low_balances": _cut(_low_balances(uow, policy, people, pending, week_of.year)),
-        "expiring": _cut(_expiring(uow, policy, people, week_of)),
-        "calendar_failures": _cut(_calendar_failures(uow, people)),
+        "pending": cut(_pending_rows(pending, people, type_name, now)),
+        "documents": cut(_documents(uow, people, type_name)),
+        "low_balances": cut(_low_balances(uow, policy, people, pending, week_of.year)),
+        "expiring": cut(_expiring(uow, policy, people, week_of)),
+        "calendar_failures": cut(_calendar_failures(uow, people)),
         "chart": heatmap.to_payload(),
         "insight": digest_insight(uow, policy, list(people.values()), pending, week_of, heatmap, now),
     }
@@ -105,7 +100,7 @@ def _taken(taken: dict[tuple[str, str], Decimal], type_name: dict[str, str]) -> 
             for (dept, key), days in sorted(taken.items(), key=lambda item: (-item[1], item[0])) if days]
     return {"total": format_days(sum(taken.values(), Decimal(0))),
             "by_type": [{"type": name, "days": format_days(days)} for name, days in sorted(by_type.items()) if days],
-            "by_department": _cut(rows)}
+            "by_department": cut(rows)}
 
 
 def _pending_rows(pending: Iterable[LeaveRequest], people: dict[str, Employee], type_name: dict[str, str],
@@ -197,5 +192,5 @@ def whos_out(uow: UnitOfWork, now: datetime, department: str, day: date) -> dict
             today.append(row)
         elif local < r.end and r.start <= week_end:
             later.append(row)
-    return {"kind": "whos_out", "department": department, "day": day.isoformat(), "today": _cut(today),
-            "this_week": _cut(later)}
+    return {"kind": "whos_out", "department": department, "day": day.isoformat(), "today": cut(today),
+            "this_week": cut(later)}

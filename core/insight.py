@@ -11,6 +11,9 @@
   in the last quarter of the year only, when something can still be done about it.
 - *Near the team limit*: the working days of the coming two weeks on which a department has at
   least its limit less one person out (approved or pending, as the limit check counts them).
+
+Every list is cut as the digest's other lists are (:func:`core.lists.cut`), the largest first: a
+hundred departments with long names would not fit in a Slack section or a Teams message.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from core.context import actor_employee, local_today, person, policy_on, refuse
 from core.entitlement import grants, year_end
 from core.errors import BadCommand, NotAllowed
 from core.heatmap import HeatMap
+from core.lists import cut
 from core.model import AuditEntry, Employee, EntryKind, LeaveRequest, RequestStatus
 from core.policy import Policy
 from core.ports import Clock, UnitOfWork
@@ -60,11 +64,13 @@ def quiet_people(uow: UnitOfWork, people: Iterable[Employee], since: date, until
 
 
 def quiet_counts(quiet: Iterable[Employee]) -> dict[str, Any]:
+    """How many quiet people in all, and per department, the most first (then by name)."""
     by_department: dict[str, int] = defaultdict(int)
     for employee in quiet:
         by_department[employee.department] += 1
-    rows = [{"department": d, "people": n} for d, n in sorted(by_department.items(), key=lambda i: i[0].casefold())]
-    return {"total": sum(by_department.values()), "by_department": rows}
+    rows = [{"department": d, "people": n}
+            for d, n in sorted(by_department.items(), key=lambda i: (-i[1], i[0].casefold()))]
+    return {"total": sum(by_department.values()), "by_department": cut(rows)}
 
 
 def year_end_loss(uow: UnitOfWork, policy: Policy, people: Iterable[Employee], pending: Iterable[LeaveRequest],
@@ -92,8 +98,9 @@ def year_end_loss(uow: UnitOfWork, policy: Policy, people: Iterable[Employee], p
             for key, days in sorted(lost.items(), key=lambda item: policy.leave_types[item[0]].name)]
 
 
-def near_limit(policy: Policy, heatmap: HeatMap) -> list[dict[str, Any]]:
-    """Departments with a working day where at least their limit less one are out, and those days."""
+def near_limit(policy: Policy, heatmap: HeatMap) -> dict[str, Any]:
+    """Departments with a working day where at least their limit less one are out, and those days;
+    the departments with the most such days first (then by name)."""
     found = []
     for row in heatmap.rows:
         limits = [limit.allowed_out(row.headcount) for limit in policy.team_limits if limit.covers(row.department)]
@@ -104,8 +111,8 @@ def near_limit(policy: Policy, heatmap: HeatMap) -> list[dict[str, Any]]:
                 for day, booked, off in zip(heatmap.days, row.booked, row.off, strict=True)
                 if not off and booked >= allowed - 1 and booked > 0]
         if days:
-            found.append({"department": row.department, "limit": allowed, "days": days})
-    return found
+            found.append({"department": row.department, "limit": allowed, "days": cut(days)})
+    return cut(sorted(found, key=lambda f: (-f["days"]["total"], f["department"].casefold())))
 
 
 def digest_insight(uow: UnitOfWork, policy: Policy, people: list[Employee], pending: list[LeaveRequest],
@@ -116,7 +123,7 @@ def digest_insight(uow: UnitOfWork, policy: Policy, people: list[Employee], pend
     return {
         "quiet": {"since": since.isoformat(), "days": QUIET_WINDOW_DAYS,
                   **quiet_counts(quiet_people(uow, people, since, until))},
-        "year_end": {"year": week_of.year, "types": year_end_loss(uow, policy, people, pending, week_of.year, now)}
+        "year_end": {"year": week_of.year, "types": cut(year_end_loss(uow, policy, people, pending, week_of.year, now))}
         if year_end_near else None,
         "near_limit": near_limit(policy, heatmap),
     }

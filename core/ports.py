@@ -65,6 +65,10 @@ class EmployeeRepository(Protocol):
 
     def reports_of(self, manager_id: str) -> list[Employee]: ...
 
+    def in_department(self, department: str) -> list[Employee]:
+        """The people whose department is exactly ``department`` (leavers too), by employee id."""
+        ...
+
     def hr_admins(self) -> list[Employee]: ...
 
     def save(self, employee: Employee) -> None:

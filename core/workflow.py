@@ -101,11 +101,12 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     if request.is_decided:
         raise refuse(uow, _already_decided(presenter, request), _audit(now, actor.email, action, request.id,
                                                                          source, "refused", "already decided"))
-    assert request.id is not None
-    earlier = uow.decisions.for_request(request.id)
+    request_id = request.id
+    assert request_id is not None
     try:
-        check_can_decide(actor, request, acting_for(uow, actor, local_today(clock, actor.time_zone)),
-                         decided_before=any(d.decided_by == actor.employee_id for d in earlier))
+        check_can_decide(actor, request, lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)),
+                         decided_before=lambda: any(d.decided_by == actor.employee_id
+                                                    for d in uow.decisions.for_request(request_id)))
     except (NotAllowed, AlreadyDecided) as error:
         raise refuse(uow, error, _audit(now, actor.email, action, request.id, source, "refused",
                                         error.message)) from None
@@ -116,8 +117,9 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
         for entry in request_entries(decided, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, action, decided, source, command.reason.strip())
+    view = presenter.request(decided)  # read before the commit, which then ends the transaction
     uow.commit()
-    return DecidedView(request=presenter.request(decided))
+    return DecidedView(request=view)
 
 
 def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, command: Decide,

@@ -30,9 +30,9 @@ class SqlPolicyRepository:
         self._effective: list[tuple[date, int]] | None = None
 
     def current(self) -> Policy | None:
-        """The version loaded last, whatever its ``effective_from``."""
-        query = select(policy_versions.c.id).order_by(policy_versions.c.id.desc()).limit(1)
-        return self._policy(self._conn.execute(query).scalar())
+        """The version loaded last, whatever its ``effective_from`` (from the versions read once per unit of work)."""
+        versions = self._versions()
+        return self._policy(max(version_id for _, version_id in versions)) if versions else None
 
     def in_force(self, on: date) -> Policy | None:
         """The newest version (by ``effective_from``, then load order) in force on ``on``.

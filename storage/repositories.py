@@ -40,23 +40,54 @@ def _to_json(value: Any) -> str:
 
 
 class SqlEmployeeRepository:
-    """The directory of people; e-mails are stored lower case so look-ups ignore case."""
+    """The directory of people; e-mails are stored lower case so look-ups ignore case.
+
+    One use case asks for the same people several times (the actor by e-mail, then by id for the
+    approval chain and again for the reply), so the repository keeps an identity map of the people
+    it has read, for its unit of work only: each person costs one query per transaction. Every write
+    to the directory clears the map, and :meth:`lock` always reads the row from the database (as it
+    stands under the lock) and refreshes the map with it.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
+        self._by_id: dict[str, Employee | None] = {}
+        self._id_by_email: dict[str, str | None] = {}
 
     def get(self, employee_id: str) -> Employee | None:
-        row = self._conn.execute(select(employees).where(employees.c.employee_id == employee_id)).first()
-        return _employee(row) if row else None
+        if employee_id not in self._by_id:
+            row = self._conn.execute(select(employees).where(employees.c.employee_id == employee_id)).first()
+            self._by_id[employee_id] = self._seen(row) if row else None
+        return self._by_id[employee_id]
 
     def lock(self, employee_id: str) -> Employee | None:
         query = select(employees).where(employees.c.employee_id == employee_id).with_for_update()
         row = self._conn.execute(query).first()
-        return _employee(row) if row else None
+        self._by_id[employee_id] = self._seen(row) if row else None
+        return self._by_id[employee_id]
 
     def by_email(self, email: str) -> Employee | None:
-        row = self._conn.execute(select(employees).where(employees.c.email == email.strip().lower())).first()
-        return _employee(row) if row else None
+        key = email.strip().lower()
+        if key not in self._id_by_email:
+            row = self._conn.execute(select(employees).where(employees.c.email == key)).first()
+            self._id_by_email[key] = self._seen(row).employee_id if row else None
+        known = self._id_by_email[key]
+        return self._by_id.get(known) if known is not None else None
+
+    def _seen(self, row: Row[Any]) -> Employee:
+        """The employee of a row just read, remembered by id and e-mail (replacing an older read)."""
+        employee = _employee(row)
+        earlier = self._by_id.get(employee.employee_id)
+        if earlier is not None and earlier.email != employee.email:
+            self._id_by_email.pop(earlier.email, None)  # the row changed since: its old e-mail is stale
+        self._by_id[employee.employee_id] = employee
+        self._id_by_email[employee.email] = employee.employee_id
+        return employee
+
+    def _forget(self) -> None:
+        """A write to the directory: whatever was remembered may be stale now."""
+        self._by_id.clear()
+        self._id_by_email.clear()
 
     def all(self) -> list[Employee]:
         rows = self._conn.execute(select(employees).order_by(employees.c.employee_id))
@@ -64,11 +95,17 @@ class SqlEmployeeRepository:
 
     def reports_of(self, manager_id: str) -> list[Employee]:
         query = select(employees).where(employees.c.manager_id == manager_id).order_by(employees.c.employee_id)
-        return [_employee(row) for row in self._conn.execute(query)]
+        return [self._seen(row) for row in self._conn.execute(query)]
+
+    def in_department(self, department: str) -> list[Employee]:
+        """Read through ``ix_employees_department_employee_id``; MySQL compares without case, so the
+        exact match is made here."""
+        query = select(employees).where(employees.c.department == department).order_by(employees.c.employee_id)
+        return [found for found in map(_employee, self._conn.execute(query)) if found.department == department]
 
     def hr_admins(self) -> list[Employee]:
         query = select(employees).where(employees.c.role == Role.HR_ADMIN.value).order_by(employees.c.employee_id)
-        return [_employee(row) for row in self._conn.execute(query)]
+        return [self._seen(row) for row in self._conn.execute(query)]
 
     def save(self, employee: Employee) -> None:
         """Insert or update by ``employee_id``; select-then-write works the same on every database."""
@@ -89,6 +126,7 @@ class SqlEmployeeRepository:
             "leaving_date": employee.leaving_date,
             "updated_at": datetime.now(UTC),
         }
+        self._forget()
         present = self._conn.execute(
             select(employees.c.employee_id).where(employees.c.employee_id == employee.employee_id)
         ).first()
@@ -101,7 +139,7 @@ class SqlEmployeeRepository:
         """The employee linked to this chat user; None when nobody is (yet)."""
         column = _chat_column(platform)
         row = self._conn.execute(select(employees).where(column == user_id)).first()
-        return _employee(row) if row else None
+        return self._seen(row) if row else None
 
     def link_chat_id(self, employee_id: str, platform: str, user_id: str) -> None:
         """Link the chat user to the employee, taking the id away from anyone who had it.
@@ -115,6 +153,7 @@ class SqlEmployeeRepository:
         column = _chat_column(platform)
         if self.lock(employee_id) is None:  # checked first, so a refused link takes nothing away
             raise ValueError(f"no employee '{employee_id}' to link to {platform} user {user_id}")
+        self._forget()
         now = datetime.now(UTC)
         self._conn.execute(
             update(employees)

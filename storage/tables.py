@@ -104,6 +104,7 @@ employees = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("leaving_date", Date, nullable=True),
     Index(None, "role", "employee_id"),  # the HR admins, looked up on every application
+    Index(None, "department", "employee_id"),  # a department's people, for its team limits
     **MYSQL_TABLE_OPTIONS,
 )
 

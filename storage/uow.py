@@ -41,6 +41,7 @@ from storage.audit import SqlAuditRepository
 from storage.calendars.links import SqlCalendarLinks
 from storage.chat import SqlChatDirectory
 from storage.downloads import SqlDownloads
+from storage.engine import mark_transaction_ended
 from storage.feeds import SqlFeedTokens
 from storage.jobs import SqlJobStore
 from storage.outbox import Correlation, SqlOutbox, no_correlation
@@ -131,6 +132,7 @@ class SqlUnitOfWork:
         self._correlation = correlation
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
+        self._committed = False
 
     @property
     def connection(self) -> Connection:
@@ -179,6 +181,7 @@ class SqlUnitOfWork:
         except DBAPIError as exc:
             _raise_translated(exc, "commit")
             raise
+        self._committed = True
 
     def rollback(self) -> None:
         """Undo everything not yet committed (also done on leaving the block)."""
@@ -193,10 +196,14 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection, self._transaction = self._connection, None, None
+        committed, self._committed = self._committed, False
         if connection is not None:
             try:
                 if connection.in_transaction():
                     connection.rollback()
+                    mark_transaction_ended(connection)
+                elif committed:  # and nothing ran since
+                    mark_transaction_ended(connection)
             except DBAPIError as failed:
                 # The connection may be dead (that may be why we are here); the pool discards it.
                 if exc is None:

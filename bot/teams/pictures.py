@@ -12,6 +12,9 @@ Adaptive Card's ``Image`` names a URL. Two ways to give it one:
 * **Inside the card** as a ``data:`` URI otherwise: the compact drawing (:data:`bot.charts.COMPACT`),
   and only when the whole message still fits under :data:`MESSAGE_LIMIT_BYTES`. When it does not
   (a digest of many departments), the card leaves the picture out and says how to see it.
+
+Either way a digest whose lists alone pass the limit (a large organisation with long, non-ASCII
+names) is sent with shorter lists, each still saying how many more there are (:func:`fitted`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ MESSAGE_LIMIT_BYTES = 28_000
 #: service URL, the reply-to id. A few hundred bytes in practice; kept generous.
 ENVELOPE_BYTES = 1_000
 PNG = "image/png"
+#: Rows kept in each of a digest's lists, tried in turn, when its card is too large with all of them.
+SHORTER_LISTS = (12, 10, 8, 6, 4, 2, 1)
 #: How long a picture's link works: ``/leave team week|month`` is looked at the same day; the
 #: digest stays in its channel and is scrolled back to for weeks.
 CHART_LIFETIME = timedelta(days=1)
@@ -70,6 +75,11 @@ class CardPicture:
     url: str | None
     note: str | None = None
 
+    @property
+    def inline(self) -> bool:
+        """Whether the picture travels inside the message (a ``data:`` URI), and so counts in its size."""
+        return self.url is not None and self.url.startswith("data:")
+
 
 def card_message(card: Card) -> Activity:
     """The message that carries ``card``: what the bot sends, and what Teams measures."""
@@ -81,6 +91,18 @@ def message_bytes(card: Card) -> int:
     """The size of the message carrying ``card`` as JSON, every non-ASCII character escaped (the
     longest way of writing it), plus room for what sending adds."""
     return len(json.dumps(card_message(card).serialize())) + ENVELOPE_BYTES
+
+
+def fitted(render: Callable[[int | None], Card]) -> Card:
+    """``render(None)`` (the lists as long as core cut them) if its message fits, else ``render(rows)``
+    with the longest of :data:`SHORTER_LISTS` that fits (the shortest if none does): the digest of a
+    large organisation with long, non-ASCII names (six bytes a letter once escaped) must still go."""
+    card = render(None)
+    for rows in SHORTER_LISTS:
+        if message_bytes(card) <= MESSAGE_LIMIT_BYTES:
+            break
+        card = render(rows)
+    return card
 
 
 def pictured(render: Callable[[CardPicture], Card], heatmap: HeatMap, scope: str, *,

@@ -59,19 +59,20 @@ def test_the_digest_counts_quiet_people_year_end_losses_and_thin_days(org: Leave
 
     # Meera; Vikram, Rahul and Kiran (Ananya rested; Dev has not been here for 90 days).
     assert insight["quiet"]["total"] == 4
-    assert insight["quiet"]["by_department"] == [{"department": "Engineering", "people": 3},
-                                                 {"department": "People", "people": 1}]
+    assert insight["quiet"]["by_department"] == {"rows": [{"department": "Engineering", "people": 3},
+                                                          {"department": "People", "people": 1}],
+                                                 "more": 0, "total": 2}
     assert all(key in ("total", "by_department", "since", "days") for key in insight["quiet"])
     # Casual: 12 a year, 5 carried: 7 lost each, but Rahul took 3 (4), Kiran and Ananya hold 1 (6); Dev has 3.
     # Privilege: 12 a year, 10 carried: 2 each of five; Dev's 3 stay. Sick carries nothing: 12 x 5 + Dev's 3.
-    assert insight["year_end"] == {"year": 2026, "types": [
+    assert insight["year_end"] == {"year": 2026, "types": {"rows": [
         {"type": "Casual leave", "people": 5, "days": "30"},
         {"type": "Privilege leave", "people": 5, "days": "10"},
         {"type": "Sick leave", "people": 6, "days": "63"},
-    ]}
+    ], "more": 0, "total": 3}}
     # Five in Engineering, three may be out: two out (Rahul, Ananya pending) on Tue 8 Dec is near.
-    assert insight["near_limit"] == [{"department": "Engineering", "limit": 3,
-                                      "days": [{"day": "2026-12-08", "out": 2}]}]
+    assert insight["near_limit"] == {"rows": [{"department": "Engineering", "limit": 3, "days": {
+        "rows": [{"day": "2026-12-08", "out": 2}], "more": 0, "total": 1}}], "more": 0, "total": 1}
 
 
 def test_the_digest_chart_counts_approved_days_and_pending_requests_apart(org: LeaveService) -> None:

@@ -114,6 +114,10 @@ class FakeEmployees:
     def reports_of(self, manager_id: str) -> list[Employee]:
         return [e for e in self.s.employees.values() if e.manager_id == manager_id]
 
+    def in_department(self, department: str) -> list[Employee]:
+        return sorted((e for e in self.s.employees.values() if e.department == department),
+                      key=lambda e: e.employee_id)
+
     def hr_admins(self) -> list[Employee]:
         return [e for e in self.s.employees.values() if e.is_hr]
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.approvals import check_can_decide, is_in_reporting_line, resolve_approver
-from core.errors import NotAllowed
+from core.errors import AlreadyDecided, NotAllowed
 from core.model import Employee, EmployeeStatus, LeaveRequest, RequestStatus, Role
 
 
@@ -56,6 +56,29 @@ def test_approver_and_hr_may_decide() -> None:
 def test_others_are_refused(actor: str, words: str) -> None:
     with pytest.raises(NotAllowed, match=words):
         check_can_decide(PEOPLE[actor], request("dev", "vp"))
+
+
+def test_what_the_rule_needs_is_read_only_when_it_gets_that_far() -> None:
+    asked: list[str] = []
+
+    def delegators() -> set[str]:
+        asked.append("delegations")
+        return {"vp"}
+
+    def decided() -> bool:
+        asked.append("decisions")
+        return True
+
+    check_can_decide(PEOPLE["vp"], request("dev", "vp"), delegators, decided)
+    check_can_decide(PEOPLE["hr1"], request("dev", "vp"), delegators, decided)
+    assert asked == []  # the approver and HR need neither
+    check_can_decide(PEOPLE["ceo"], request("dev", "vp"), delegators, decided)  # the vp's delegate today
+    assert asked == ["delegations"]
+    at_hr = replace(request("dev", "vp"), levels=("manager", "hr"), level=1)
+    with pytest.raises(AlreadyDecided, match="already approved"):
+        check_can_decide(PEOPLE["vp"], at_hr, delegators, decided)
+    with pytest.raises(NotAllowed, match="waits for HR"):
+        check_can_decide(PEOPLE["vp"], at_hr, delegators, lambda: False)
 
 
 def test_hr_cannot_decide_their_own() -> None:

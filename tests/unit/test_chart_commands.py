@@ -71,7 +71,7 @@ def test_teams_shows_the_picture_as_a_data_uri_with_alt_text() -> None:
     (picture,) = [item for item in card["body"] if item.get("type") == "Image"]
     assert picture["url"].startswith("data:image/png;base64,")
     assert base64.b64decode(picture["url"].split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
-    assert picture["altText"].startswith("Heat map of people out per day for Engineering")
+    assert picture["altText"].startswith("People out per day in Engineering")
 
 
 def test_the_names_behind_the_count_on_every_door() -> None:

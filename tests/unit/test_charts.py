@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import base64
 import io
+import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
 import pytest
 from matplotlib import image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bot import charts
 from core.heatmap import HeatMap, HeatRow
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 START = date(2026, 11, 30)
+#: 48 characters, nearly all Georgian (which the picture's font draws): with " 001" a long department name,
+#: six bytes a character once a Teams message escapes it.
+LONG_NAME = "მომხმარებელთა მომსახურების დეპარტამენტი, თბილისი"
 
 
 def heatmap(departments: list[str], days: int = 14) -> HeatMap:
@@ -51,7 +57,7 @@ def test_an_empty_map_still_draws_and_says_nobody_is_out() -> None:
                                                                 (0,) * 14),))
     drawn = charts.picture(quiet, "Sales")
     assert drawn.png.startswith(PNG_SIGNATURE)
-    assert "Sales: nobody out." in drawn.alt
+    assert drawn.alt == "People out per day in Sales, Mon 30 Nov 2026 to Sun 13 Dec 2026; nobody is out."
     assert drawn.filename == "people-out-sales-2026-11-30.png"
 
 
@@ -65,7 +71,8 @@ def test_many_departments_fold_into_the_busiest_and_one_row_for_the_rest() -> No
     names = [f"Team {n:02d}" for n in range(30)]
     folded = charts.fold(heatmap(names))
     assert len(folded.rows) == charts.MAX_ROWS
-    assert folded.rows[-1].department == f"{30 - charts.MAX_ROWS + 1} other departments"
+    assert folded.rows[-1].department == f"{30 - charts.MAX_ROWS + 1} other depts"
+    assert charts.row_labels(folded)[-1] == folded.rows[-1].department, "the folded row's label is not shortened"
     assert sum(sum(r.out) for r in folded.rows) == sum(sum(r.out) for r in heatmap(names).rows)
     assert sum(r.headcount for r in folded.rows) == 8 * 30
     assert pixels(charts.render_png(heatmap(names), "all departments")).shape[1] == charts.WIDTH_PX
@@ -77,7 +84,52 @@ def test_the_alt_text_gives_each_departments_busiest_day_and_the_uri_is_the_png(
     mapped = HeatMap(START, START + timedelta(days=13), (HeatRow("Engineering", 8, tuple(out), (False,) * 14,
                                                                  (0,) * 14),))
     drawn = charts.picture(mapped, "Engineering")
-    assert drawn.alt == ("Heat map of people out per day for Engineering, Mon 30 Nov 2026 to Sun 13 Dec 2026. "
-                         "Engineering: at most 2.5 of 8 out, on Wed 2 Dec.")
+    assert drawn.alt == ("People out per day in Engineering, Mon 30 Nov 2026 to Sun 13 Dec 2026; "
+                         "busiest: Engineering: 2.5 of 8 out on Wed 2 Dec.")
     assert drawn.uri.startswith("data:image/png;base64,")
     assert base64.b64decode(drawn.uri.split(",", 1)[1]) == drawn.png
+
+
+def test_cell_counts_keep_to_three_characters_rounding_only_what_is_longer() -> None:
+    counts = ("0.5", "2", "2.5", "12", "12.5", "99.5", "287.5", "999", "999.5", "1500")
+    assert [charts.cell_label(Decimal(c)) for c in counts] == [
+        "0.5", "2", "2.5", "12", "13", "100", "288", "999", "999+", "999+"]
+
+
+def test_long_labels_get_smaller_type_and_short_ones_keep_the_large_one() -> None:
+    assert charts.cell_font("2", 15, 50) == 15
+    assert charts.cell_font("288", 15, 50) < 15
+    assert charts.cell_font("288", 15, 50) > charts.cell_font("288", 15, 25)
+
+
+@pytest.mark.parametrize(("days", "layout"), [(14, charts.FULL), (14, charts.COMPACT), (28, charts.FULL)])
+def test_the_folded_rows_large_counts_stay_inside_their_cells(days: int, layout: charts.Layout) -> None:
+    busy = [replace(row, out=tuple(Decimal(0) if off else Decimal("5.5") for off in row.off))
+            for row in heatmap([f"Team {n:03d}" for n in range(100)], days).rows]
+    mapped = replace(heatmap([], days), rows=tuple(busy))
+    figure = charts.draw(mapped, "all departments", layout)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    (axes,) = figure.axes
+    cell_px = axes.get_window_extent(renderer).width / days
+    labels = [text.get_text() for text in axes.texts]
+    assert charts.cell_label(Decimal("5.5") * (100 - layout.max_rows + 1)) in labels  # the folded row's, rounded
+    assert max(text.get_window_extent(renderer).width for text in axes.texts) < cell_px
+    assert charts.render_png(mapped, "all departments", layout).startswith(PNG_SIGNATURE)
+
+
+def test_the_alt_text_of_a_hundred_long_names_names_the_busiest_whole_within_slacks_limit() -> None:
+    names = [f"{LONG_NAME} {n:03d}" for n in range(100)]
+    drawn = charts.picture(heatmap(names), "all departments")
+    assert len(drawn.alt) <= charts.ALT_CHARS
+    assert drawn.alt.startswith("People out per day in 100 departments, Mon 30 Nov 2026 to Sun 13 Dec 2026; busiest: ")
+    _, busiest = drawn.alt.split("; busiest: ")
+    *named, rest = busiest.split("; ")
+    entry = re.escape(LONG_NAME) + r" \d{3}: [\d.]+ of 8 out on \w{3} \d+ \w{3}"
+    assert named and all(re.fullmatch(entry, each) for each in named)
+    assert rest == f"{100 - len(named)} more departments with people out."
+
+
+def test_a_name_too_long_for_the_alt_text_is_clipped_between_words() -> None:
+    endless = " ".join(["დეპარტამენტი"] * 90)
+    drawn = charts.picture(heatmap([endless]), endless)
+    assert len(drawn.alt) <= charts.ALT_CHARS and drawn.alt.endswith("დეპარტამენტი…")

@@ -49,7 +49,7 @@ async def test_slack_gets_the_digest_with_its_insight_and_the_picture_as_a_file(
     (done,) = slack_api.calls_to("files.completeUploadExternal")
     assert done.params["channel_id"] == "CHR"
     (asked,) = slack_api.calls_to("files.getUploadURLExternal")
-    assert str(asked.params["alt_txt"]).startswith("Heat map of people out per day for all departments")
+    assert str(asked.params["alt_txt"]).startswith("People out per day in 2 departments")
 
 
 async def test_teams_gets_the_digest_with_the_picture_inside_the_card(
@@ -71,6 +71,6 @@ async def test_teams_gets_the_digest_with_the_picture_inside_the_card(
     scheme, encoded = picture["url"].split(",", 1)
     assert scheme == "data:image/png;base64"
     assert base64.b64decode(encoded).startswith(b"\x89PNG\r\n\x1a\n")
-    assert picture["altText"].startswith("Heat map of people out per day for all departments, Mon 30 Nov 2026")
+    assert picture["altText"].startswith("People out per day in 2 departments, Mon 30 Nov 2026")
     assert "No leave in the last 90 days: 5" in texts(card) and "Engineering: 4" in texts(card)
     assert len(json.dumps(card)) < 100_000

@@ -27,7 +27,7 @@ async def test_team_week_replies_with_the_counts_and_uploads_the_picture_to_the_
     assert image.imread(io.BytesIO(png)).shape[1] == 960
     (asked,) = slack.api.calls_to("files.getUploadURLExternal")
     assert asked.params["filename"] == "people-out-engineering-2026-12-07.png"
-    assert str(asked.params["alt_txt"]).startswith("Heat map of people out per day for Engineering")
+    assert str(asked.params["alt_txt"]).startswith("People out per day in Engineering")
     opened = slack.api.calls_to("conversations.open")
     assert [c.params["users"] for c in opened] == [ANANYA]
 

@@ -62,12 +62,19 @@ def card_images(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for item in card["body"] if item.get("type") == "Image"]
 
 
+async def post_linked(rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], clock: FixedClock,
+                      digest: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """Post the digest as a bot with a public address does: the message's size, the message, its one picture."""
+    poster = TeamsPoster(uow_factory, rig.notifier, DownloadLinks(uow_factory, clock, PUBLIC))
+    size, message = await post_to_hr(rig, poster, digest)
+    (picture,) = card_images(message)
+    return size, message, picture
+
+
 async def test_with_a_public_address_the_picture_is_linked_and_the_message_fits(
         rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], clock: FixedClock,
         large_digest: dict[str, Any]) -> None:
-    poster = TeamsPoster(uow_factory, rig.notifier, DownloadLinks(uow_factory, clock, PUBLIC))
-    size, message = await post_to_hr(rig, poster, large_digest)
-    (picture,) = card_images(message)
+    size, _, picture = await post_linked(rig, uow_factory, clock, large_digest)
     assert str(picture["url"]).startswith(PUBLIC + "/downloads/")
     assert size < pictures.MESSAGE_LIMIT_BYTES
 
