@@ -41,7 +41,9 @@ from bot.teams.references import (
     team_and_channel,
 )
 from core.commands import Help
-from core.service import LeaveService
+from core.errors import LeaveError
+from core.ports import Unavailable
+from core.service import UNAVAILABLE, LeaveService
 from core.views import ReportView
 
 log = logging.getLogger(__name__)
@@ -67,10 +69,18 @@ class LeaveTeamsBot(TeamsActivityHandler):
         """Identify the sender and remember the conversation, whatever the activity turns out to be."""
         activity = turn_context.activity
         if activity.type in PEOPLE_ACTIVITIES:
-            caller = await identify(turn_context, self._service, self._run)
+            try:
+                caller = await identify(turn_context, self._service, self._run)
+                employee_id = caller.employee.employee_id if caller and caller.employee else None
+                await self._run(self._directory.remember, addresses_for(activity, employee_id))
+            except (LeaveError, Unavailable) as error:  # the database is unreachable, say
+                if not _is_card_action(activity):
+                    raise  # the adapter's turn-error handler says it in a message
+                message = error.message if isinstance(error, LeaveError) else UNAVAILABLE
+                await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                                          value=_card_answer(refusal_card(message))))
+                return
             turn_context.turn_state[CALLER] = caller
-            employee_id = caller.employee.employee_id if caller and caller.employee else None
-            await self._run(self._directory.remember, addresses_for(activity, employee_id))
         await super().on_turn(turn_context)
 
     # -- messages ---------------------------------------------------------------------------
@@ -130,7 +140,7 @@ class LeaveTeamsBot(TeamsActivityHandler):
         which fails on the plain dict the first pass produced; an :class:`InvokeResponse` whose
         body is still the model is serialized once, correctly.
         """
-        if turn_context.activity.name != "adaptiveCard/action":
+        if not _is_card_action(turn_context.activity):
             response: InvokeResponse = await super().on_invoke_activity(turn_context)
             return response
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
@@ -142,8 +152,7 @@ class LeaveTeamsBot(TeamsActivityHandler):
         except Exception:
             log.exception("Teams: card action %r failed", action.get("verb"))
             return _invoke_error(500, "InternalError", "LeaveBot could not handle that; please try again.")
-        return InvokeResponse(status=200,
-                              body=AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card))
+        return _card_answer(card)
 
     async def _card_action(self, turn_context: TurnContext, action: dict[str, Any]) -> Card:
         """The card that replaces the clicked one, for the person who clicked it."""
@@ -224,6 +233,16 @@ class LeaveTeamsBot(TeamsActivityHandler):
         }
         await self._run(self._directory.remember, entries)
         log.info("Teams: remembered %d channel(s) of team %s", len(entries), team_id)
+
+
+def _is_card_action(activity: Activity) -> bool:
+    return activity.type == ActivityTypes.invoke and activity.name == "adaptiveCard/action"
+
+
+def _card_answer(card: Card) -> InvokeResponse:
+    """The card that replaces the clicked one, as the answer to the click."""
+    return InvokeResponse(status=200,
+                          body=AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card))
 
 
 def _invoke_error(status: int, code: str, message: str) -> InvokeResponse:
