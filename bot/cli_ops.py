@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -42,6 +43,11 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    # Each check says in one line what failed; the client libraries' own retry chatter on stderr
+    # would only bury that (``--debug`` still shows it).
+    if not getattr(args, "debug", False):
+        for name in ("slack_sdk", "msal", "google", "urllib3", "botframework"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     checks = run_checks(settings)
     print(render(checks))
     return EXIT_OK if healthy(checks) else EXIT_FAILED

@@ -220,3 +220,18 @@ def test_the_command_exits_1_on_a_failure_and_0_otherwise(
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "ok    migrations" in out and "0 failed" in out
+
+
+def test_the_command_prints_its_findings_without_the_client_libraries_retry_chatter(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    assert cli.main(["doctor"]) == 1
+    captured = capsys.readouterr()
+    assert "fail  slack" in captured.out and "SLACK_API_URL" in captured.out
+    assert "slack_sdk" not in captured.err, captured.err
