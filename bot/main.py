@@ -17,7 +17,7 @@ import yaml
 from aiohttp import web
 from sqlalchemy import Engine
 
-from bot import slack, teams
+from bot import shutdown, slack, teams
 from bot.calendars import calendar_notifiers, mount_feeds
 from bot.clock import SystemClock
 from bot.delivery import OutboxDelivery
@@ -99,7 +99,8 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     service, factory, clock = runtime.service, runtime.uow_factory, runtime.clock
     if settings.slack_socket_mode:
         runtime.delivery.add(slack.make_notifier(service, factory, settings, clock=clock))
-        app.cleanup_ctx.append(_background(lambda: slack.run_socket_mode(service, factory, settings, clock=clock)))
+        _until_shutdown(app, lambda: slack.run_socket_mode(service, factory, settings, clock=clock,
+                                                           work=shutdown.work_of(app)))
     elif settings.slack_enabled:
         runtime.delivery.add(slack.mount_slack(app, service, factory, settings, clock=clock))
     teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
@@ -116,17 +117,26 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     app.cleanup_ctx.append(_delivering(runtime.delivery))
 
 
-def _background(work: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Run ``work()`` while the server runs (Socket Mode's connection), cancel it on shutdown."""
+def _until_shutdown(app: web.Application, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``run()`` while the server runs (Socket Mode's connection) and cancel it as soon as the
+    shutdown begins, so that it takes nothing new while the server waits for what was taken; the
+    end of its own stop is awaited with the rest of the cleanup."""
+    tasks: list[asyncio.Task[None]] = []
+
+    async def stop(app: web.Application) -> None:
+        for task in tasks:
+            if not task.cancelling():  # once: a second cancel would cut its stop short
+                task.cancel()
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(work())
+        tasks.append(asyncio.create_task(run()))
         yield
-        task.cancel()
+        await stop(app)
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            await tasks[0]
 
-    return context
+    app.on_shutdown.append(stop)
+    app.cleanup_ctx.append(context)
 
 
 def _delivering(delivery: OutboxDelivery) -> Callable[[web.Application], AsyncIterator[None]]:

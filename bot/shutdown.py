@@ -5,11 +5,14 @@ and a load balancer moves on; then it waits for the request handlers in flight. 
 its handler on purpose: a Slack listener acknowledges within Slack's 3 seconds and runs the use
 case afterwards, in a task bolt starts. :func:`install` tracks every task started while a request
 is being handled (a context variable set by a middleware, and a task factory that notes the tasks
-created under it) and waits for them too, before the cleanup contexts stop the rest in reverse
-order of start: the outbox delivery's last round, the scheduler (it waits for a running tick and
-releases leadership), and the use-case pool (:func:`bot.server.call_core`), where work already
-running finishes and work still queued never starts. Each use case is one transaction, so a
-request is either done or never begun.
+created under it) and waits for them too. Socket Mode, whose requests come over a websocket,
+closes that websocket as the stop begins (Slack sends new envelopes to another connection) and
+counts the work of the envelopes it already took in the same way (:func:`counting`). Then the
+cleanup contexts stop the rest in reverse order of start: the outbox delivery's last round, the
+scheduler (it waits for a running tick and releases leadership), and the use-case pools
+(:func:`bot.server.call_core`, Socket Mode's own), where work already running finishes and work
+still queued never starts. Each use case is one transaction, so a request is either done or
+never begun.
 
 Everything is bounded by ``SHUTDOWN_TIMEOUT``: what has not finished by then is cancelled.
 """
@@ -17,9 +20,10 @@ Everything is bounded by ``SHUTDOWN_TIMEOUT``: what has not finished by then is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 from aiohttp import web
@@ -56,42 +60,62 @@ class RequestWork:
 
 
 _WORK: contextvars.ContextVar[RequestWork | None] = contextvars.ContextVar("leavebot_request_work", default=None)
+WORK = web.AppKey("leavebot_request_work", RequestWork)
+
+
+def work_of(app: web.Application) -> RequestWork:
+    """The work ``app`` waits for on shutdown: one per app, shared by its HTTP requests and Socket Mode."""
+    if WORK not in app:
+        app[WORK] = RequestWork()
+    return app[WORK]
+
+
+@contextlib.contextmanager
+def counting(work: RequestWork) -> Iterator[None]:
+    """Count the tasks started inside this block as ``work`` (a request being handled starts them)."""
+    token = _WORK.set(work)
+    try:
+        yield
+    finally:
+        _WORK.reset(token)
 
 
 def install(app: web.Application, timeout: float) -> None:
     """Make ``app`` wait, on shutdown, for the work its requests started (up to ``timeout`` seconds).
 
     Call it last, after every door is mounted: its cleanup then runs first, before the scheduler,
-    the outbox and the use-case pool are stopped.
+    the outbox and the use-case pool are stopped. The tasks are noted from the first start-up step
+    on, so that a door which receives requests as soon as it starts (Socket Mode) is counted too.
     """
-    work = RequestWork()
+    work = work_of(app)
     deadline: list[float] = []
 
     @web.middleware
     async def note_work(request: web.Request, handler: Handler) -> web.StreamResponse:
-        token = _WORK.set(work)
-        try:
+        with counting(work):
             return await handler(request)
-        finally:
-            _WORK.reset(token)
 
     async def start_the_clock(app: web.Application) -> None:
         deadline.append(asyncio.get_running_loop().time() + timeout)
 
-    async def finish_work(app: web.Application) -> AsyncIterator[None]:
+    async def note_tasks(app: web.Application) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         previous = loop.get_task_factory()
         loop.set_task_factory(_tracking_factory(previous))
         yield
         loop.set_task_factory(previous)
+
+    async def finish_work(app: web.Application) -> AsyncIterator[None]:
+        yield
+        loop = asyncio.get_running_loop()
         left = await work.finish(deadline[0] if deadline else loop.time() + timeout)
         if left:
             log.warning("shutdown: %d request task(s) still running after %s s; they are cancelled", left, timeout)
 
     app.middlewares.append(note_work)
     app.on_shutdown.append(start_the_clock)
+    app.cleanup_ctx.insert(0, note_tasks)
     app.cleanup_ctx.append(finish_work)
-
 
 
 def _tracking_factory(previous: TaskFactory | None) -> TaskFactory:

@@ -5,7 +5,8 @@ The composition root wires it with one of two calls:
 * :func:`mount_slack` adds ``POST /slack/events`` to the shared aiohttp app (``SLACK_BOT_TOKEN``
   and ``SLACK_SIGNING_SECRET`` set) and returns the notifier for the outbox;
 * :func:`run_socket_mode` serves the same listeners over Socket Mode (``SLACK_APP_TOKEN`` set) until
-  it is cancelled; :func:`make_notifier` gives the outbox its notifier in that case.
+  it is cancelled, and then stops without dropping what it took; :func:`make_notifier` gives the
+  outbox its notifier in that case.
 
 ``SLACK_API_URL`` points every Web API call anywhere, which is all the tests change.
 """
@@ -14,14 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.clock import SystemClock
 from bot.settings import Settings
+from bot.shutdown import RequestWork, counting
 from bot.slack.api import async_client, sync_client
 from bot.slack.app import EVENTS_PATH, add_events_route, build_bolt_app
 from bot.slack.door import SlackDoor
@@ -64,8 +69,26 @@ def mount_slack(app: web.Application, service: LeaveService, uow_factory: UnitOf
     return make_notifier(service, uow_factory, settings, clock=clock)
 
 
+class CountedSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, with the tasks each envelope starts counted in ``work``.
+
+    A listener acknowledges and goes on working in a task of its own, which a stop must wait for;
+    the connection's own loops (receiving, pinging, reconnecting) are started outside
+    :meth:`handle`, so they are never counted: they end when the websocket is closed.
+    """
+
+    def __init__(self, app: AsyncApp, app_token: str, work: RequestWork) -> None:
+        super().__init__(app, app_token=app_token)
+        self.work = work
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        with counting(self.work):
+            await super().handle(client, req)
+
+
 def socket_mode_handler(service: LeaveService, uow_factory: UnitOfWorkFactory, settings: Settings,
-                        executor: ThreadPoolExecutor, *, clock: Clock | None = None) -> AsyncSocketModeHandler:
+                        executor: ThreadPoolExecutor, work: RequestWork, *,
+                        clock: Clock | None = None) -> CountedSocketModeHandler:
     """The Socket Mode handler over the same listeners, authenticated with ``SLACK_APP_TOKEN``."""
     if settings.slack_app_token is None:
         raise ValueError("SLACK_APP_TOKEN is needed for Socket Mode")
@@ -73,18 +96,33 @@ def socket_mode_handler(service: LeaveService, uow_factory: UnitOfWorkFactory, s
     # Socket Mode requests are not signed (the websocket is authenticated instead); bolt skips the check.
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     bolt_app = build_bolt_app(door, async_client(settings), secret)
-    return AsyncSocketModeHandler(bolt_app, app_token=settings.slack_app_token.get_secret_value())
+    return CountedSocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value(), work)
 
 
 async def run_socket_mode(service: LeaveService, uow_factory: UnitOfWorkFactory, settings: Settings, *,
-                          clock: Clock | None = None) -> None:
-    """Serve Slack over Socket Mode until cancelled (no public URL needed)."""
+                          clock: Clock | None = None, work: RequestWork | None = None) -> None:
+    """Serve Slack over Socket Mode until cancelled (no public URL needed), then stop gracefully.
+
+    Cancelling closes the websocket first, so that Slack sends new envelopes to another connection
+    (another replica); then the listeners already started finish, up to ``SHUTDOWN_TIMEOUT``, and
+    the pool they run the core in is shut down: a use case already running finishes, one still
+    queued never starts.
+
+    Args:
+        work: where the tasks the envelopes start are counted: the server's
+            (:func:`bot.shutdown.work_of`), so that its shutdown waits for them before the outbox's
+            last round. Tasks are counted only under the task factory of :func:`bot.shutdown.install`.
+    """
+    work = work if work is not None else RequestWork()
     executor = ThreadPoolExecutor(max_workers=SOCKET_MODE_WORKERS, thread_name_prefix="leavebot-slack")
-    handler = socket_mode_handler(service, uow_factory, settings, executor, clock=clock)
+    handler = socket_mode_handler(service, uow_factory, settings, executor, work, clock=clock)
     try:
         await handler.connect_async()
         await asyncio.Event().wait()
     finally:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settings.shutdown_timeout
         with contextlib.suppress(Exception):
             await handler.close_async()
-        executor.shutdown(wait=False, cancel_futures=True)
+        await work.finish(deadline)
+        await loop.run_in_executor(None, functools.partial(executor.shutdown, wait=True, cancel_futures=True))

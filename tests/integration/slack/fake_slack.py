@@ -237,6 +237,7 @@ class FakeSlack:
                 self.acks.append(json.loads(message.data))
             elif message.type in (WSMsgType.CLOSE, WSMsgType.ERROR):
                 break
+        self.calls.append(Call("socket.close", {}, None))
         return socket
 
 
