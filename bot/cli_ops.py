@@ -70,7 +70,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    _write_atomically(args.out, text)
+    try:
+        _write_atomically(args.out, text)
+    except OSError as error:
+        raise LeaveError(f"export: cannot write {args.out}: {error.strerror or error}; nothing was written") from None
     rows = sum(len(table["rows"]) for table in document["tables"].values())
     print(f"{args.out}: {rows} rows of {len(document['tables'])} tables at schema revision "
           f"{document['schema_revision']} (left out: {', '.join(document['skipped']) or 'nothing'}).")

@@ -12,29 +12,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.view_templates import TEMPLATES
 from core import views
 from core.heatmap import HeatMap
 from core.text import WEEKDAY_NAMES, format_day, format_days
-
-TEMPLATES: dict[type[Any], str] = {
-    views.HelpView: "help.j2",
-    views.ApplyFormView: "apply_form.j2",
-    views.AppliedView: "applied.j2",
-    views.DecidedView: "decided.j2",
-    views.CancelledView: "cancelled.j2",
-    views.RequestListView: "request_list.j2",
-    views.TeamView: "team.j2",
-    views.HolidaysView: "holidays.j2",
-    views.BalanceView: "balance.j2",
-    views.ReportView: "report.j2",
-    views.RefusalView: "refusal.j2",
-    views.PlanView: "plan.j2",
-    views.DelegationView: "delegation.j2",
-    views.FeedView: "feed.j2",
-    views.AuditView: "audit.j2",
-    views.TeamChartView: "team_chart.j2",
-    views.QuietView: "quiet.j2",
-}
 
 
 def format_time(value: datetime | None) -> str:

@@ -27,30 +27,10 @@ from bot.slack.escape import (
     escape_mrkdwn,
     truncate,
 )
+from bot.view_templates import TEMPLATES
 from core import views
 from core.model import RequestStatus
 from core.text import format_day, format_days
-
-#: One template per kind of reply to a command.
-REPLY_TEMPLATES: dict[type[Any], str] = {
-    views.HelpView: "help.j2",
-    views.AppliedView: "applied.j2",
-    views.DecidedView: "decided.j2",
-    views.CancelledView: "cancelled.j2",
-    views.RequestListView: "request_list.j2",
-    views.TeamView: "team.j2",
-    views.HolidaysView: "holidays.j2",
-    views.BalanceView: "balance.j2",
-    views.ReportView: "report.j2",
-    views.RefusalView: "refusal.j2",
-    views.ApplyFormView: "apply_form.j2",
-    views.PlanView: "plan.j2",
-    views.DelegationView: "delegation.j2",
-    views.FeedView: "feed.j2",
-    views.AuditView: "audit.j2",
-    views.TeamChartView: "team_chart.j2",
-    views.QuietView: "quiet.j2",
-}
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.
 LIST_LIMIT = 20
@@ -144,7 +124,7 @@ def _render(name: str, block_limit: int, **context: Any) -> dict[str, Any]:
 def reply(view: views.View, actions: ListActions | None = None) -> Message:
     """The ephemeral reply to a command: ``{"text": ..., "blocks": [...]}``."""
     try:
-        name = REPLY_TEMPLATES[type(view)]
+        name = TEMPLATES[type(view)]
     except KeyError:
         raise TypeError(f"No Slack template for {type(view).__name__}") from None
     return _render(name, MESSAGE_BLOCKS, view=view, actions=actions or ListActions())

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from bot.render_text import format_span
 from bot.teams import pictures
 from bot.teams.pictures import PictureLinks
+from bot.view_templates import TEMPLATES as VIEW_TEMPLATES
 from core import views
 from core.grammar import EXAMPLES, USAGE
 from core.model import HalfDay, RequestStatus
@@ -32,25 +33,8 @@ Card = dict[str, Any]
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
-TEMPLATES: dict[type[Any], str] = {
-    views.HelpView: "help.j2",
-    views.ApplyFormView: "apply_form.j2",
-    views.AppliedView: "applied.j2",
-    views.DecidedView: "request.j2",
-    views.CancelledView: "cancelled.j2",
-    views.RequestListView: "request_list.j2",
-    views.TeamView: "team.j2",
-    views.HolidaysView: "holidays.j2",
-    views.BalanceView: "balance.j2",
-    views.ReportView: "report.j2",
-    views.RefusalView: "refusal.j2",
-    views.PlanView: "plan.j2",
-    views.DelegationView: "delegation.j2",
-    views.FeedView: "feed.j2",
-    views.TeamChartView: "team_chart.j2",
-    views.QuietView: "quiet.j2",
-    views.AuditView: "audit.j2",
-}
+#: A decision is shown as the request's own card, refreshed for every viewer.
+TEMPLATES = {**VIEW_TEMPLATES, views.DecidedView: "request.j2"}
 
 #: The words of each status as a card shows them, with the Adaptive Card colour that goes with it.
 STATUS_WORDS = {

@@ -188,3 +188,16 @@ def test_the_commands_export_to_a_file_and_restore_it(
     (tmp_path / "broken.json").write_text("{")
     assert cli.main(["import-state", str(tmp_path / "broken.json")]) == 2
     assert "not a JSON export" in capsys.readouterr().err
+
+
+def test_an_export_to_a_folder_that_does_not_exist_says_so_and_leaves_nothing(
+        organisation: LeaveService, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert cli.main(["export", "--out", str(tmp_path / "missing" / "backup.json")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "cannot write" in line and "missing/backup.json" in line and "nothing was written" in line
+    assert not (tmp_path / "missing").exists()
