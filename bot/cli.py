@@ -16,11 +16,11 @@ from typing import Any, TextIO
 
 import yaml
 
-from bot import cli_audit, cli_calendar, cli_digest, cli_ops, cli_report, slack, teams
+from bot import cli_audit, cli_calendar, cli_digest, cli_link, cli_ops, cli_report, slack, teams
 from bot import cli_output as out
 from bot.cli_scheduler import add_commands as add_scheduler_commands
 from bot.console import run_chat
-from bot.demo import chat_hints, demo_present, seed_demo
+from bot.demo import chat_hints, demo_present, demo_settings, seed_demo
 from bot.main import Runtime, build_runtime, build_service, default_policy_text, mount_doors
 from bot.observability.logs import configure_logging
 from bot.observability.sentry import start_sentry
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report.add_commands(commands, add)
     cli_digest.add_commands(commands, add)
     cli_audit.add_commands(commands, add)
+    cli_link.add_commands(commands, add)
     return parser
 
 
@@ -155,6 +156,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    settings = demo_settings(settings)
     runtime = build_runtime(settings)
     service = runtime.service
     seeded = seed_demo(service)
@@ -268,7 +270,8 @@ def _serve(runtime: Runtime, settings: Settings) -> None:
     for door in doors.values():
         print(f"{door.name}: {door.state} ({door.detail})")
     app = create_app(runtime.engine, service=runtime.service, doors={key: door.state for key, door in doors.items()},
-                     telemetry=runtime.telemetry)
+                     telemetry=runtime.telemetry, metrics_port=settings.metrics_port,
+                     metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None)
     mount_doors(app, runtime, settings)
     run_server(app, settings.host, settings.port, settings.shutdown_timeout)
 

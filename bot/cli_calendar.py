@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from core.errors import LeaveError
 from core.feeds import create_feed, feed_path
 from core.model import RequestStatus, format_request_number
 from core.ports import DeliveryFailed, RetryLater
+from core.tokens import token_hash
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 #: How far back a resync looks: leave that ended long ago needs no repair.
@@ -120,14 +122,17 @@ def cmd_feeds_create(args: argparse.Namespace, settings: Settings) -> int:
         else:
             token = create_feed(uow, runtime.clock, "department", args.department)
         uow.commit()
-    print(feed_path(token.token))
+    print(feed_path(token))
+    print("The link is shown only this once (only its hash is kept); keep it, or revoke it and make another.",
+          file=sys.stderr)
     return 0
 
 
 def cmd_feeds_revoke(args: argparse.Namespace, settings: Settings) -> int:
     runtime = build_runtime(settings)
     with runtime.uow_factory() as uow:
-        revoked = uow.feeds.revoke(args.token.removesuffix(".ics").rsplit("/", 1)[-1], runtime.clock.now())
+        token = args.token.removesuffix(".ics").rsplit("/", 1)[-1]
+        revoked = uow.feeds.revoke(token_hash(token), runtime.clock.now())
         uow.commit()
     if not revoked:
         raise LeaveError("No active feed has that token.")

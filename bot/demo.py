@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from bot.settings import Settings
 from core.directory import ImportResult
 from core.errors import UnknownEmployee
 from core.service import LeaveService
@@ -16,6 +17,12 @@ DEMO_CSV = "demo/employees.csv"
 EMPLOYEE = "ananya.iyer@demo.leavebot.example"
 MANAGER = "rohan.mehta@demo.leavebot.example"
 HR_ADMIN = "kavita.rao@demo.leavebot.example"
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo's settings: the Bot Framework Emulator on this machine may try Teams, unless a real
+    Teams app is configured (then its authentication stays on, as always)."""
+    return settings if settings.teams_auth_enabled else settings.model_copy(update={"teams_emulator": True})
 
 
 def demo_csv() -> str:

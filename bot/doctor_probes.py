@@ -25,13 +25,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from bot.slack.api import api_base_url, error_code
+from bot.teams.sign_in import bot_framework_authority
 from storage.calendars.google import SCOPE as GOOGLE_SCOPE
 
 Status = Literal["ok", "warn", "fail"]
 TIMEOUT_SECONDS = 10
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
-#: The Bot Framework's own tenant, where multi-tenant bots get their tokens.
-BOT_FRAMEWORK_TENANT = "botframework.com"
 #: Slack's answers that mean "this token is not valid", as opposed to "Slack is having trouble".
 BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
                        "not_allowed_token_type"})
@@ -97,15 +96,15 @@ def _slack_call(name: str, token: str, settings: Settings, method: str, setting:
 def teams_check(settings: Settings) -> Check:
     """A Bot Framework token for ``MICROSOFT_APP_ID`` with its password, from ``MICROSOFT_LOGIN_URL``."""
     if not settings.microsoft_app_id:
-        return Check("teams", "warn", "MICROSOFT_APP_ID not set: /api/messages accepts only this machine "
-                                      "(Bot Framework Emulator); set the Azure Bot's app id and password")
+        where = ("answers this machine's Bot Framework Emulator only (TEAMS_EMULATOR=true)"
+                 if settings.teams_emulator else "is not served (Teams off)")
+        return Check("teams", "warn", f"MICROSOFT_APP_ID not set: /api/messages {where}; "
+                                      "set the Azure Bot's app id and password")
     if settings.microsoft_app_type == "UserAssignedMSI" or settings.microsoft_app_password is None:
         return Check("teams", "warn", "managed identity: its token comes from Azure's own endpoint, "
                                       "not verified online")
-    tenant = (settings.microsoft_app_tenant_id if settings.microsoft_app_type == "SingleTenant"
-              else BOT_FRAMEWORK_TENANT)
     problem = client_credentials_problem(
-        authority=_join(settings.microsoft_login_url, str(tenant)), client_id=settings.microsoft_app_id,
+        authority=bot_framework_authority(settings), client_id=settings.microsoft_app_id,
         secret=settings.microsoft_app_password.get_secret_value(), scope=BOT_FRAMEWORK_SCOPE,
         names={"client": "MICROSOFT_APP_ID", "secret": "MICROSOFT_APP_PASSWORD",
                "tenant": "MICROSOFT_APP_TENANT_ID", "authority": "MICROSOFT_LOGIN_URL"})

@@ -2,7 +2,7 @@
 
 A bot cannot put a file into a Teams chat the way Slack's ``files_upload_v2`` does, so HR's report
 reaches Teams as a card with one link per file, and a heat map as a card whose image is a link.
-Each link carries a random token (``secrets.token_urlsafe``); the database keeps only its SHA-256,
+Each link carries a random token (:mod:`core.tokens`); the database keeps only its SHA-256,
 next to the file. A report's file is taken once: the first request gets it and removes it. A
 picture is *shared*: every viewer's Teams client and Microsoft's image proxy fetch it, so it is
 served to each request until it expires. Only pictures without names of people are shared (the
@@ -14,9 +14,7 @@ made.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -26,6 +24,7 @@ from aiohttp import web
 from bot.server import call_core
 from core.downloads import Download
 from core.ports import Clock, UnitOfWorkFactory
+from core.tokens import new_token, token_hash
 from core.views import ReportFile, ReportLink, ReportView
 
 #: How long a report's link works if nobody has used it.
@@ -37,10 +36,6 @@ CSV = "text/csv"
 NOT_FOUND = "Not found\n"
 #: What :func:`secrets.token_urlsafe` makes (43 characters for 32 bytes); anything else is not a token.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,128}")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -95,7 +90,7 @@ class DownloadLinks:
         with self._uow_factory() as uow:
             uow.downloads.purge(now)
             for file in files:
-                token = secrets.token_urlsafe(32)
+                token = new_token()
                 uow.downloads.add(Download(token_hash(token), file.name, file.media_type, file.content, now,
                                            file.expires_at, reusable=file.reusable))
                 urls.append(f"{self._public_url}{PREFIX}{token}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +31,8 @@ from core.service import LeaveService
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import uow_factory
+
+log = logging.getLogger(__name__)
 
 DEFAULT_POLICY = "policies/default.yaml"
 
@@ -92,8 +95,9 @@ def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
 def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> None:
     """Mount the configured doors on the server and give the outbox their notifiers.
 
-    Teams is always mounted (without ``MICROSOFT_APP_ID`` it answers the Emulator on this machine
-    only) but notifies only when configured, so that a Slack-only company does not see everyone
+    Teams is mounted with ``MICROSOFT_APP_ID``, or for the local Emulator when ``TEAMS_EMULATOR``
+    asks for it (a try-out then gets its notices too, at the Emulator's own loopback address);
+    otherwise ``/api/messages`` does not exist, and a Slack-only company does not see everyone
     reported unreachable on Teams.
     """
     service, factory, clock = runtime.service, runtime.uow_factory, runtime.clock
@@ -103,8 +107,11 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
                                                            work=shutdown.work_of(app)))
     elif settings.slack_enabled:
         runtime.delivery.add(slack.mount_slack(app, service, factory, settings, clock=clock))
-    teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
-    if settings.teams_auth_enabled:
+    teams_notifier = None
+    if settings.teams_mode == "off":
+        log.info("Teams: off (no MICROSOFT_APP_ID, TEAMS_EMULATOR not set): /api/messages is not served")
+    else:
+        teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
         runtime.delivery.add(teams_notifier)
     if settings.enable_scheduled_jobs:
         from bot.scheduled import scheduling  # imports APScheduler only when the scheduler runs

@@ -70,6 +70,8 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
                 row["start_day"] = _day(row["start"])
             if "day" in row:
                 row["day_label"] = _day(row["day"])
+            if "back_on" in row:
+                row["back_day"] = _day(row["back_on"])
             if "expires_on" in row:
                 row["expires_day"] = _day(row["expires_on"])
             if "failed_at" in row:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from bot import shutdown
 from bot.clock import SystemClock
+from bot.observability.access import SafeAccessLogger
 from bot.observability.http import install_observability
 from bot.observability.metrics import Telemetry
 from storage.engine import ping
@@ -51,6 +52,8 @@ def create_app(
     ping_timeout: float = DEFAULT_PING_TIMEOUT_SECONDS,
     workers: int | None = None,
     telemetry: Telemetry | None = None,
+    metrics_token: str | None = None,
+    metrics_port: int | None = None,
 ) -> web.Application:
     """The application with ``/health`` and ``/metrics``; doors add their routes to it.
 
@@ -63,6 +66,8 @@ def create_app(
         workers: threads for use cases; defaults to the connection pool's size.
         telemetry: the metrics that the service feeds (the runtime's); by default, new ones that
             report this database's outbox and calendar failures.
+        metrics_token: the bearer token ``/metrics`` asks for (``METRICS_TOKEN``); None: open.
+        metrics_port: serve ``/metrics`` on 127.0.0.1 at this port instead (``METRICS_PORT``).
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ENGINE] = engine
@@ -78,7 +83,7 @@ def create_app(
     if telemetry is None:
         telemetry = Telemetry()
         telemetry.watch_database(uow_factory(engine), SystemClock())
-    install_observability(app, telemetry)
+    install_observability(app, telemetry, metrics_token=metrics_token, metrics_port=metrics_port)
     return app
 
 
@@ -123,7 +128,13 @@ def run_server(app: web.Application, host: str, port: int,
     no new connections, requests in flight and the work they started finish (:mod:`bot.shutdown`)."""
     shutdown.install(app, shutdown_timeout)
     print(f"Listening on http://{host}:{port} (health: /health)", flush=True)
-    web.run_app(app, host=host, port=port, print=None, access_log=log, shutdown_timeout=shutdown_timeout)
+    web.run_app(app, host=host, port=port, print=None, shutdown_timeout=shutdown_timeout, **access_logging())
+
+
+def access_logging() -> dict[str, Any]:
+    """How the server logs each request: to this module's logger, with the tokens of feed and
+    download paths left out (:mod:`bot.observability.access`)."""
+    return {"access_log": log, "access_log_class": SafeAccessLogger}
 
 
 async def _shutdown_executor(app: web.Application) -> AsyncIterator[None]:

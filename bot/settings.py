@@ -26,7 +26,7 @@ LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 DATABASES = ("sqlite", "mysql", "mariadb")
 SECRET_FIELDS = frozenset(
     {"slack_bot_token", "slack_signing_secret", "slack_app_token", "microsoft_app_password",
-     "ms_graph_client_secret"}
+     "ms_graph_client_secret", "metrics_token"}
 )
 
 
@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     microsoft_app_password: SecretStr | None = None
     microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
+    #: Without an app id, answer the Bot Framework Emulator on this machine (off: Teams is not mounted at all).
+    teams_emulator: bool = False
 
     google_service_account_file: Path | None = None
     google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3/"
@@ -89,10 +91,15 @@ class Settings(BaseSettings):
     sentry_dsn: str | None = None
     sentry_environment: str | None = None
 
-    @field_validator("port")
+    #: The bearer token a Prometheus scrape of ``/metrics`` must carry (unset: ``/metrics`` is open).
+    metrics_token: SecretStr | None = None
+    #: Serve ``/metrics`` on 127.0.0.1 at this port instead of the main port (unset: on the main port).
+    metrics_port: int | None = None
+
+    @field_validator("port", "metrics_port")
     @classmethod
-    def _port_in_range(cls, value: int) -> int:
-        if not 0 <= value <= 65535:
+    def _port_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 65535:
             raise ValueError(f"{value} is not a TCP port (0-65535)")
         return value
 
@@ -205,6 +212,8 @@ class Settings(BaseSettings):
         missing = [name for name, value in graph.items() if not value]
         if 0 < len(missing) < len(graph):
             raise ValueError(f"{missing[0]}: required when the other MS_GRAPH_* credentials are set")
+        if self.metrics_port is not None and self.metrics_port == self.port:
+            raise ValueError("METRICS_PORT: must differ from PORT (it serves /metrics on 127.0.0.1 alone)")
         account = self.google_service_account_file
         if account is not None and not account.is_file():
             raise ValueError(f"GOOGLE_SERVICE_ACCOUNT_FILE: no such file '{account}'")
@@ -221,6 +230,16 @@ class Settings(BaseSettings):
     @property
     def teams_auth_enabled(self) -> bool:
         return bool(self.microsoft_app_id)
+
+    @property
+    def teams_mode(self) -> Literal["configured", "emulator", "off"]:
+        """How ``/api/messages`` is served: with Bot Framework tokens, for the local Emulator, or not at all.
+
+        An app id always wins: ``TEAMS_EMULATOR`` cannot switch authentication off.
+        """
+        if self.teams_auth_enabled:
+            return "configured"
+        return "emulator" if self.teams_emulator else "off"
 
     @property
     def google_sync_enabled(self) -> bool:
@@ -248,12 +267,13 @@ def door_states(settings: Settings) -> dict[str, DoorState]:
         slack = DoorState("Slack", "configured", "HTTP at /slack/events")
     else:
         slack = DoorState("Slack", "off", "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET not set")
-    if settings.teams_auth_enabled:
+    if settings.teams_mode == "configured":
         teams = DoorState("Teams", "configured", f"app {settings.microsoft_app_id} at /api/messages")
+    elif settings.teams_mode == "emulator":
+        teams = DoorState("Teams", "emulator", "TEAMS_EMULATOR=true, no MICROSOFT_APP_ID: no authentication, "
+                                               "this machine's Emulator only (loopback, no proxy)")
     else:
-        teams = DoorState(
-            "Teams", "emulator", "MICROSOFT_APP_ID not set: no authentication, Emulator on loopback only"
-        )
+        teams = DoorState("Teams", "off", "MICROSOFT_APP_ID not set (TEAMS_EMULATOR=true for the local Emulator)")
     if settings.google_sync_enabled:
         google = DoorState("Google Calendar", "configured", f"service account {settings.google_service_account_file}")
     else:

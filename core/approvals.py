@@ -82,14 +82,35 @@ def check_can_decide(actor: Employee, request: LeaveRequest,
     )
 
 
-def is_in_reporting_line(manager: Employee, employee: Employee, lookup: Lookup) -> bool:
-    """True when ``employee`` reports to ``manager``, directly or further down."""
-    seen: set[str] = set()
-    manager_id = employee.manager_id
-    while manager_id and manager_id not in seen:
-        if manager_id == manager.employee_id:
-            return True
-        seen.add(manager_id)
+def may_see(viewer: Employee, request: LeaveRequest,
+             acting_for: Collection[str] | Callable[[], Collection[str]] = (),
+             deciders: Collection[str] | Callable[[], Collection[str]] = ()) -> bool:
+    """Whether ``viewer`` may learn that ``request`` exists and how it stands.
+
+    Its employee, its approver (or the approver's delegate today), whoever decided a level of it
+    and HR admins may; anyone else is told only that it isn't theirs, the same words as for an id
+    that does not exist, so that a refusal never tells who decided, when, or that it exists.
+    ``acting_for`` and ``deciders`` (employee ids) may be functions, called only when needed.
+    """
+    if viewer.is_hr or viewer.employee_id in (request.employee_id, request.approver_id, request.decided_by):
+        return True
+    if viewer.employee_id in (deciders() if callable(deciders) else deciders):
+        return True
+    return request.approver_id is not None and request.approver_id in (
+        acting_for() if callable(acting_for) else acting_for)
+
+
+def managers_of(subject: Employee, lookup: Lookup) -> set[str]:
+    """The ids of everyone above ``subject`` in their reporting line (a loop in the directory ends it)."""
+    found: set[str] = set()
+    manager_id = subject.manager_id
+    while manager_id and manager_id not in found and manager_id != subject.employee_id:
+        found.add(manager_id)
         boss = lookup(manager_id)
         manager_id = boss.manager_id if boss else None
-    return False
+    return found
+
+
+def is_in_reporting_line(manager: Employee, employee: Employee, lookup: Lookup) -> bool:
+    """True when ``employee`` reports to ``manager``, directly or further down."""
+    return manager.employee_id in managers_of(employee, lookup)

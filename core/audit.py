@@ -25,6 +25,13 @@ REFUSED = "refused"
 #: The actions of the refusals the service records itself.
 RATE_LIMITED = "rate_limited"
 UNKNOWN_PERSON = "unknown_person"
+#: The actions of permission refusals: deciding, cancelling, looking at or running what isn't
+#: the person's. Each is recorded under one of these whatever the request or person named, so
+#: the log reads the same for an existing and a made-up target.
+NOT_APPROVER = "not_approver"
+NOT_OWNER = "not_owner"
+NOT_MANAGER = "not_manager"
+NOT_HR = "not_hr"
 #: What a refusal's detail keeps of what was typed, and what a chat reply shows of a detail.
 DETAIL_LIMIT = 200
 CHAT_DETAIL_LIMIT = 300
@@ -58,7 +65,7 @@ def audit_for(uow: UnitOfWork, actor_email: str, command: ShowAudit) -> AuditVie
     """
     actor = actor_employee(uow, actor_email)
     if not actor.is_hr:
-        raise NotAllowed("The audit log is for HR admins; ask HR if you need to know who did what.")
+        raise NotAllowed("The audit log is for HR admins; ask HR if you need to know who did what.", NOT_HR)
     subject = find_person(uow, command.person) if command.person else None
     since, until = day_bounds(command.start, command.end)
     query = AuditQuery(person=subject.email if subject else None, since=since, until=until)

@@ -12,15 +12,15 @@ break (rather than 12:00) keeps a 12:00-13:00 meeting with the morning, and leav
 that no meeting can be booked into an hour nobody covers.
 
 Privacy. Colleagues see a person's calendar, so events and team feeds say "Out of office" and
-never the reason; the leave type is shown only for the types the policy lists under
-``calendar.show_type`` (none by default, so sick leave stays private unless HR decides otherwise).
+never the reason; the leave type is shown only for the types the policy makes public
+(:mod:`core.privacy`; none by default, so sick leave stays private unless HR decides otherwise).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -41,7 +41,7 @@ class CalendarPolicy:
     Example::
 
         calendar:
-          show_type: [casual, privilege]      # types whose name colleagues may see
+          show_type: [casual, privilege]      # older spelling of privacy.public_types
           providers:                          # overrides of the organisation's default
             example.in: outlook               # an e-mail domain
             priya@example.com: none           # one person: no calendar sync
@@ -127,10 +127,13 @@ def event_key(request_id: int, created_at: datetime | None, segment: int) -> str
     return f"{digest}{segment}"
 
 
-def visible_title(type_key: str, type_name: str, half: HalfDay | None, policy: CalendarPolicy,
+def visible_title(type_key: str, type_name: str, half: HalfDay | None, public_types: Collection[str],
                   private: bool = True) -> str:
-    """What colleagues (``private``) or the person themselves see as the event's title."""
-    title = type_name if not private or type_key in policy.show_type else PRIVATE_TITLE
+    """What colleagues (``private``) or the person themselves see as the event's title.
+
+    ``public_types`` are the policy's types everyone may see (:class:`core.privacy.PrivacyPolicy`).
+    """
+    title = type_name if not private or type_key in public_types else PRIVATE_TITLE
     if private and title != PRIVATE_TITLE:
         title = f"{PRIVATE_TITLE}: {title}"
     if half is not None:
@@ -138,7 +141,7 @@ def visible_title(type_key: str, type_name: str, half: HalfDay | None, policy: C
     return title
 
 
-def desired_entries(request: LeaveRequest, time_zone: str, type_name: str, policy: CalendarPolicy,
+def desired_entries(request: LeaveRequest, time_zone: str, type_name: str, public_types: Collection[str],
                     private: bool = True) -> dict[int, CalendarEntry]:
     """The events an approved request calls for, by segment; none once it is not approved."""
     if request.status is not RequestStatus.APPROVED or request.id is None:
@@ -150,7 +153,7 @@ def desired_entries(request: LeaveRequest, time_zone: str, type_name: str, polic
         entries[index] = CalendarEntry(
             key=event_key(request.id, request.created_at, index),
             segment=index,
-            title=visible_title(request.type_key, type_name, half, policy, private),
+            title=visible_title(request.type_key, type_name, half, public_types, private),
             first=first,
             last=last,
             half=half,
@@ -228,7 +231,9 @@ class CalendarLinks(Protocol):
 
 @dataclass(frozen=True)
 class FeedToken:
-    token: str
+    """A feed as stored: the hash of its link's token (:func:`core.tokens.token_hash`), never the token."""
+
+    token_hash: str
     kind: str  # employee | department
     subject: str  # the employee id, or the department's name
     created_at: datetime
@@ -238,13 +243,13 @@ class FeedToken:
 class FeedTokens(Protocol):
     def add(self, token: FeedToken) -> None: ...
 
-    def get(self, token: str) -> FeedToken | None:
-        """The token, revoked or not; None when unknown."""
+    def get(self, token_hash: str) -> FeedToken | None:
+        """The feed, revoked or not; None when unknown."""
         ...
 
     def active_for(self, kind: str, subject: str) -> FeedToken | None: ...
 
-    def revoke(self, token: str, at: datetime) -> bool:
+    def revoke(self, token_hash: str, at: datetime) -> bool:
         """False when unknown or already revoked."""
         ...
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.absence import Absences
 from core.context import latest_policy
 from core.heatmap import WEEK_SPAN_DAYS, WorkCalendar, department_heatmap
 from core.insight import digest_insight
@@ -21,6 +22,7 @@ from core.lists import cut
 from core.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
 from core.policy import Policy
 from core.ports import UnitOfWork
+from core.privacy import CHANNEL
 from core.queries import carried_expiring
 from core.text import format_days
 from core.workdays import each_day
@@ -174,20 +176,24 @@ def department_zone(members: Iterable[Employee], default: str) -> str:
 
 
 def whos_out(uow: UnitOfWork, now: datetime, department: str, day: date) -> dict[str, Any]:
-    """Who in ``department`` is out today (each by their own local date) and later this week."""
+    """Who in ``department`` is out today (each by their own local date) and later this week.
+
+    The whole channel reads it, so a row names the leave type only when the policy makes it public
+    (:mod:`core.privacy`), else says "Out"; ``back_on`` is the person's first working day back.
+    """
     policy = latest_policy(uow)
     members = {e.employee_id: e for e in uow.employees.all() if e.department == department and e.is_active}
     week_end = day + timedelta(days=6 - day.weekday())
     requests = uow.requests.search(employee_ids=list(members), statuses=[RequestStatus.APPROVED],
                                    overlapping=(day - timedelta(days=1), week_end + timedelta(days=1)))
+    seen = Absences(uow, policy, CHANNEL, day, day - timedelta(days=1), max((r.end for r in requests), default=day))
     today: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     for r in sorted(requests, key=lambda r: (r.start, members[r.employee_id].name)):
         employee = members[r.employee_id]
         local = now.astimezone(ZoneInfo(employee.time_zone)).date()
-        row = {"name": employee.name, "type": policy.leave_types[r.type_key].name
-               if r.type_key in policy.leave_types else r.type_key, "start": r.start.isoformat(),
-               "end": r.end.isoformat(), "half": _half(r)}
+        row = {"name": employee.name, "type": seen.type_label(r, employee), "start": r.start.isoformat(),
+               "end": r.end.isoformat(), "half": _half(r), "back_on": seen.back_on(r, employee, local).isoformat()}
         if r.covers(local):
             today.append(row)
         elif local < r.end and r.start <= week_end:

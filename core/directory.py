@@ -15,6 +15,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ImportRejected
+from core.fields import import_problem
 from core.model import Employee, EmployeeStatus, Role
 from core.policy import Policy
 
@@ -25,9 +26,8 @@ REQUIRED_COLUMNS = (
     "location", "country", "joining_date", "status",
 )
 OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id", "leaving_date")
+LINE_BREAKS = re.compile("\r\n|\r|\n")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-MAX_TEXT = 255
-MAX_ID = 64
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,14 @@ def read_employees(
     reader.fieldnames = header
     rows: list[_Row] = []
     for values in reader:
+        # A quoted value may hold line breaks: a row is told by the line it starts on.
+        line = reader.line_num - sum(len(LINE_BREAKS.findall(v)) for v in values.values() if isinstance(v, str))
         if None in values:
-            problems.append((reader.line_num, f"{len(values[None])} more value(s) than columns"))
+            problems.append((line, f"{len(values[None])} more value(s) than columns"))
             continue
         cleaned = {k: (v or "").strip() for k, v in values.items()}
         if any(cleaned.values()):
-            rows.append(_Row(reader.line_num, cleaned))
+            rows.append(_Row(line, cleaned))
     if not rows and not problems:
         raise ImportRejected([(1, "no employee rows after the header")])
     by_id = {e.employee_id: e for e in existing}
@@ -122,10 +124,7 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
     for column in ("employee_id", "email", "first_name", "role", "country", "joining_date", "status"):
         if not v.get(column):
             problems.append(f"{column} is empty")
-    for column, value in v.items():
-        limit = MAX_ID if column in ("employee_id", "time_zone", "slack_user_id", "teams_aad_object_id") else MAX_TEXT
-        if len(value) > limit:
-            problems.append(f"{column} is longer than {limit} characters")
+    problems.extend(p for p in (import_problem(column, value) for column, value in v.items()) if p)
     email = v.get("email", "").lower()
     if email and not EMAIL.match(email):
         problems.append(f"'{v['email']}' is not an e-mail address")

@@ -68,12 +68,16 @@ class TeamLimitReached(LeaveError):
     """Too many of the department would be out on one day."""
 
 
-class RequestNotFound(LeaveError):
-    """No request with that id (or not one the person may see)."""
-
-
 class NotAllowed(LeaveError):
-    """The person may not do this; the attempt is audited."""
+    """The person may not do this; the attempt is audited.
+
+    ``action`` names the refusal in the audit log (``not_approver``, ``not_hr``...); without one
+    the attempted command's word is used.
+    """
+
+    def __init__(self, message: str, action: str | None = None) -> None:
+        super().__init__(message)
+        self.action = action
 
 
 class AlreadyDecided(LeaveError):

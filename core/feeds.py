@@ -1,14 +1,14 @@
 """iCalendar feeds of approved leave: who may read which feed, and what it contains.
 
 A feed is reached by a random token in its URL (calendar apps cannot log in), so the token is
-the only secret: long, random, stored, revocable. A person's own feed shows their leave types;
-a department's feed is seen by the whole team and follows the calendar privacy rule of
-:mod:`core.calendar`. Turning the entries into iCalendar text is the door's job.
+the only secret: long, random, revocable, and kept only as its hash (:mod:`core.tokens`), which is
+why a link is shown once, when it is made. A person's own feed shows their leave types, and stops
+when they become inactive; a department's feed is seen by the whole team, so it shows only the
+types the policy makes public (:mod:`core.privacy`). Turning the entries into iCalendar text is the door's job.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,6 +17,7 @@ from core.context import Presenter, latest_policy, local_today, person
 from core.errors import LeaveError, UnknownEmployee
 from core.model import HalfDay, RequestStatus
 from core.ports import Clock, UnitOfWork
+from core.tokens import new_token, token_hash
 from core.views import FeedView
 
 FEED_KINDS = ("employee", "department")
@@ -41,47 +42,57 @@ class Feed:
     items: tuple[FeedItem, ...]
 
 
-def new_token() -> str:
-    """32 random bytes, URL-safe: unguessable, and safe in a path segment."""
-    return secrets.token_urlsafe(32)
-
-
 def feed_path(token: str) -> str:
     return f"/calendar/{token}.ics"
 
 
 def my_feed(uow: UnitOfWork, clock: Clock, actor_email: str, public_url: str | None = None) -> FeedView:
-    """The asker's own feed link, made on first request and the same one afterwards; a full link
-    when ``public_url`` (where people reach this server) is given."""
+    """A new link to the asker's own feed; a full link when ``public_url`` (where people reach this
+    server) is given.
+
+    Only a token's hash is kept, so an earlier link cannot be shown again. Someone who asks again
+    has lost it or wants a fresh one, so they get a new link and their earlier ones stop: each
+    person has one working link of their own, and asking is also how they shut a leaked one.
+    """
     employee = uow.employees.by_email(actor_email)
     if employee is None:
         raise UnknownEmployee(f"No employee with e-mail {actor_email}.")
-    existing = uow.feeds.active_for("employee", employee.employee_id)
-    token = existing or create_feed(uow, clock, "employee", employee.employee_id)
-    if existing is None:
-        uow.commit()
-    path = feed_path(token.token)
+    replaced = False
+    while ((earlier := uow.feeds.active_for("employee", employee.employee_id)) is not None
+           and uow.feeds.revoke(earlier.token_hash, clock.now())):
+        replaced = True
+    path = feed_path(create_feed(uow, clock, "employee", employee.employee_id))
+    uow.commit()
     url = public_url.rstrip("/") + path if public_url else None
-    return FeedView(person=person(employee), path=path, created=existing is None, url=url)
+    return FeedView(person=person(employee), path=path, replaced=replaced, url=url)
 
 
-def create_feed(uow: UnitOfWork, clock: Clock, kind: str, subject: str) -> FeedToken:
-    """A new token for a person (by employee id) or a department; the caller commits."""
+def create_feed(uow: UnitOfWork, clock: Clock, kind: str, subject: str) -> str:
+    """A new feed of a person (by employee id) or a department; the caller commits.
+
+    Returns:
+        The link's token: shown once, as only its hash is stored.
+    """
     if kind == "department":
         if not any(e.department.casefold() == subject.casefold() for e in uow.employees.all()):
             raise LeaveError(f"No employee is in a department called '{subject}'.")
     elif kind != "employee" or uow.employees.get(subject) is None:
         raise LeaveError(f"No such {kind}: {subject}.")
-    token = FeedToken(new_token(), kind, subject, clock.now())
-    uow.feeds.add(token)
+    token = new_token()
+    uow.feeds.add(FeedToken(token_hash(token), kind, subject, clock.now()))
     return token
 
 
 def feed_for(uow: UnitOfWork, clock: Clock, token: str) -> Feed | None:
-    """The feed behind a token; None for an unknown or revoked one (the door answers 404 to both)."""
-    found = uow.feeds.get(token)
+    """The feed behind a token; None for an unknown or revoked one, or the feed of someone no longer
+    active (the door answers 404 to all)."""
+    found = uow.feeds.get(token_hash(token))
     if found is None or found.revoked_at is not None:
         return None
+    if found.kind == "employee":
+        owner = uow.employees.get(found.subject)
+        if owner is None or not owner.is_active:
+            return None
     people = [e for e in uow.employees.all()
               if (found.kind == "employee" and e.employee_id == found.subject)
               or (found.kind == "department" and e.department.casefold() == found.subject.casefold())]
@@ -97,7 +108,7 @@ def feed_for(uow: UnitOfWork, clock: Clock, token: str) -> Feed | None:
                                        overlapping=(today - PAST, today + AHEAD)):
         type_name = presenter.request(request).type_name
         half = request.half if request.start == request.end else None
-        title = visible_title(request.type_key, type_name, half, policy.calendar, private)
+        title = visible_title(request.type_key, type_name, half, policy.privacy.public_types, private)
         if private:
             title = f"{names[request.employee_id]}: {title}"
         for index, (first, last) in enumerate(segments(request.start, request.end, request.cancelled_dates)):

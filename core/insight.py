@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core.audit import NOT_HR
 from core.commands import ShowQuiet
 from core.context import actor_employee, local_today, person, policy_on, refuse
 from core.entitlement import grants, year_end
@@ -135,7 +136,7 @@ def quiet_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowQuie
     actor = actor_employee(uow, actor_email)
     if not actor.is_hr:
         raise refuse(uow, NotAllowed(QUIET_REFUSAL), AuditEntry(
-            at=clock.now(), actor=actor.email, action="insight", outcome="refused", detail="quiet", source=source))
+            at=clock.now(), actor=actor.email, action=NOT_HR, outcome="refused", detail="insight quiet", source=source))
     people = uow.employees.all()
     if command.department is not None:
         wanted = command.department.casefold()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.absence import Absences
 from core.assessment import year_balances
 from core.context import Presenter, latest_policy, local_today, person
-from core.model import Event, LeaveRequest, RequestStatus
+from core.model import Employee, Event, LeaveRequest, RequestStatus
+from core.policy import Policy
 from core.ports import Clock, UnitOfWork
 from core.queries import team_members
 from core.text import format_days
@@ -50,20 +52,19 @@ def _approval_needed(uow: UnitOfWork, clock: Clock, presenter: Presenter, reques
     # Pending requests (this one included) are already held, so "available" is what remains after it.
     available = {year: row.available for year, row in year_balances(
         uow, employee, leave_type, request.year_days, request.end, today, pending).items()} if leave_type else {}
-    team_out = _team_out(uow, presenter, request)
     facts = _facts(request, today)
     return [
         Notice(
             key=f"{NoticeKind.APPROVAL_NEEDED.value}:{approver_id}",
             kind=NoticeKind.APPROVAL_NEEDED,
-            recipient=recipient,
+            recipient=person(approver),
             request=view,
             available_after=available,
-            team_out=team_out,
+            team_out=_team_out(uow, policy, employee, request, approver, local_today(clock, approver.time_zone)),
             facts=facts,
         )
         for approver_id in _approvers(uow, request)
-        if (recipient := presenter.person(approver_id)) is not None
+        if (approver := presenter.employee(approver_id)) is not None
     ]
 
 
@@ -115,19 +116,16 @@ def _calendar(presenter: Presenter, request: LeaveRequest, view: RequestView, ev
                    recipient=employee, request=view)]
 
 
-def _team_out(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest) -> tuple[AbsenceView, ...]:
-    employee = presenter.employee(request.employee_id)
-    if employee is None:
-        return ()
+def _team_out(uow: UnitOfWork, policy: Policy, employee: Employee, request: LeaveRequest, approver: Employee,
+              today: date) -> tuple[AbsenceView, ...]:
+    """Who else in the team is out during the request, as ``approver`` may see them (on ``today``)."""
     others = {e.employee_id: e for e in team_members(uow, employee) if e.employee_id != employee.employee_id}
     overlapping = uow.requests.search(employee_ids=list(others), statuses=[RequestStatus.PENDING,
                                                                            RequestStatus.APPROVED],
                                       overlapping=(request.start, request.end))
-    return tuple(
-        AbsenceView(person=person(others[r.employee_id]), type_name=presenter.request(r).type_name, start=r.start,
-                    end=r.end, half=r.half, status=r.status)
-        for r in overlapping
-    )
+    seen = Absences(uow, policy, approver, today, request.start, max((r.end for r in overlapping),
+                                                                     default=request.end))
+    return tuple(seen.view(r, others[r.employee_id], max(r.start, request.start)) for r in overlapping)
 
 
 def _facts(request: LeaveRequest, today: date) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from core.assessment import assess
 from core.commands import ApplyLeave, Delegate, PlanLeave
 from core.context import actor_employee, find_person, local_today, person
 from core.errors import InvalidDates, NotAllowed
+from core.fields import PERSON, clean
 from core.model import AuditEntry, Delegation
 from core.ports import Clock, UnitOfWork
 from core.queries import carried_expiring
@@ -54,7 +55,7 @@ def delegate(uow: UnitOfWork, clock: Clock, actor_email: str, command: Delegate)
         raise InvalidDates(f"{format_day(end)} is before {format_day(start)}; put the earlier date first.")
     if end < today:
         raise InvalidDates(f"{format_day(end)} has passed; a delegation covers days still to come.")
-    chosen = find_person(uow, command.person)
+    chosen = find_person(uow, clean(command.person, PERSON))
     if chosen.employee_id == actor.employee_id:
         raise NotAllowed("You cannot delegate to yourself; name a colleague who can decide for you.")
     if not chosen.is_active:

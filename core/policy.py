@@ -17,6 +17,7 @@ from core import policy_fields as f
 from core.calendar import CalendarPolicy, parse_calendar_policy
 from core.errors import PolicyError, UnknownLeaveType
 from core.model import Holiday
+from core.privacy import PrivacyPolicy, parse_privacy_policy
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ACCRUALS = ("granted", "monthly")
@@ -114,8 +115,10 @@ class Policy:
     pro_rata_day: int = 15
     blackouts: tuple[Blackout, ...] = ()
     team_limits: tuple[TeamLimit, ...] = ()
-    #: Calendar privacy and provider overrides (:mod:`core.calendar`).
+    #: Calendar provider overrides (:mod:`core.calendar`).
     calendar: CalendarPolicy = field(default_factory=CalendarPolicy)
+    #: The leave types everyone may see (:mod:`core.privacy`).
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     #: Where the scheduler posts: ``(department or None for HR, platform, channel)``.
     channels: tuple[tuple[str | None, str, str], ...] = ()
 
@@ -161,7 +164,7 @@ def parse_policy(document: Any) -> Policy:
     """Check and convert a policy document; raise :class:`PolicyError` naming the bad key."""
     root = f.mapping(document, "policy", required=frozenset({"leave_types", "regions"}), allowed=frozenset({
         "leave_types", "regions", "effective_from", "pro_rata_day", "blackouts", "team_limits", "calendar",
-        "escalate_after_working_days", "channels",
+        "escalate_after_working_days", "channels", "privacy",
     }))
     types_doc = f.mapping(root["leave_types"], "leave_types")
     # Read by the scheduler's reminders (core.reminders); checked here so a typo fails the load.
@@ -184,6 +187,7 @@ def parse_policy(document: Any) -> Policy:
         regions[region.key] = region
         holidays.extend(region_holidays)
     _check_unique_names(regions)
+    calendar = parse_calendar_policy(root.get("calendar", {}))
     return Policy(
         leave_types=leave_types,
         regions=regions,
@@ -194,7 +198,8 @@ def parse_policy(document: Any) -> Policy:
                         for i, b in enumerate(f.items(root.get("blackouts", []), "blackouts"))),
         team_limits=tuple(_team_limit(t, f"team_limits[{i}]")
                           for i, t in enumerate(f.items(root.get("team_limits", []), "team_limits"))),
-        calendar=parse_calendar_policy(root.get("calendar", {})),
+        calendar=calendar,
+        privacy=parse_privacy_policy(root.get("privacy", {}), leave_types, calendar.show_type),
         channels=_channels(root.get("channels", {})),
     )
 

@@ -6,10 +6,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from core.approvals import is_in_reporting_line
+from core.absence import Absences
+from core.approvals import is_in_reporting_line, may_see
+from core.audit import NOT_MANAGER
 from core.commands import ShowBalance, ShowTeamChart
 from core.context import (
     Presenter,
+    acting_for,
     actor_employee,
     days_taken_between,
     ensure_entitlement,
@@ -20,21 +23,22 @@ from core.context import (
     policy_in_force,
     policy_on,
 )
+from core.dates import clip
 from core.entitlement import carried_left, carry_expiry_date, grants, missing
-from core.errors import NotAllowed
+from core.errors import NotAllowed, UnknownEmployee
 from core.heatmap import department_heatmap
 from core.ledger import balance_rows
 from core.model import Employee, LedgerEntry, RequestStatus
 from core.policy import LeaveType
 from core.ports import Clock, UnitOfWork
 from core.views import (
-    AbsenceView,
     ApplyFormView,
     BalanceRow,
     BalanceView,
     HolidayRow,
     HolidaysView,
     RequestListView,
+    RequestView,
     TeamChartView,
     TeamView,
 )
@@ -88,17 +92,42 @@ def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType,
 
 
 def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBalance) -> BalanceView:
-    """The asker's balances, or someone else's for their manager (any level up) or HR."""
+    """The asker's balances, or someone else's for their manager (any level up) or HR.
+
+    Anyone else asking about a person gets the same refusal whether that person exists or not,
+    and it names nobody: the directory is not theirs to probe.
+    """
     actor = actor_employee(uow, actor_email)
-    subject = actor if command.person is None else find_person(uow, command.person)
-    allowed = (
-        subject.employee_id == actor.employee_id
-        or actor.is_hr
-        or is_in_reporting_line(actor, subject, uow.employees.get)
-    )
-    if not allowed:
-        raise NotAllowed(f"You can see your own balances and those of people who report to you, not {subject.name}'s.")
+    if command.person is None:
+        return balance(uow, clock, actor, command.year)
+    if actor.is_hr:
+        return balance(uow, clock, find_person(uow, command.person), command.year)
+    try:
+        subject = find_person(uow, command.person)
+    except UnknownEmployee:
+        subject = None
+    if subject is None or not (subject.employee_id == actor.employee_id
+                               or is_in_reporting_line(actor, subject, uow.employees.get)):
+        raise NotAllowed(f"You can see your own balances and those of people who report to you; "
+                         f"'{clip(command.person, 80)}' is not one of them.", NOT_MANAGER)
     return balance(uow, clock, subject, command.year)
+
+
+def request_seen_by(uow: UnitOfWork, clock: Clock, actor_email: str, request_id: int) -> RequestView | None:
+    """One request as it stands, for someone who may see it (:func:`core.approvals.may_see`).
+
+    None when there is no such request or it isn't the asker's to see: a door redraws a card
+    only for people who may read it.
+    """
+    actor = actor_employee(uow, actor_email)
+    request = uow.requests.get(request_id)
+    if request is None or request.id is None:
+        return None
+    found = request.id
+    if not may_see(actor, request, lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)),
+                   lambda: {d.decided_by for d in uow.decisions.for_request(found)}):
+        return None
+    return Presenter(uow).request(request)
 
 
 def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
@@ -132,21 +161,13 @@ def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
 
 
 def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
+    """Who in the asker's team is out on ``day``; the leave type only where the asker may see it."""
     actor = actor_employee(uow, actor_email)
-    policy = latest_policy(uow)
     members = {e.employee_id: e for e in team_members(uow, actor)}
     requests = uow.requests.search(employee_ids=list(members), statuses=ACTIVE, overlapping=(day, day))
-    absences = tuple(
-        AbsenceView(
-            person=person(members[r.employee_id]),
-            type_name=policy.leave_types[r.type_key].name if r.type_key in policy.leave_types else r.type_key,
-            start=r.start,
-            end=r.end,
-            half=r.half,
-            status=r.status,
-        )
-        for r in sorted(requests, key=lambda r: members[r.employee_id].name)
-    )
+    seen = Absences(uow, latest_policy(uow), actor, day, day, max((r.end for r in requests), default=day))
+    absences = tuple(seen.view(r, members[r.employee_id], day)
+                     for r in sorted(requests, key=lambda r: members[r.employee_id].name))
     return TeamView(day=day, absences=absences)
 
 

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.audit import NOT_HR
 from core.commands import Report
 from core.context import actor_employee, latest_policy, policy_in_force, policy_on, refuse, request_days
 from core.dates import clip
@@ -66,8 +67,9 @@ def leave_report(uow: UnitOfWork, clock: Clock, actor_email: str, command: Repor
     """The report for an HR admin; anyone else is refused, and the attempt audited."""
     actor = actor_employee(uow, actor_email)
     if not actor.is_hr:
-        raise refuse(uow, NotAllowed(REFUSAL), AuditEntry(at=clock.now(), actor=actor.email, action="report",
-                                                          outcome="refused", detail=command.label, source=source))
+        raise refuse(uow, NotAllowed(REFUSAL), AuditEntry(at=clock.now(), actor=actor.email, action=NOT_HR,
+                                                          outcome="refused", detail=f"report {command.label}",
+                                                          source=source))
     return build_report(uow, command)
 
 
@@ -189,7 +191,7 @@ def _balances_csv(uow: UnitOfWork, people: Sequence[Employee], start: date, end:
 
 
 def _who(employee: Employee) -> list[str]:
-    return [employee.employee_id, *(_cell(t) for t in (employee.email, employee.name, employee.department))]
+    return [_cell(t) for t in (employee.employee_id, employee.email, employee.name, employee.department)]
 
 
 def _cell(text: str) -> str:

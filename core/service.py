@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from core import admin, audit, digests, feeds, insight, planning, queries, reports, workflow
+from core import admin, audit, digests, feeds, identity, insight, planning, queries, reports, workflow
 from core.admin import PolicySummary
 from core.commands import (
     ApplyLeave,
@@ -185,8 +185,8 @@ class LeaveService:
         except LeaveError as error:
             seen.outcome = _outcome(error)
             if isinstance(error, NotAllowed) and not error.audited:
-                self._record(audit.refusal(self._clock.now(), actor_email, command_word(command), source,
-                                           error.message))
+                self._record(audit.refusal(self._clock.now(), actor_email, error.action or command_word(command),
+                                           source, error.message))
             return RefusalView(error.message)
         if isinstance(view, RefusalView):
             seen.outcome = REFUSED
@@ -265,6 +265,11 @@ class LeaveService:
     def sync_holidays(self, country: str, subdiv: str | None, year: int) -> int:
         return self._run(lambda uow: admin.sync_holidays(uow, self._clock, public_holidays, country, subdiv, year))
 
+    def request_seen_by(self, actor_email: str, request_id: int) -> RequestView | None:
+        """One request as ``actor_email`` may see it, to redraw a card they clicked; None when it
+        does not exist or isn't theirs to see."""
+        return self._run(lambda uow: queries.request_seen_by(uow, self._clock, actor_email, request_id))
+
     def balance_of(self, email: str, year: int | None = None) -> BalanceView:
         def look(uow: UnitOfWork) -> BalanceView:
             employee = uow.employees.by_email(email)
@@ -297,20 +302,23 @@ class LeaveService:
         """The employee a chat user was linked to on first contact, if any."""
         return self._run(lambda uow: uow.employees.by_chat_id(platform, user_id))
 
+    def employee_by_email(self, email: str) -> Employee | None:
+        """The employee with this e-mail, without linking anything: for a door that may name a person
+        for one turn but must not remember the chat user as them (the Teams Emulator)."""
+        return self._run(lambda uow: uow.employees.by_email(email))
+
     def link_by_email(self, platform: str, user_id: str, email: str) -> Employee | None:
-        """Link a chat user to the employee with this e-mail (from the platform's profile)."""
+        """Link a chat user to the employee with this e-mail (from the platform's profile).
 
-        def link(uow: UnitOfWork) -> Employee | None:
-            employee = uow.employees.by_email(email)
-            if employee is None:
-                return None
-            uow.employees.link_chat_id(employee.employee_id, platform, user_id)
-            uow.audit.add(AuditEntry(at=self._clock.now(), actor=employee.email, action="identity.link",
-                                     source=platform, detail=user_id))
-            uow.commit()
-            return employee
+        Raises:
+            AlreadyLinked: that employee is linked to another account (refused and audited).
+        """
+        return self._run(lambda uow: identity.link_on_first_contact(uow, self._clock, platform, user_id, email))
 
-        return self._run(link)
+    def relink(self, email: str, platform: str, user_id: str, by: str, source: str) -> str | None:
+        """HR's explicit link of an employee to a chat account, replacing the earlier one (audited);
+        the earlier account, if any."""
+        return self._run(lambda uow: identity.relink(uow, self._clock, email, platform, user_id, by, source))
 
     def run_job(self, name: str, as_of: date) -> JobResult:
         """Run a periodic job for the period containing ``as_of`` (and catch up on missed ones)."""

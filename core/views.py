@@ -115,12 +115,16 @@ class RequestListView:
 
 @dataclass(frozen=True)
 class AbsenceView:
+    """Someone's leave as another person sees it: ``type_name`` is "Out" unless they may see the type
+    (:mod:`core.privacy`); ``back_on`` is their first working day back."""
+
     person: Person
     type_name: str
     start: date
     end: date
     half: HalfDay | None
     status: RequestStatus
+    back_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -245,12 +249,13 @@ class DelegationView:
 
 @dataclass(frozen=True)
 class FeedView:
-    """The asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``), and the
-    full link when the server's public address is known."""
+    """A new link to the asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``),
+    and the full link when the server's public address is known. The link is shown this once;
+    ``replaced`` says that an earlier link of theirs stopped working."""
 
     person: Person
     path: str
-    created: bool = False
+    replaced: bool = False
     url: str | None = None
 
 

@@ -6,11 +6,13 @@ outbox event are committed together or not at all.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from core.approvals import check_can_decide
+from core import audit
+from core.approvals import check_can_decide, may_see
 from core.assessment import ACTIVE, assess
 from core.commands import ApplyLeave, CancelRequest, Decide
 from core.context import (
@@ -22,7 +24,8 @@ from core.context import (
     policy_in_force,
     refuse,
 )
-from core.errors import AlreadyDecided, CannotCancel, LeaveError, NotAllowed, RequestNotFound
+from core.errors import AlreadyDecided, CannotCancel, LeaveError, NotAllowed
+from core.fields import DOCUMENT, NOTE, REASON, clean
 from core.ledger import request_entries
 from core.model import (
     AuditEntry,
@@ -45,6 +48,8 @@ def apply_leave(
     idempotency_key: str | None = None,
 ) -> AppliedView:
     """Validate the application step by step, then record it for its approval chain."""
+    command = replace(command, reason=clean(command.reason, REASON),
+                      document_ref=(clean(command.document_ref, DOCUMENT) or None) if command.document_ref else None)
     now = clock.now()
     actor = actor_employee(uow, actor_email)
     # The lock comes first: a platform's retry racing the original waits here, then sees it.
@@ -69,7 +74,7 @@ def apply_leave(
             year_days=found.year_days,
             status=RequestStatus.APPROVED if approved_at_once else RequestStatus.PENDING,
             created_at=now,
-            reason=command.reason.strip(),
+            reason=command.reason,
             document_ref=command.document_ref,
             document_due=found.leave_type.needs_document(found.total) and not command.document_ref,
             approver_id=approver.employee_id if approver else None,
@@ -89,24 +94,29 @@ def apply_leave(
 
 def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, source: str) -> DecidedView:
     """Approve or reject the level the request waits at; only its approver (or their delegate) or
-    HR, only once. The request is approved when its last level approves; any rejection ends it."""
+    HR, only once. The request is approved when its last level approves; any rejection ends it.
+
+    Permission comes before state: someone with no part in the request is told it isn't theirs,
+    in the same words whether it is pending, decided or was never made (:func:`may_see`).
+    """
+    command = replace(command, reason=clean(command.reason, NOTE if command.approve else REASON))
     now = clock.now()
     action = "approve" if command.approve else "reject"
     actor = actor_employee(uow, actor_email)
     request = uow.requests.lock(command.request_id)
-    if request is None:
-        raise refuse(uow, _not_found(command.request_id), _audit(now, actor.email, action, None, source,
-                                                                   "refused", "no such request"))
+    if request is None or request.id is None:
+        raise _refuse_stranger(uow, now, actor, audit.NOT_APPROVER, action, command.request_id, None, source)
+    request_id = request.id
+    deciders = functools.cache(lambda: {d.decided_by for d in uow.decisions.for_request(request_id)})
+    delegators = functools.cache(lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)))
+    if not may_see(actor, request, delegators, deciders):
+        raise _refuse_stranger(uow, now, actor, audit.NOT_APPROVER, action, request_id, request_id, source)
     presenter = Presenter(uow)
     if request.is_decided:
         raise refuse(uow, _already_decided(presenter, request), _audit(now, actor.email, action, request.id,
                                                                          source, "refused", "already decided"))
-    request_id = request.id
-    assert request_id is not None
     try:
-        check_can_decide(actor, request, lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)),
-                         decided_before=lambda: any(d.decided_by == actor.employee_id
-                                                    for d in uow.decisions.for_request(request_id)))
+        check_can_decide(actor, request, delegators, decided_before=lambda: actor.employee_id in deciders())
     except (NotAllowed, AlreadyDecided) as error:
         raise refuse(uow, error, _audit(now, actor.email, action, request.id, source, "refused",
                                         error.message)) from None
@@ -116,7 +126,7 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     if decided.status is RequestStatus.APPROVED:
         for entry in request_entries(decided, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
-    _record(uow, now, actor.email, action, decided, source, command.reason.strip())
+    _record(uow, now, actor.email, action, decided, source, command.reason)
     view = presenter.request(decided)  # read before the commit, which then ends the transaction
     uow.commit()
     return DecidedView(request=view)
@@ -134,7 +144,7 @@ def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, com
     for settled in settles:
         uow.decisions.add(Decision(request_id=request.id, level=settled, role=request.levels[settled],
                                    decided_by=actor.employee_id, approved=command.approve, at=now,
-                                   note=command.reason.strip()))
+                                   note=command.reason))
     waiting = [i for i in range(level + 1, len(request.levels)) if i not in settles]
     if command.approve and waiting:
         # On to the next level (HR): any HR admin may take it.
@@ -145,7 +155,7 @@ def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, com
         level=len(request.levels),
         decided_by=actor.employee_id,
         decided_at=now,
-        decision_note=command.reason.strip(),
+        decision_note=command.reason,
     )
 
 
@@ -155,7 +165,8 @@ def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelReque
     actor = actor_employee(uow, actor_email)
     request = uow.requests.lock(command.request_id)
     if request is None or (request.employee_id != actor.employee_id and not actor.is_hr):
-        raise _not_found(command.request_id)
+        raise _refuse_stranger(uow, now, actor, audit.NOT_OWNER, "cancel", command.request_id,
+                               request.id if request else None, source)
     employee = uow.employees.get(request.employee_id) or actor
     if request.status not in ACTIVE:
         raise CannotCancel(f"{request.number} is already {request.status.value.lower()}; nothing to cancel.")
@@ -265,8 +276,19 @@ def _audit(now: datetime, actor: str, action: str, request_id: int | None, sourc
                       detail=detail, source=source)
 
 
-def _not_found(request_id: int) -> RequestNotFound:
-    return RequestNotFound(f"There is no request {format_request_number(request_id)} of yours; see /leave list.")
+def _refuse_stranger(uow: UnitOfWork, now: datetime, actor: Employee, refusal: str, action: str, number: int,
+                     request_id: int | None, source: str) -> NotAllowed:
+    """Refuse, and record, an attempt on a request that isn't the actor's, or that does not exist.
+
+    Both read alike to the actor, so that nobody learns by trying that an id exists; the log keeps
+    the difference (``request_id`` is None for an id that was never used).
+    """
+    verb = "cancel" if action == "cancel" else "decide"
+    listed = "/leave list shows your requests" if verb == "cancel" else "/leave pending lists those waiting for you"
+    error = NotAllowed(f"{format_request_number(number)} isn't yours to {verb}; {listed}.", refusal)
+    refuse(uow, error, _audit(now, actor.email, refusal, request_id, source, "refused",
+                              f"{action} {format_request_number(number)}"))
+    return error
 
 
 def _already_decided(presenter: Presenter, request: LeaveRequest) -> AlreadyDecided:

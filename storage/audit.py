@@ -15,12 +15,16 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, or
 from core.audit import actor_key
 from core.model import AuditEntry
 from core.ports import AuditQuery
+from core.redaction import redact
 from storage.tables import audit_log, employees, leave_requests
 
 S = TypeVar("S", bound=Select[Any])
 
 
 class SqlAuditRepository:
+    """The audit log; a detail is kept with every credential-shaped part redacted (a platform's error
+    message may echo a token), as the logs keep it."""
+
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
@@ -32,7 +36,7 @@ class SqlAuditRepository:
                 action=entry.action[:64],
                 outcome=entry.outcome[:16],
                 request_id=entry.request_id,
-                detail=entry.detail,
+                detail=redact(entry.detail),
                 source=entry.source[:32],
             )
         )

@@ -1,4 +1,5 @@
-"""Feed tokens (:class:`core.calendar.FeedTokens`): revoked ones are kept, so a token is never reused."""
+"""Feed tokens (:class:`core.calendar.FeedTokens`): only each token's hash is kept, and revoked
+ones stay, so a token is never reused."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ class SqlFeedTokens:
 
     def add(self, token: FeedToken) -> None:
         self._conn.execute(insert(feed_tokens).values(
-            token=token.token, kind=token.kind, subject=token.subject, created_at=token.created_at,
+            token_hash=token.token_hash, kind=token.kind, subject=token.subject, created_at=token.created_at,
             revoked_at=token.revoked_at))
 
-    def get(self, token: str) -> FeedToken | None:
-        row = self._conn.execute(select(feed_tokens).where(feed_tokens.c.token == token)).first()
-        # MySQL compares case-insensitively; a token differing only in case is another token.
-        return _token(row) if row is not None and row.token == token else None
+    def get(self, token_hash: str) -> FeedToken | None:
+        row = self._conn.execute(select(feed_tokens).where(feed_tokens.c.token_hash == token_hash)).first()
+        return None if row is None else _token(row)
 
     def active_for(self, kind: str, subject: str) -> FeedToken | None:
         row = self._conn.execute(
@@ -33,11 +33,11 @@ class SqlFeedTokens:
         ).first()
         return None if row is None else _token(row)
 
-    def revoke(self, token: str, at: datetime) -> bool:
-        found = self.get(token)
+    def revoke(self, token_hash: str, at: datetime) -> bool:
+        found = self.get(token_hash)
         if found is None or found.revoked_at is not None:
             return False
-        self._conn.execute(update(feed_tokens).where(feed_tokens.c.token == token).values(revoked_at=at))
+        self._conn.execute(update(feed_tokens).where(feed_tokens.c.token_hash == token_hash).values(revoked_at=at))
         return True
 
     def all(self) -> list[FeedToken]:
@@ -46,4 +46,4 @@ class SqlFeedTokens:
 
 
 def _token(row: Any) -> FeedToken:
-    return FeedToken(row.token, row.kind, row.subject, row.created_at, row.revoked_at)
+    return FeedToken(row.token_hash, row.kind, row.subject, row.created_at, row.revoked_at)

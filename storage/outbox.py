@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.model import Event
 from core.ports import OutboxItem
+from core.redaction import redact
 from storage.repositories import _to_json
 from storage.tables import KEY_LENGTH, outbox, outbox_targets
 
@@ -146,11 +147,12 @@ class SqlOutbox:
         return result.rowcount == 1
 
     def mark_failed(self, event_id: int, error: str, retry_at: datetime) -> None:
-        """Record a failed attempt and when to try again."""
+        """Record a failed attempt and when to try again; the error is kept redacted as the logs keep
+        it, since a platform's message may echo a token or a credential header."""
         self._conn.execute(
             update(outbox)
             .where(outbox.c.id == event_id, outbox.c.delivered_at.is_(None))
-            .values(attempts=outbox.c.attempts + 1, last_error=error, next_attempt_at=retry_at)
+            .values(attempts=outbox.c.attempts + 1, last_error=redact(error), next_attempt_at=retry_at)
         )
 
     def depth(self) -> tuple[int, datetime | None]:

@@ -325,7 +325,8 @@ calendar_failures = Table(
 feed_tokens = Table(
     "feed_tokens",
     metadata,
-    Column("token", String(64), primary_key=True),
+    # SHA-256 of the link's token, lower-case hex: the token itself is never stored.
+    Column("token_hash", String(64), primary_key=True),
     Column("kind", String(16), nullable=False),  # employee | department
     Column("subject", String(KEY_LENGTH), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -52,11 +52,12 @@ class CalendarNotifier:
             employee = uow.employees.get(request.employee_id) if request else None
             if request is None or employee is None:
                 return result
-            policy = latest_policy(uow).calendar
+            policy = latest_policy(uow)
             links = {link.segment: link for link in uow.calendars.of(request_id, self.name)}
-            ours = provider_for(employee.email, policy, self._default) == self.name
+            ours = provider_for(employee.email, policy.calendar, self._default) == self.name
             type_name = Presenter(uow).request(request).type_name
-        desired = desired_entries(request, employee.time_zone, type_name, policy) if ours else {}
+        public = policy.privacy.public_types
+        desired = desired_entries(request, employee.time_zone, type_name, public) if ours else {}
         if not desired and not links:
             return result
         try:

@@ -2,16 +2,16 @@
 
 Two nets: the configured secret values themselves (every :class:`~pydantic.SecretStr` setting, the
 database password, the Google service account's private key), and anything shaped like a token
-(Slack ``xox?-``/``xapp-`` tokens, ``Bearer`` credentials, JWTs, PEM private keys, calendar feed
-tokens in paths), which catches a token that came from elsewhere, such as a platform echoing a
-request in its error message.
+(:func:`core.redaction.redact`: Slack tokens, ``Bearer`` credentials, JWTs, PEM private keys,
+``response_url`` webhooks, feed and download tokens in paths), which catches a token that came from
+elsewhere, such as a platform echoing a request in its error message. Storage applies the second
+net to the error text and audit details it keeps.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,21 +20,10 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
+from core.redaction import REDACTED, redact
 
-REDACTED = "[redacted]"
 #: Shorter values are not secrets worth the name, and replacing them would garble every line.
 SHORTEST_SECRET = 4
-TOKEN_SHAPES = (
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),
-    re.compile(r"\bxapp-[A-Za-z0-9-]+"),
-    re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?"),
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL),
-)
-#: Shapes whose surroundings stay readable: only the group in the middle is replaced.
-FRAMED_SHAPES = (
-    re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]+()", re.IGNORECASE),
-    re.compile(r"(/calendar/)[^/\s?#\"']+(\.ics)"),
-)
 
 
 class Redactor:
@@ -48,11 +37,7 @@ class Redactor:
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        for shape in TOKEN_SHAPES:
-            text = shape.sub(REDACTED, text)
-        for framed in FRAMED_SHAPES:
-            text = framed.sub(rf"\g<1>{REDACTED}\g<2>", text)
-        return text
+        return redact(text)
 
     def scrub(self, value: Any) -> Any:
         """``value`` with every string in it redacted, through dicts, lists and tuples (an error report)."""

@@ -160,7 +160,7 @@ async def after_decision(door: SlackDoor, client: AsyncWebClient, surface: Surfa
             decider = Person(actor.employee.employee_id, actor.employee.name, actor.email) if actor.employee else None
             await _update_card(client, surface, render.closed_card(view.request, decider))
     elif surface.card:
-        current = await door.request_view(request_id)
+        current = await door.request_view(actor.email, request_id)
         if current is not None and current.status is not RequestStatus.PENDING:
             await _update_card(client, surface, render.closed_card(current))
     refusal = view.message if isinstance(view, RefusalView) else ""

@@ -2,7 +2,8 @@
 
 Over HTTP, one aiohttp route (``POST /slack/events``) hands every request (slash commands,
 interactivity, events) to bolt, which checks the signature (401 when it is missing, wrong or
-more than 5 minutes old) before any listener runs. In Socket Mode the same app is fed by a
+more than 5 minutes old) before any listener runs. A request without the signature headers is
+refused before its body is read, and no body over 64 KiB is read at all. In Socket Mode the same app is fed by a
 websocket instead. Either way the listeners acknowledge first and work after, as Slack's
 3-second limit asks.
 """
@@ -15,8 +16,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,6 +36,12 @@ COMMAND = "/leave"
 APPROVE, REJECT, CANCEL, OPEN_APPLY = "leave_approve", "leave_reject", "leave_cancel", "leave_open_apply"
 APPLY_MODAL, REJECT_MODAL = "leave_apply", "leave_reject"
 MALFORMED = "the body is not a Slack request"
+UNSIGNED = "the request is not signed by Slack"
+TOO_LARGE = "the body is larger than any Slack request"
+SIGNATURE_HEADER, TIMESTAMP_HEADER = "X-Slack-Signature", "X-Slack-Request-Timestamp"
+#: Slack's payloads (a slash command, a click, a modal's values) are a few kilobytes; the server's
+#: general limit (1 MiB) is far more than a request that is read before its signature is checked needs.
+MAX_EVENT_BYTES = 64 * 1024
 SORRY = "Something went wrong on my side and nothing more was done; please try again in a moment."
 
 
@@ -127,16 +135,52 @@ def add_events_route(app: web.Application, bolt_app: AsyncApp) -> None:
     """``POST /slack/events`` on the shared server: request in, bolt's dispatch, response out."""
 
     async def slack_events(request: web.Request) -> web.Response:
+        refused = _unsigned(request)
+        if refused is not None:
+            return refused
+        body = await _small_body(request)
+        if body is None:
+            log.warning("a body over %s bytes to %s: refused", MAX_EVENT_BYTES, EVENTS_PATH)
+            return web.json_response({"error": TOO_LARGE}, status=413)
         # Bolt reads and matches the body assuming Slack's shapes; ``payload`` that is not a JSON
         # object makes it raise before any check, and matching a body with, say, an empty list of
         # actions fails even in its error handler (the errors it does handle reach ``_malformed``).
         try:
-            bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
-        except web.HTTPException:
-            raise  # the server's own answer, e.g. 413 for a body over its size limit
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string,
+                                            headers=request.headers)  # type: ignore[arg-type]
+            bolt_response = await bolt_app.async_dispatch(bolt_request)
         except Exception as error:
             log.warning("a body that Slack never sends (%s: %s): refused", type(error).__name__, error)
             return web.json_response({"error": MALFORMED}, status=400)
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post(EVENTS_PATH, slack_events)
+
+
+def _unsigned(request: web.Request) -> web.Response | None:
+    """401 for a request without Slack's signature headers, before a byte of its body is read.
+
+    The signature covers the body, so bolt checks it only after reading it all; a request that
+    does not even claim to be signed need not be read at all.
+    """
+    if request.headers.get(SIGNATURE_HEADER) and request.headers.get(TIMESTAMP_HEADER):
+        return None
+    log.warning("a request to %s without Slack's signature: refused unread", EVENTS_PATH)
+    return web.json_response({"error": UNSIGNED}, status=401)
+
+
+async def _small_body(request: web.Request) -> str | None:
+    """The body as text; None when it is over :data:`MAX_EVENT_BYTES`, having read at most one byte more.
+
+    A declared length over the limit is refused unread; a body of unknown length (chunked) is read
+    only up to the limit. Slack's payloads are a few kilobytes.
+    """
+    if request.content_length is not None and request.content_length > MAX_EVENT_BYTES:
+        return None
+    body = bytearray()
+    while len(body) <= MAX_EVENT_BYTES:
+        chunk = await request.content.read(MAX_EVENT_BYTES + 1 - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return None if len(body) > MAX_EVENT_BYTES else body.decode("utf-8", errors="replace")

@@ -19,7 +19,6 @@ from bot.slack import home, render
 from bot.slack.api import error_code
 from bot.slack.identity import NO_EMAIL, Actor, resolve_actor
 from bot.slack.runner import Runner
-from core.context import Presenter
 from core.errors import LeaveError
 from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
@@ -36,7 +35,7 @@ class SlackDoor:
 
     Attributes:
         service: the core.
-        uow_factory: for what only the door stores (cards) and for reading a request's state.
+        uow_factory: for what only the door stores (cards).
         clock: the same clock the core is given, so "tomorrow" means the same day to both.
         run: runs the synchronous core in a worker thread.
         default_time_zone: for people the directory does not know.
@@ -70,19 +69,11 @@ class SlackDoor:
         except SlackApiError as error:
             log.warning("views.publish for %s failed: %s", actor.user_id, error_code(error))
 
-    async def request_view(self, request_id: int) -> RequestView | None:
-        """The request as it stands now, to redraw a card that someone clicked after the decision."""
-        return await self.run(load_request, self.uow_factory, request_id)
-
-
-def load_request(uow_factory: UnitOfWorkFactory, request_id: int) -> RequestView | None:
-    """Read one request's current state as the core presents it (read-only)."""
-    with uow_factory() as uow:
-        request = uow.requests.get(request_id)
-        if request is None:
-            return None
+    async def request_view(self, actor_email: str, request_id: int) -> RequestView | None:
+        """The request as it stands now, to redraw a card that ``actor_email`` clicked after the
+        decision; None when it isn't theirs to see (nobody is shown a card by clicking)."""
         try:
-            return Presenter(uow).request(request)
+            return await self.run(self.service.request_seen_by, actor_email, request_id)
         except LeaveError:
             return None
 

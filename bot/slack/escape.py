@@ -1,14 +1,21 @@
 """Making text safe for Slack: mrkdwn escaping and truncation to Block Kit's limits.
 
-Slack reads ``<...>`` in mrkdwn as a link, a mention or a broadcast (``<!channel>``), and ``&``
-starts an entity, so any text a person typed (a reason, a name, a refusal that quotes what was
-typed) is escaped before it is put into mrkdwn. Block Kit refuses a whole message when one text is
-too long; cutting a text with an ellipsis keeps the message deliverable instead.
+Slack reads ``<...>`` in mrkdwn as a link, a mention or a broadcast (``<!channel>``), ``&``
+starts an entity, ``*``, ``_``, ``~`` and backticks format, and a ``>`` that starts a line quotes
+it; so any text a person typed (a reason, a name, a refusal that quotes what was typed) is
+escaped before it is put into mrkdwn, and the marks are shown by look-alikes
+(:mod:`bot.lookalikes`) since mrkdwn has no escape for them. Text of several lines is shown as a
+quote (:func:`quote_mrkdwn`), so that none of its lines can pass for a line of the card.
+
+Block Kit refuses a whole message when one text is too long; cutting a text with an ellipsis
+keeps the message deliverable instead.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.lookalikes import LOOKALIKES, inert_marks
 
 ELLIPSIS = "\u2026"
 
@@ -28,13 +35,25 @@ VIEW_BLOCKS = 100
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SPECIAL = re.compile(r"[&<>]")
+_LEADING_QUOTE = re.compile(r"(^[ \t]*)>", re.MULTILINE)
 #: A tail that must not be cut in two: an entity (``&amp;``) or a link / mention / date token (``<...>``).
 _UNCLOSED_TAIL = re.compile(r"(&[a-z]{0,5}|<[^<>]*)$")
 
 
 def escape_mrkdwn(text: object) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` escaped, so Slack shows it as typed and pings nobody."""
-    return _SPECIAL.sub(lambda match: _ESCAPES[match.group()], str(text))
+    """``text`` as Slack should show it: it pings, links, formats and quotes nothing.
+
+    ``&``, ``<`` and ``>`` are escaped; formatting marks and a ``>`` that starts a line become
+    look-alikes.
+    """
+    value = _LEADING_QUOTE.sub(lambda match: match.group(1) + LOOKALIKES[">"], inert_marks(str(text)))
+    return _SPECIAL.sub(lambda match: _ESCAPES[match.group()], value)
+
+
+def quote_mrkdwn(text: object) -> str:
+    """``text`` escaped and shown as a quote, every line of it: what a person wrote stays inside
+    the quote's bar, however many lines it has."""
+    return "\n".join("> " + line for line in escape_mrkdwn(text).split("\n"))
 
 
 def truncate(text: object, limit: int, markup: bool = True) -> str:

@@ -85,6 +85,8 @@ def read_reason(view: Mapping[str, Any]) -> str:
 def field_for_refusal(message: str, command: ApplyLeave) -> str:
     """The block a refusal of ``command`` is about, judged from the words of the core's message."""
     lowered = message.lower()
+    if lowered.startswith("your reason"):
+        return REASON_BLOCK
     if "leave type" in lowered:
         return TYPE_BLOCK
     if "half day" in lowered:

@@ -2,10 +2,10 @@
 
 Templates under ``bot/templates/slack`` are JSON with every value written through ``tojson``, so
 no text can break out of its string. Text that a person typed or that names a person goes
-through ``esc`` (mrkdwn escaping) and every text through ``clip`` (Block Kit's length limits);
-the output is parsed back with :func:`json.loads`, so a template that produces anything but JSON
-fails loudly in tests rather than in a workspace. The same facts reach Slack as reach the
-terminal: the filters only format.
+through ``esc`` (mrkdwn escaping; ``quote`` for text that may run to several lines) and every
+text through ``clip`` (Block Kit's length limits); the output is parsed back with
+:func:`json.loads`, so a template that produces anything but JSON fails loudly in tests rather
+than in a workspace. The same facts reach Slack as reach the terminal: the filters only format.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from bot.slack.escape import (
     MESSAGE_TEXT,
     VIEW_BLOCKS,
     escape_mrkdwn,
+    quote_mrkdwn,
     truncate,
 )
 from bot.view_templates import TEMPLATES
 from core import views
+from core.fields import REASON
 from core.model import RequestStatus
 from core.text import format_day, format_days
 
@@ -97,9 +99,10 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do"],
     )
-    env.filters.update(esc=escape_mrkdwn, clip=_clip, day=format_day, days=format_days, when=slack_time)
+    env.filters.update(esc=escape_mrkdwn, quote=quote_mrkdwn, clip=_clip, day=format_day, days=format_days,
+                       when=slack_time)
     env.globals.update(span=format_span, status_emoji=STATUS_EMOJI, can_cancel=can_cancel,
-                       list_limit=LIST_LIMIT, home_list_limit=HOME_LIST_LIMIT)
+                       list_limit=LIST_LIMIT, home_list_limit=HOME_LIST_LIMIT, reason_limit=REASON.limit)
     return env
 
 

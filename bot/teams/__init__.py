@@ -2,16 +2,17 @@
 Universal Actions, proactive notices from stored conversation references, and the app package.
 
 Every botbuilder import of the project lives in this package, so that moving to the SDK's
-successor touches nothing else. The composition root calls :func:`mount_teams` and hands the
-returned notifier to the outbox relay (and to the scheduler, for channel posts).
+successor touches nothing else. The composition root calls :func:`mount_teams` (only when an app
+id is configured or the Emulator mode is asked for) and hands the returned notifier to the outbox
+relay (and to the scheduler, for channel posts).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import json
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -24,7 +25,8 @@ from bot.settings import Settings
 from bot.teams.actions import CardActions
 from bot.teams.adapter import TeamsConfig, make_adapter
 from bot.teams.bot import LeaveTeamsBot
-from bot.teams.directory import TeamsDirectory
+from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM, TeamsDirectory
+from bot.teams.emulator import request_refusal, service_url_refusal
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.package import TeamsPackageError, build_teams_package, default_manifest_dir, package_for
 from core.ports import Clock, UnitOfWorkFactory
@@ -35,6 +37,8 @@ __all__ = [
     "package_for",
 ]
 
+log = logging.getLogger(__name__)
+
 ROUTE = "/api/messages"
 TEAMS_NOTIFIER = web.AppKey("teams_notifier", TeamsNotifier)
 
@@ -43,31 +47,40 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
                 *, config: TeamsConfig | None = None, clock: Clock | None = None) -> TeamsNotifier:
     """Add ``POST /api/messages`` to the shared app and return the door's notifier.
 
+    With an app id every request needs a Bot Framework token. Without one the door is the
+    Emulator's, and only when ``TEAMS_EMULATOR`` asks for it: requests from this machine that came
+    through no proxy, answered at loopback URLs only, their senders never linked to anyone.
+
     Args:
         config: the Bot Framework configuration; by default built from the ``MICROSOFT_APP_*``
             settings (give one to use a national cloud's endpoints).
         clock: the time stamped on stored references and used for the approver's facts; the
             system clock by default.
+
+    Raises:
+        ValueError: neither an app id nor ``TEAMS_EMULATOR``: the door would be open to anyone.
     """
     config = config or TeamsConfig.from_settings(settings)
+    emulator = not config.authenticated
+    if emulator and not settings.teams_emulator:
+        raise ValueError("Teams needs MICROSOFT_APP_ID (or TEAMS_EMULATOR=true for the local Emulator)")
     clock = clock or SystemClock()
     adapter = make_adapter(config, timeout=settings.http_timeout_seconds)
     run = functools.partial(call_core, app)
-    directory = TeamsDirectory(uow_factory, clock)
+    directory = TeamsDirectory(uow_factory, clock, EMULATOR_PLATFORM if emulator else PLATFORM)
     links = DownloadLinks(uow_factory, clock, settings.public_url)
     # A Teams client fetches a linked picture itself, so only an absolute link will do.
     actions = CardActions(service, directory, uow_factory, clock, run, picture_links=links if links.public else None)
-    bot = LeaveTeamsBot(service, directory, actions, run, links)
+    bot = LeaveTeamsBot(service, directory, actions, run, links, emulator=emulator)
     # A proactive turn makes up to three calls (a token, a new chat, the message).
     notifier = TeamsNotifier(adapter, directory, config.APP_ID, timeout=3 * settings.http_timeout_seconds)
     app[TEAMS_NOTIFIER] = notifier
-    authenticated = config.authenticated
+    _say_mode(config, emulator)
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        if not authenticated and not _loopback(request.remote):
-            # Without an app id nothing proves a request came from the Bot Framework; only the
-            # Emulator on this machine may talk to the bot then.
-            return _error(403, "Teams runs without authentication (MICROSOFT_APP_ID unset): local requests only")
+        refusal = request_refusal(request.remote, request.headers) if emulator else None
+        if refusal is not None:
+            return _error(403, refusal)
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _error(415, "expected an Activity as application/json")
         try:
@@ -76,6 +89,9 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
             return _error(400, "the body is not JSON")
         if not _is_activity(body):
             return _error(400, "the body is not an Activity")
+        refusal = service_url_refusal(body.get("serviceUrl")) if emulator else None
+        if refusal is not None:
+            return _error(403, refusal)
         response = await adapter.process(request, bot)
         return response if response is not None else web.Response(status=201)
 
@@ -100,11 +116,14 @@ def _is_activity(body: object) -> bool:
     return True
 
 
-def _loopback(remote: str | None) -> bool:
-    try:
-        return remote is not None and ipaddress.ip_address(remote).is_loopback
-    except ValueError:
-        return False
+def _say_mode(config: TeamsConfig, emulator: bool) -> None:
+    """The one start-up line that tells the operator how ``/api/messages`` is guarded."""
+    if emulator:
+        log.warning("Teams: Emulator mode (TEAMS_EMULATOR=true, no MICROSOFT_APP_ID): /api/messages runs WITHOUT "
+                    "authentication for this machine only (loopback, no proxy headers) and answers loopback "
+                    "service URLs only")
+    else:
+        log.info("Teams: on at %s with Bot Framework authentication for app %s", ROUTE, config.APP_ID)
 
 
 def _error(status: int, message: str) -> web.Response:

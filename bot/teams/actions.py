@@ -19,9 +19,9 @@ from bot.teams.directory import TeamsDirectory
 from bot.teams.pictures import PictureLinks
 from bot.teams.request_state import RequestState, request_state
 from core.commands import ApplyLeave, Decide, OpenApplyForm, ShowPending
-from core.dates import parse_request_id
+from core.dates import MAX_REQUEST_NUMBER, parse_request_id
 from core.errors import LeaveError
-from core.model import Employee, HalfDay, RequestStatus
+from core.model import REQUEST_NUMBER_OFFSET, Employee, HalfDay, RequestStatus
 from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
 from core.views import (
@@ -163,10 +163,14 @@ class CardActions:
 
 
 def _request_id(data: Mapping[str, Any]) -> int | None:
-    """``data.requestId``: the stored id as a number, or the id as shown (``LV-1042``) as text."""
+    """``data.requestId``: the stored id as a number, or the id as shown (``LV-1042``) as text.
+
+    None for anything else, a number no request can have included (negative, or past what the
+    database stores: it would fail there instead of being refused here).
+    """
     value = data.get("requestId")
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return value if 0 < value <= MAX_REQUEST_NUMBER - REQUEST_NUMBER_OFFSET else None
     if isinstance(value, str) and value.strip():
         try:
             return parse_request_id(value)

@@ -41,6 +41,7 @@ from bot.teams.references import (
     team_and_channel,
 )
 from core.commands import Help
+from core.dates import clip
 from core.errors import LeaveError
 from core.ports import Unavailable
 from core.service import UNAVAILABLE, LeaveService
@@ -57,9 +58,12 @@ _AT_TAG = re.compile(r"</?at>", re.IGNORECASE)
 
 
 class LeaveTeamsBot(TeamsActivityHandler):
+    """The door's handler; with ``emulator`` its senders are resolved for each turn and never linked."""
+
     def __init__(self, service: LeaveService, directory: TeamsDirectory, actions: CardActions, run: Run,
-                 downloads: DownloadLinks) -> None:
+                 downloads: DownloadLinks, emulator: bool = False) -> None:
         self._service = service
+        self._emulator = emulator
         self._directory = directory
         self._actions = actions
         self._run = run
@@ -70,7 +74,7 @@ class LeaveTeamsBot(TeamsActivityHandler):
         activity = turn_context.activity
         if activity.type in PEOPLE_ACTIVITIES:
             try:
-                caller = await identify(turn_context, self._service, self._run)
+                caller = await identify(turn_context, self._service, self._run, emulator=self._emulator)
                 employee_id = caller.employee.employee_id if caller and caller.employee else None
                 await self._run(self._directory.remember, addresses_for(activity, employee_id))
             except (LeaveError, Unavailable) as error:  # the database is unreachable, say
@@ -161,7 +165,8 @@ class LeaveTeamsBot(TeamsActivityHandler):
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         verb = str(action.get("verb") or "")
         if caller is None or caller.employee is None:
-            return refusal_card(await self._refuse_stranger(caller, f"{verb} {data.get('requestId') or ''}".strip()))
+            attempted = f"{verb} {data.get('requestId') or ''}".strip()
+            return refusal_card(await self._refuse_stranger(caller, clip(attempted)))
         return await self._actions.act(caller.employee, turn_context.activity.from_property.id, verb, data)
 
     async def _refuse_stranger(self, caller: Caller | None, attempted: str) -> str:

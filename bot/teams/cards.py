@@ -5,7 +5,8 @@ every ``{{ ... }}`` is written out as a JSON value (the environment's ``finalize
 ``json.dumps``), so a reason typed as ``"}, {"type": ...`` stays a string and can never change a
 card's structure; templates never call ``tojson`` themselves. Arrays end with ``null`` after a
 trailing comma, and nulls are dropped after parsing, so optional items need no comma bookkeeping. Text that people typed
-goes into ``TextRun`` elements, which Teams shows as is rather than as markdown.
+goes into ``TextRun`` elements, which Teams shows as is rather than as markdown; every other text
+is made inert after rendering (:mod:`bot.teams.markdown`), since names and labels come from outside too.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from markupsafe import Markup
 
 from bot.render_text import format_span
 from bot.teams import pictures
+from bot.teams.markdown import inert_card
 from bot.teams.pictures import PictureLinks
 from bot.view_templates import TEMPLATES as VIEW_TEMPLATES
 from core import views
+from core.fields import REASON
 from core.grammar import EXAMPLES, USAGE
 from core.model import HalfDay, RequestStatus
 from core.text import format_day, format_days
@@ -96,7 +99,7 @@ def _environment() -> Environment:
     env.filters.update(day=format_day, days=format_days, days_phrase=_days_phrase, when=_when,
                        status=_status, colour=_colour, holder=_holder)
     env.globals.update(span=format_span, usage=USAGE, examples=EXAMPLES, help_commands=HELP_COMMANDS,
-                       half_choices=HALF_CHOICES)
+                       half_choices=HALF_CHOICES, reason_limit=REASON.limit)
     return env
 
 
@@ -121,8 +124,8 @@ def render(template: str, **context: Any) -> Card:
         card = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"{template} rendered invalid JSON: {error}") from None
-    compacted: Card = _compact(card)
-    return compacted
+    inert: Card = inert_card(_compact(card))
+    return inert
 
 
 def refresh_section(request_id: int, user_ids: Sequence[str]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ calls are coroutines of the adapter, so they run on the server's event loop
 (``run_coroutine_threadsafe``) and the worker waits for them. Failures are sorted the way the
 relay understands: no stored conversation is :class:`~core.ports.Unreachable` (HR sees it in the
 audit log), throttling and outages are :class:`~core.ports.RetryLater` (with Teams'
-``Retry-After``), refused credentials are :class:`~core.ports.DeliveryFailed`.
+``Retry-After``), refused credentials are :class:`~core.ports.DeliveryFailed`. In Emulator mode a
+stored conversation whose ``serviceUrl`` is not on this machine is never reached: Unreachable.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from bot.teams import cards
 from bot.teams.cards import Card
 from bot.teams.directory import TeamsDirectory
+from bot.teams.emulator import ForeignServiceUrl
 from bot.teams.pictures import card_message
 from bot.teams.references import (
     PERSONAL,
@@ -242,6 +244,8 @@ class TeamsNotifier:
             raise RetryLater(f"Teams did not answer within {self._timeout:.0f} s") from None
         except HttpOperationError as error:
             raise _sorted(error) from error
+        except ForeignServiceUrl as error:
+            raise Unreachable(f"not sent: {error}") from error
         except (ClientRequestError, OSError) as error:
             raise RetryLater(f"Teams could not be reached: {error}") from error
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.teams.directory import in_unit_of_work
-from core.approvals import check_can_decide
+from core.approvals import check_can_decide, may_see
 from core.context import Presenter, acting_for, local_today
 from core.errors import LeaveError
 from core.model import Employee, Event, LeaveRequest, RequestStatus
@@ -32,7 +32,8 @@ def request_state(uow_factory: UnitOfWorkFactory, clock: Clock, viewer: Employee
                   request_id: int) -> RequestState | None:
     """The request as ``viewer`` may see it; None when there is no such request or it isn't theirs to see.
 
-    The employee, the approver (or their delegate), whoever decided a level and HR admins may.
+    The employee, the approver (or their delegate), whoever decided a level and HR admins may
+    (:func:`core.approvals.may_see`).
     """
 
     def look(uow: UnitOfWork) -> RequestState | None:
@@ -41,8 +42,7 @@ def request_state(uow_factory: UnitOfWorkFactory, clock: Clock, viewer: Employee
             return None
         deciders = {d.decided_by for d in uow.decisions.for_request(request.id)}
         may_decide = request.status is RequestStatus.PENDING and _may_decide(uow, clock, viewer, request, deciders)
-        involved = {request.employee_id, request.approver_id, *deciders}
-        if not (may_decide or viewer.is_hr or viewer.employee_id in involved):
+        if not (may_decide or may_see(viewer, request, deciders=deciders)):
             return None
         try:
             view = Presenter(uow).request(request)

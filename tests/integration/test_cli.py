@@ -318,6 +318,7 @@ def test_demo_seeds_says_whom_to_chat_as_and_serves_health(leavebot: Leavebot) -
         assert body is not None, "the demo server never answered /health"
         assert body["status"] == "ok" and body["checks"]["database"] == "ok"
         assert body["checks"]["slack"] == "off"
+        assert body["checks"]["teams"] == "emulator"  # the demo lets the local Emulator try Teams
     finally:
         process.terminate()
         stdout, stderr = process.communicate(timeout=30)

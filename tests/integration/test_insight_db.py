@@ -98,7 +98,7 @@ def test_only_hr_gets_the_names_behind_the_count(org: LeaveService) -> None:
     refused = org.handle_text("boss@x.test", "insight quiet", "test")
     assert isinstance(refused, RefusalView) and "for HR admins" in refused.message
     assert "kiran" not in refused.message.lower()
-    assert [(a.actor, a.outcome, a.source) for a in org.audit_log() if a.action == "insight"] == [
+    assert [(a.actor, a.outcome, a.source) for a in org.audit_log() if a.action == "not_hr"] == [
         ("boss@x.test", "refused", "test")]
 
 

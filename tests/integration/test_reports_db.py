@@ -289,6 +289,6 @@ def test_only_hr_gets_a_report_and_refusals_are_audited(org: Organisation) -> No
         refused = org.service.handle_text(email, "report 2026-Q4", "slack")
         assert isinstance(refused, RefusalView) and refused.message.startswith("Reports are for HR admins")
     with org.uow_factory() as uow:
-        audited = [e for e in uow.audit.since() if e.action == "report"]
+        audited = [e for e in uow.audit.since() if e.action == "not_hr"]
     assert [(e.actor, e.outcome, e.detail, e.source) for e in audited] == [
-        ("m2@org.test", "refused", "2026-Q4", "slack"), ("e03@org.test", "refused", "2026-Q4", "slack")]
+        ("m2@org.test", "refused", "report 2026-Q4", "slack"), ("e03@org.test", "refused", "report 2026-Q4", "slack")]

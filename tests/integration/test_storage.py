@@ -104,9 +104,9 @@ def test_upgrade_from_empty_reaches_head_and_running_it_again_is_harmless(db_url
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0010"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0011"
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0010"
+        assert migrate.current_revision(engine) == "0011"
         names = set(inspect(engine).get_table_names())
         assert set(tables.metadata.tables) <= names
         assert "alembic_version" in names

@@ -11,7 +11,7 @@ from bot.main import build_runtime, mount_doors
 from bot.server import create_app
 from bot.settings import load_settings
 
-PLATFORM_PREFIXES = ("SLACK_", "MICROSOFT_", "MS_GRAPH_", "GOOGLE_")
+PLATFORM_PREFIXES = ("SLACK_", "MICROSOFT_", "MS_GRAPH_", "GOOGLE_", "TEAMS_")
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +31,15 @@ def routes(settings_overrides: dict[str, str], tmp_path: Path) -> tuple[set[str]
     return paths, [n.name for n in runtime.delivery.notifiers]
 
 
-def test_nothing_configured_mounts_teams_for_the_emulator_and_notifies_nobody(tmp_path: Path) -> None:
+def test_nothing_configured_mounts_no_door_and_notifies_nobody(tmp_path: Path) -> None:
     paths, notifiers = routes({}, tmp_path)
-    assert {"/health", "/api/messages"} <= paths and "/slack/events" not in paths
+    assert "/health" in paths and not {"/api/messages", "/slack/events"} & paths
     assert notifiers == []
+
+
+def test_the_teams_emulator_is_mounted_when_asked_for_and_notified(tmp_path: Path) -> None:
+    paths, notifiers = routes({"teams_emulator": "true"}, tmp_path)
+    assert "/api/messages" in paths and notifiers == ["teams"]
 
 
 def test_slack_over_http_and_teams_with_credentials(tmp_path: Path) -> None:

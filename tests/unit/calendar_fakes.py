@@ -44,21 +44,21 @@ class FakeFeedTokens:
         self.s = state
 
     def add(self, token: FeedToken) -> None:
-        self.s.feed_tokens[token.token] = token
+        self.s.feed_tokens[token.token_hash] = token
 
-    def get(self, token: str) -> FeedToken | None:
-        found: FeedToken | None = self.s.feed_tokens.get(token)
+    def get(self, token_hash: str) -> FeedToken | None:
+        found: FeedToken | None = self.s.feed_tokens.get(token_hash)
         return found
 
     def active_for(self, kind: str, subject: str) -> FeedToken | None:
         return next((t for t in reversed(self.s.feed_tokens.values())
                      if t.kind == kind and t.subject == subject and t.revoked_at is None), None)
 
-    def revoke(self, token: str, at: datetime) -> bool:
-        found = self.get(token)
+    def revoke(self, token_hash: str, at: datetime) -> bool:
+        found = self.get(token_hash)
         if found is None or found.revoked_at is not None:
             return False
-        self.s.feed_tokens[token] = replace(found, revoked_at=at)
+        self.s.feed_tokens[token_hash] = replace(found, revoked_at=at)
         return True
 
     def all(self) -> list[FeedToken]:

@@ -111,20 +111,20 @@ def test_a_period_keeps_to_its_days(service: LeaveService, clock: FixedClock) ->
 def test_the_audit_log_is_for_hr_and_asking_is_itself_audited(service: LeaveService, store: FakeStore) -> None:
     view = service.execute(ANANYA, ShowAudit(), "slack")
     assert isinstance(view, RefusalView) and "for HR admins" in view.message
-    assert refused(store) == [(ANANYA, "audit", "slack")]
+    assert refused(store) == [(ANANYA, "not_hr", "slack")]
 
 
 def test_a_report_refused_to_someone_else_is_audited_once(service: LeaveService, store: FakeStore) -> None:
     view = service.execute(RAHUL, Report("2026-11", date(2026, 11, 1), date(2026, 11, 30)), "teams")
     assert isinstance(view, RefusalView)
-    assert refused(store) == [(RAHUL, "report", "teams")]
+    assert refused(store) == [(RAHUL, "not_hr", "teams")]
 
 
 def test_a_decision_by_someone_else_is_audited_once(service: LeaveService, store: FakeStore) -> None:
     request = applied(service).request
     view = service.execute(RAHUL, Decide(request.id, approve=True), "teams")
     assert isinstance(view, RefusalView)
-    assert refused(store) == [(RAHUL, "approve", "teams")]
+    assert refused(store) == [(RAHUL, "not_approver", "teams")]
 
 
 def test_someone_the_directory_does_not_know_is_refused_and_recorded(service: LeaveService,

@@ -51,32 +51,32 @@ def test_event_keys_are_stable_google_ids_distinct_per_segment_and_request() -> 
 
 def test_whole_days_run_midnight_to_midnight_and_halves_split_at_one() -> None:
     [whole] = desired_entries(_request(date(2026, 12, 7), date(2026, 12, 8)), "Europe/Berlin", "Casual leave",
-                              CalendarPolicy()).values()
+                              frozenset()).values()
     assert (whole.starts_at(), whole.ends_at()) == (datetime(2026, 12, 7), datetime(2026, 12, 9))
     assert whole.time_zone == "Europe/Berlin" and "Wed 09 Dec 2026" in whole.decline_message
     [first] = desired_entries(_request(date(2026, 12, 9), date(2026, 12, 9), HalfDay.FIRST), "UTC", "Casual leave",
-                              CalendarPolicy()).values()
+                              frozenset()).values()
     assert (first.starts_at(), first.ends_at()) == (datetime(2026, 12, 9), datetime(2026, 12, 9, 13))
     [second] = desired_entries(_request(date(2026, 12, 9), date(2026, 12, 9), HalfDay.SECOND), "UTC", "Casual",
-                               CalendarPolicy()).values()
+                               frozenset()).values()
     assert (second.starts_at(), second.ends_at()) == (datetime(2026, 12, 9, 13), datetime(2026, 12, 10))
 
 
 def test_only_approved_requests_call_for_events() -> None:
     for status in (RequestStatus.PENDING, RequestStatus.REJECTED, RequestStatus.CANCELLED):
         assert desired_entries(_request(date(2026, 12, 7), date(2026, 12, 8), status=status), "UTC", "Casual",
-                               CalendarPolicy()) == {}
+                               frozenset()) == {}
     cut = _request(date(2026, 12, 7), date(2026, 12, 11), cancelled=frozenset({date(2026, 12, 9)}))
-    assert [(e.first, e.last) for e in desired_entries(cut, "UTC", "Casual", CalendarPolicy()).values()] == [
+    assert [(e.first, e.last) for e in desired_entries(cut, "UTC", "Casual", frozenset()).values()] == [
         (date(2026, 12, 7), date(2026, 12, 8)), (date(2026, 12, 10), date(2026, 12, 11))]
 
 
 def test_titles_are_private_unless_the_policy_shows_the_type() -> None:
-    policy = CalendarPolicy(show_type=frozenset({"casual"}))
-    assert visible_title("sick", "Sick leave", None, CalendarPolicy()) == "Out of office"
-    assert visible_title("sick", "Sick leave", None, policy) == "Out of office"
-    assert visible_title("casual", "Casual leave", HalfDay.FIRST, policy) == "Out of office: Casual leave (first half)"
-    assert visible_title("sick", "Sick leave", None, CalendarPolicy(), private=False) == "Sick leave"
+    public = frozenset({"casual"})
+    assert visible_title("sick", "Sick leave", None, frozenset()) == "Out of office"
+    assert visible_title("sick", "Sick leave", None, public) == "Out of office"
+    assert visible_title("casual", "Casual leave", HalfDay.FIRST, public) == "Out of office: Casual leave (first half)"
+    assert visible_title("sick", "Sick leave", None, frozenset(), private=False) == "Sick leave"
 
 
 def test_provider_overrides_by_person_then_domain_then_default() -> None:
@@ -94,6 +94,7 @@ def test_the_policy_section_is_optional_and_checked() -> None:
     document = policy_document()
     document["calendar"] = {"show_type": ["casual"], "providers": {"x.test": "outlook"}}
     assert parse_policy(document).calendar.show_type == frozenset({"casual"})
+    assert parse_policy(document).privacy.public_types == frozenset({"casual"})  # the older spelling still counts
     with pytest.raises(PolicyError, match=r"calendar\.providers\.x\.test"):
         parse_calendar_policy({"providers": {"x.test": "yahoo"}})
     with pytest.raises(PolicyError, match="calendar"):

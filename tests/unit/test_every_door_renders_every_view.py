@@ -47,7 +47,7 @@ SAMPLES: list[views.View] = [
                    ("manager",), expiring=Decimal(1), expires_on=date(2027, 3, 31)),
     views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
     views.DelegationView(None, ended=1),
-    views.FeedView(PERSON, "/calendar/abc.ics", created=True),
+    views.FeedView(PERSON, "/calendar/abc.ics", replaced=True),
     views.TeamChartView(HeatMap(date(2026, 12, 7), date(2026, 12, 8), (
         HeatRow("<!channel> R&D", 4, (Decimal("1.5"), Decimal(0)), (False, True), (2, 0), pending=1),)), "R&D"),
     views.QuietView(date(2026, 8, 27), date(2026, 11, 24), None, (("<!channel> R&D", PERSON),)),

@@ -181,7 +181,7 @@ def test_no_approval_means_approved_at_once(service: LeaveService, store: FakeSt
     view = applied(service.execute("rahul@x.test", ApplyLeave("sick", date(2026, 11, 26), date(2026, 11, 26)), "test"))
     assert view.request.status is RequestStatus.APPROVED
     assert row(service, "rahul@x.test", "sick").taken == 1
-    assert "approved automatically" in refused(service.execute("boss@x.test", Decide(view.request.id, True), "test"))
+    assert "approved automatically" in refused(service.execute("hr@x.test", Decide(view.request.id, True), "test"))
 
 
 # delegation and cover -------------------------------------------------------------------------

@@ -123,9 +123,18 @@ def test_door_states_say_what_is_off_and_why() -> None:
     doors = door_states(load_settings())
     assert doors["slack"].state == "off"
     assert "SLACK_BOT_TOKEN" in doors["slack"].detail
-    assert doors["teams"].state == "emulator"
+    assert doors["teams"].state == "off"
+    assert "TEAMS_EMULATOR" in doors["teams"].detail
     assert doors["google_calendar"].state == "off"
     assert doors["outlook_calendar"].state == "off"
+
+
+def test_teams_emulator_is_asked_for_and_an_app_id_overrides_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_EMULATOR", "true")
+    assert door_states(load_settings())["teams"].state == "emulator"
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-1")
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "secret")
+    assert load_settings().teams_mode == "configured"
 
 
 def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -154,7 +154,8 @@ def test_a_decided_card_has_no_buttons_and_says_who_and_when() -> None:
     assert all(b["type"] != "actions" for b in card["blocks"])
     outcome = card["blocks"][-1]["text"]["text"]
     assert outcome.startswith(":white_check_mark: *Approved* by Vikram Rao at <!date^1795583520^")
-    assert outcome.endswith('|Wed 25 Nov 2026 05:12 UTC>\nNote: &lt;!channel&gt; &amp; &lt;@UEVIL&gt; "quoted" \\ back')
+    assert outcome.endswith(
+        '|Wed 25 Nov 2026 05:12 UTC>\nNote:\n> &lt;!channel&gt; &amp; &lt;@UEVIL&gt; "quoted" \\ back')
 
 
 def test_a_long_reason_is_cut_with_an_ellipsis_rather_than_refused() -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.teams import cards
 from core import views
 from core.model import HalfDay, RequestStatus
+from tests.trees import nodes
 
 ANANYA = views.Person("E3", "Ananya Iyer", "ananya@x.test")
 VIKRAM = views.Person("E2", "Vikram Rao", "boss@x.test")
@@ -58,21 +59,9 @@ EVERY_VIEW: list[views.View] = [
 ]
 
 
-def walk(value: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(value, dict):
-        found.append(value)
-        for item in value.values():
-            found.extend(walk(item))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(walk(item))
-    return found
-
-
 def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     refresh = card.get("refresh", {}).get("action")
-    return [e for e in walk(card) if e.get("type") == "Action.Execute" and e is not refresh]
+    return [e for e in nodes(card) if e.get("type") == "Action.Execute" and e is not refresh]
 
 
 @pytest.mark.parametrize("view", EVERY_VIEW, ids=lambda v: type(v).__name__)
@@ -81,7 +70,7 @@ def test_every_view_is_a_schema_1_5_card_without_nulls(view: views.View) -> None
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
     assert card["body"], "a card says something"
     assert "null" not in json.dumps(card)
-    assert all(isinstance(e.get("type", ""), str) for e in walk(card))
+    assert all(isinstance(e.get("type", ""), str) for e in nodes(card))
 
 
 def test_every_view_type_has_a_template() -> None:
@@ -90,7 +79,7 @@ def test_every_view_type_has_a_template() -> None:
 
 def test_text_people_typed_stays_text_in_a_text_run() -> None:
     card = cards.approval_card(request(reason=HOSTILE), can_decide=True)
-    runs = [e for e in walk(card) if e.get("type") == "TextRun"]
+    runs = [e for e in nodes(card) if e.get("type") == "TextRun"]
     assert [r["text"] for r in runs] == [HOSTILE]
     assert [b["verb"] for b in buttons(card)] == ["approve", "reject"]  # no injected button
 
@@ -106,7 +95,7 @@ def test_the_approval_card_follows_the_contract() -> None:
     approve, reject = buttons(card)
     assert (approve["verb"], reject["verb"]) == ("approve", "reject")
     assert approve["data"]["requestId"] == 42 and reject["data"]["requestId"] == 42
-    assert [i["id"] for i in walk(card) if i.get("type") == "Input.Text"] == ["reason"]
+    assert [i["id"] for i in nodes(card) if i.get("type") == "Input.Text"] == ["reason"]
     assert card["refresh"] == {
         "action": {"type": "Action.Execute", "verb": "refresh", "title": "Refresh", "data": {"requestId": 42}},
         "userIds": ["29:boss", "29:hr"],
@@ -123,7 +112,7 @@ def test_a_decided_request_shows_who_and_when_and_has_no_buttons() -> None:
     for card in (cards.approval_card(decided, can_decide=True), cards.request_card(decided, ["29:boss"])):
         assert buttons(card) == []
         assert "Approved by Vikram Rao on Wed 25 Nov 2026 at 05:00 UTC" in json.dumps(card)
-        assert not any(e.get("type") == "Input.Text" for e in walk(card))
+        assert not any(e.get("type") == "Input.Text" for e in nodes(card))
 
 
 def test_someone_who_may_not_decide_sees_no_buttons() -> None:
@@ -138,7 +127,7 @@ def test_a_pending_request_waiting_at_the_hr_level_says_so() -> None:
 def test_the_apply_form_has_the_inputs_and_comes_back_filled_in_with_the_error() -> None:
     form = views.ApplyFormView((("casual", "Casual leave (CL)"), ("sick", "Sick leave (SL)")))
     card = cards.apply_form(form)
-    inputs = {e["id"]: e for e in walk(card) if str(e.get("type", "")).startswith("Input.")}
+    inputs = {e["id"]: e for e in nodes(card) if str(e.get("type", "")).startswith("Input.")}
     assert {k: v["type"] for k, v in inputs.items()} == {
         "leaveType": "Input.ChoiceSet", "start": "Input.Date", "end": "Input.Date", "half": "Input.ChoiceSet",
         "reason": "Input.Text", "documentRef": "Input.Text",
@@ -149,7 +138,7 @@ def test_the_apply_form_has_the_inputs_and_comes_back_filled_in_with_the_error()
     assert submit["verb"] == "apply" and len(submit["data"]["formId"]) == 32
     again = cards.apply_form(form, {"leaveType": "sick", "start": "2026-12-05", "reason": HOSTILE},
                              "No working days between Sat 5 Dec and Sat 5 Dec", submit["data"]["formId"])
-    inputs = {e["id"]: e for e in walk(again) if str(e.get("type", "")).startswith("Input.")}
+    inputs = {e["id"]: e for e in nodes(again) if str(e.get("type", "")).startswith("Input.")}
     assert (inputs["leaveType"]["value"], inputs["start"]["value"], inputs["reason"]["value"]) == (
         "sick", "2026-12-05", HOSTILE)
     assert "value" not in inputs["end"]
@@ -180,7 +169,7 @@ def test_a_report_links_to_its_files_with_buttons_when_the_links_are_complete() 
         ("Action.OpenUrl", "Download leave-1.csv", "https://x/downloads/d")]
     text = json.dumps(card)
     assert "Casual leave" in text and "3.5 days" in text and "Each link works once, until Thu 26 Nov 2026" in text
-    assert all(e.get("type") != "Action.Execute" for e in walk(card)), "the hostile department made a button"
+    assert all(e.get("type") != "Action.Execute" for e in nodes(card)), "the hostile department made a button"
 
 
 def test_a_report_without_public_url_shows_the_paths_and_says_how_to_complete_them() -> None:

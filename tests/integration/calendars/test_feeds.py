@@ -46,12 +46,13 @@ async def test_personal_feed_shows_approved_leave_as_all_day_events_with_stable_
     approve("ananya@x.test", date(2026, 12, 7), date(2026, 12, 11))
     half = approve("ananya@x.test", date(2026, 12, 16), date(2026, 12, 16), half=HalfDay.SECOND)
     org.execute("ananya@x.test", CancelRequest(half - 1, date(2026, 12, 9), date(2026, 12, 9)), "test")
-    view = org.handle_text("ananya@x.test", "/leave feed", "test")
-    assert isinstance(view, FeedView) and view.created and view.path.startswith("/calendar/")
-    again = org.handle_text("ananya@x.test", "feed", "test")
-    assert isinstance(again, FeedView) and again.path == view.path and not again.created
+    first = org.handle_text("ananya@x.test", "/leave feed", "test")
+    assert isinstance(first, FeedView) and not first.replaced and first.path.startswith("/calendar/")
+    view = org.handle_text("ananya@x.test", "feed", "test")  # asked again: a new link, the first one stops
+    assert isinstance(view, FeedView) and view.replaced and view.path != first.path
 
     client = await _client(aiohttp_client, engine, org, uow_factory, clock)
+    assert (await client.get(first.path)).status == 404
     response = await client.get(view.path)
     assert response.status == 200 and response.content_type == "text/calendar"
     body = await response.read()

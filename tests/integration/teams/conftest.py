@@ -26,11 +26,15 @@ from bot.downloads import mount_downloads
 from bot.server import create_app
 from bot.settings import Settings
 from bot.teams import TeamsConfig, TeamsNotifier, mount_teams
+from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM
 from core.ports import UnitOfWork
 from core.relay import DeliveryReport
 from core.service import LeaveService
 from storage import tables
+from tests.integration.calendars.conftest import microsoft  # noqa: F401  (Microsoft's sign-in service)
+from tests.integration.teams.bot_framework import OpenIdStandIn
 from tests.integration.teams.connector import FakeConnector
+from tests.trees import nodes
 from tests.unit.fakes import FixedClock
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "payloads" / "teams"
@@ -75,6 +79,8 @@ class TeamsRig:
     engine: Engine
     clock: FixedClock
     uow_factory: Callable[[], UnitOfWork]
+    #: Where the door keeps its conversations: ``teams``, or ``teams-emulator`` without an app id.
+    platform: str = EMULATOR_PLATFORM
 
     def activity(self, name: str, who: str, **changes: Any) -> dict[str, Any]:
         data = as_person(payload(name), who)
@@ -120,46 +126,20 @@ class TeamsRig:
     def addresses(self) -> dict[str, dict[str, Any]]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(tables.chat_addresses.c.key, tables.chat_addresses.c.address)
-                                      .where(tables.chat_addresses.c.platform == "teams"))
+                                      .where(tables.chat_addresses.c.platform == self.platform))
             return {key: json.loads(address) for key, address in rows}
 
 
 def texts(card: dict[str, Any]) -> str:
     """Every piece of text on a card, in order, to assert on what a person reads."""
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for key in ("text", "title", "value", "label"):
-                if isinstance(value.get(key), str):
-                    found.append(value[key])
-            for item in value.values():
-                if isinstance(item, dict | list):
-                    walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(card)
-    return "\n".join(found)
+    return "\n".join(node[key] for node in nodes(card) for key in ("text", "title", "value", "label")
+                     if isinstance(node.get(key), str))
 
 
 def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every Action.Execute of a card (not its refresh), wherever it sits."""
-    found: list[dict[str, Any]] = []
-
-    def walk(value: Any, key: str = "") -> None:
-        if isinstance(value, dict):
-            if value.get("type") == "Action.Execute" and key != "refresh":
-                found.append(value)
-            for name, item in value.items():
-                walk(item, name if name == "refresh" else key)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, key)
-
-    walk(card)
-    return found
+    refresh = card.get("refresh", {}).get("action")
+    return [node for node in nodes(card) if node.get("type") == "Action.Execute" and node is not refresh]
 
 
 @pytest.fixture
@@ -174,12 +154,22 @@ def connector() -> Iterator[FakeConnector]:
         fake.stop()
 
 
+@pytest.fixture
+def openid() -> Iterator[OpenIdStandIn]:
+    """The Bot Framework's OpenID metadata and keys, to send activities with a valid token."""
+    stand_in = OpenIdStandIn()
+    try:
+        yield stand_in
+    finally:
+        stand_in.close()
+
 
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """No app id, so the door is the local Emulator's unless a test's ``config`` names an app."""
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None, teams_emulator=True)  # type: ignore[call-arg]
 
 
 RigFactory = Callable[..., Awaitable[TeamsRig]]
@@ -201,7 +191,8 @@ def make_rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: FakeCo
         if public_url:
             mount_downloads(app, uow_factory, clock)
         client = await aiohttp_client(app)
-        return TeamsRig(client, connector, service, notifier, engine, clock, uow_factory)
+        platform = PLATFORM if config is not None and config.authenticated else EMULATOR_PLATFORM
+        return TeamsRig(client, connector, service, notifier, engine, clock, uow_factory, platform)
 
     return make
 

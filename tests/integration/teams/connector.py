@@ -28,6 +28,8 @@ class Call:
     body: Any
     #: The id the stand-in gave what was posted (``1:message-7``), or the status it failed with.
     answer: str = ""
+    #: The ``Authorization`` header the bot sent: its Bot Framework token, when it has an app id.
+    authorization: str | None = None
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -50,7 +52,10 @@ class Failure:
 
 
 class FakeConnector:
-    def __init__(self) -> None:
+    """The stand-in; ``host`` is where it listens (``0.0.0.0`` to catch a call to any address of this machine)."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
         #: Members by Teams user id (``29:...``): what GET .../members/{id} answers.
@@ -63,6 +68,7 @@ class FakeConnector:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
+        self.port = 0
 
     # -- control --------------------------------------------------------------------------------
 
@@ -75,10 +81,10 @@ class FakeConnector:
             asyncio.set_event_loop(loop)
             self._runner = web.AppRunner(self._app())
             loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            site = web.TCPSite(self._runner, self.host, 0)
             loop.run_until_complete(site.start())
-            port = self._runner.addresses[0][1]
-            self.url = f"http://127.0.0.1:{port}/"
+            self.port = self._runner.addresses[0][1]
+            self.url = f"http://127.0.0.1:{self.port}/"
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self._runner.cleanup())
@@ -154,7 +160,7 @@ class FakeConnector:
             response = await handler(request)
             answer = str(json.loads(response.text or "{}").get("id") or "") if response.text else ""
         call = Call(request.method, path, unquote(conversation) if conversation else None,
-                    unquote(activity) if activity else None, body, answer)
+                    unquote(activity) if activity else None, body, answer, request.headers.get("Authorization"))
         with self._lock:
             self.calls.append(call)
         return response

@@ -71,7 +71,7 @@ async def test_a_bot_framework_that_never_answers_is_retried_later(rig: TeamsRig
     await rig.say("boss", "help")  # the boss's chat is known...
     reference = rig.addresses()["employee:E2"]
     reference["serviceUrl"] = f"{silent}/"  # ...but the Bot Framework behind it has hung
-    TeamsDirectory(rig.uow_factory, rig.clock).remember({"employee:E2": reference})
+    TeamsDirectory(rig.uow_factory, rig.clock, rig.platform).remember({"employee:E2": reference})
     applied = rig.service.execute("ananya@x.test", ApplyLeave("casual", date(2026, 12, 7), date(2026, 12, 7)), "t")
     assert isinstance(applied, AppliedView)
     report = await rig.deliver()

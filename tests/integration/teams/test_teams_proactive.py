@@ -57,7 +57,7 @@ async def test_the_approver_gets_the_card_and_it_is_updated_after_the_decision(r
     assert "29:1boss-mri" in card["refresh"]["userIds"]
     with rig.engine.connect() as connection:
         stored = connection.execute(select(tables.chat_cards.c.employee_id, tables.chat_cards.c.message_id)
-                                    .where(tables.chat_cards.c.platform == "teams")).all()
+                                    .where(tables.chat_cards.c.platform == rig.platform)).all()
     assert [(e, m) for e, m in stored] == [("E2", sent.answer)]
 
     status, body = await rig.click("boss", "approve", {"requestId": request.id})
