@@ -33,8 +33,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The suite in parallel, one worker per CPU; then the reliability scenarios alone, since they time
+# real servers under load (an outage, a kill, a thousand retries) and must not share the CPUs.
 test: lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --ignore=tests/reliability
+	$(BIN)/pytest tests/reliability
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

@@ -36,7 +36,7 @@ TARGET = 1.3
 def own_rows(engine: Engine, employee_id: str) -> list[tuple[object, ...]]:
     """The person's ledger, without the ids (which depend on everybody else's rows)."""
     ledger = tables.ledger_entries.c
-    query = select(ledger.type_key, ledger.year, ledger.kind, ledger.days, ledger.period, ledger.created_at) \
+    query = select(ledger.type_key, ledger.year, ledger.kind, ledger.days, ledger.source_id, ledger.created_at) \
         .where(ledger.employee_id == employee_id).order_by(ledger.id)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]

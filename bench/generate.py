@@ -40,6 +40,9 @@ from storage.engine import is_mysql, make_engine
 ROWS_PER_YEAR = 38
 PENDING_SHARE = 0.1
 LEDGER_COLUMNS = ("created_at", "employee_id", "type_key", "year", "kind", "days", "period", "request_id", "note")
+#: What writes each kind of entry the generator makes (``core.model.SourceKind``).
+SOURCE_KINDS = {"ALLOCATION": "allocation", "ACCRUAL": "accrual", "LEAVE_TAKEN": "request",
+                "CARRIED_IN": "year_end", "CARRIED_OUT": "year_end", "EXPIRY": "year_end"}
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,12 @@ class Organisation:
     ledger: list[tuple[Any, ...]]
 
     def ledger_rows(self) -> Iterator[dict[str, Any]]:
-        return (dict(zip(LEDGER_COLUMNS, row, strict=True)) for row in self.ledger)
+        """The rows as the table holds them: a leave taken's source is its request, any other's its period."""
+        for row in self.ledger:
+            values = dict(zip(LEDGER_COLUMNS, row, strict=True))
+            period, request_id = values.pop("period"), values.pop("request_id")
+            source_id = period if period is not None else "" if request_id is None else str(request_id)
+            yield {**values, "source_kind": SOURCE_KINDS[values["kind"]], "source_id": source_id, "once_key": period}
 
 
 def build(seed: int, employees: int, ledger_rows: int, as_of: date, departments: int | None = None) -> Organisation:

@@ -55,7 +55,8 @@ def seed(engine: Engine, employees: int = 10_000, departments: int = 100, reques
                      "approver_id": who["manager_id"], "decision_note": "", "idempotency_key": None,
                      "created_at": NOW - timedelta(days=rng.randrange(1, 30)), "levels": "manager", "level": 0})
     ledger = [{"employee_id": p["employee_id"], "type_key": t, "year": 2026, "kind": "ACCRUAL",
-               "days": Decimal(rng.choice((0, 1, 11))), "period": "2026-11", "request_id": None, "note": "",
+               "days": Decimal(rng.choice((0, 1, 11))), "source_kind": "accrual", "source_id": "2026-11",
+               "once_key": "2026-11", "note": "",
                "created_at": NOW} for p in people for t in TYPES]
     write(engine, people, rows, ledger)
 

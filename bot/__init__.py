@@ -1,1 +1,1 @@
-"""The doors: terminal chat, CLI, the aiohttp server (and later Slack and Teams)."""
+"""The doors: Slack, Teams, the terminal chat, the CLI and the aiohttp server they share."""

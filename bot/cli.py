@@ -2,7 +2,7 @@
 
 Each subcommand reads the settings once, builds the service through the composition root and
 calls one use case. Failures become one line on stderr and an exit code a script can act on:
-0 success, 1 the operation failed, 2 bad usage or bad input (CONTRACT §3).
+0 success, 1 the operation failed, 2 bad usage or bad input (README, "The leavebot command").
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from bot import cli_output as out
 from bot.cli_scheduler import add_commands as add_scheduler_commands
 from bot.console import run_chat
 from bot.demo import chat_hints, demo_present, demo_settings, seed_demo
-from bot.main import Runtime, build_runtime, build_service, default_policy_text, mount_doors
+from bot.main import build_runtime, build_service, default_policy_text, mount_doors
 from bot.observability.logs import configure_logging
 from bot.observability.sentry import start_sentry
+from bot.runtime import Runtime
 from bot.server import create_app, run_server
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.errors import ImportRejected, LeaveError, PolicyError
 from core.model import RequestStatus
 from core.service import Busy, DatabaseUnavailable, LeaveService
+from core.text import counted
 from storage.engine import make_engine
 from storage.migrate import current_revision, upgrade
 
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line, reason in exc.problems:
             sys.stderr.write(f"{name}:{line}: {reason}\n")
         rows = len({line for line, _ in exc.problems})
-        return _fail(f"{name}: import refused, nothing was written ({rows} bad row{'s' if rows != 1 else ''})",
+        return _fail(f"{name}: import refused, nothing was written ({counted(rows, 'bad row')})",
                      EXIT_USAGE, debug)
     except PolicyError as exc:
         return _fail(f"{getattr(args, 'file', None) or 'default policy'}: {exc.message}", EXIT_USAGE, debug)
@@ -172,7 +174,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     # No per-person brake here: the rate limit protects the chat platforms' doors from floods, while
-    # whoever runs this already has the machine, and a scripted chat (CONTRACT §3) must run whole.
+    # whoever runs this already has the machine, and a scripted chat (README, "The leavebot command") must run whole.
     runtime = build_runtime(settings.model_copy(update={"rate_limit_per_minute": 0}))
     if settings.slack_enabled:
         # A change made here reaches the approver's Slack at once; Teams (which needs the server's

@@ -1,6 +1,6 @@
 """What the ``leavebot`` admin commands print: the stable ``--json`` shapes and human tables.
 
-The JSON shapes are part of the outward contract (CONTRACT §3): scripts rely on them, so they are
+The JSON shapes are part of the outward contract (README, "The leavebot command"): scripts rely on them, so they are
 built field by field here rather than by dumping dataclasses whose fields may grow or change.
 """
 

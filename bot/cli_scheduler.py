@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot import scheduled, slack, teams
-from bot.main import Runtime, build_runtime
+from bot.main import build_runtime
+from bot.runtime import Runtime
 from bot.settings import Settings
 from core.errors import LeaveError
 from core.jobs import JOBS as LEDGER_JOBS

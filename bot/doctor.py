@@ -20,6 +20,7 @@ from bot import doctor_probes as probes
 from bot.doctor_probes import Check
 from bot.settings import Settings, SettingsError
 from core.model import Role
+from core.text import counted
 from storage.engine import is_sqlite, make_engine, ping
 from storage.migrate import alembic_config, current_revision, head_revision
 from storage.uow import uow_factory
@@ -61,7 +62,7 @@ def render(checks: Sequence[Check]) -> str:
     lines = [f"{c.status:<5} {c.name:<{width}}  {c.detail}" for c in checks]
     failed = sum(c.status == "fail" for c in checks)
     warned = sum(c.status == "warn" for c in checks)
-    lines.append(f"{failed} failed, {warned} warning{'s' if warned != 1 else ''}, "
+    lines.append(f"{failed} failed, {counted(warned, 'warning')}, "
                  f"{len(checks) - failed - warned} ok")
     return "\n".join(lines)
 

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -25,8 +24,8 @@ from bot.delivery import OutboxDelivery
 from bot.downloads import mount_downloads
 from bot.observability.context import current_request_id
 from bot.observability.metrics import Telemetry
+from bot.runtime import Runtime
 from bot.settings import Settings
-from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -44,19 +43,6 @@ def default_policy_text() -> str:
 
 def default_policy_document() -> Any:
     return yaml.safe_load(default_policy_text())
-
-
-@dataclass
-class Runtime:
-    """Everything a command needs, wired once: the service, its database, the outbox delivery and
-    the metrics that the service and the scheduler feed."""
-
-    service: LeaveService
-    engine: Engine
-    uow_factory: UnitOfWorkFactory
-    clock: Clock
-    delivery: OutboxDelivery
-    telemetry: Telemetry = field(default_factory=Telemetry)
 
 
 def build_runtime(settings: Settings) -> Runtime:

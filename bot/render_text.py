@@ -7,28 +7,18 @@ counts, aligned columns), so the same facts reach the terminal as reach Slack an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
+from bot.rendering import template_environment
 from bot.view_templates import TEMPLATES
 from core import views
 from core.heatmap import HeatMap
-from core.text import WEEKDAY_NAMES, format_day, format_days
+from core.text import WEEKDAY_NAMES, format_day
 
 
 def format_time(value: datetime | None) -> str:
     return "" if value is None else f"{format_day(value.date())} {value:%H:%M} UTC"
-
-
-def format_span(start: date, end: date, half: Any = None) -> str:
-    """One day, a half day or a range, in the words a person would use."""
-    if start == end:
-        if half is not None:
-            return f"{format_day(start)} ({str(getattr(half, 'value', half)).lower()} half)"
-        return format_day(start)
-    return f"{format_day(start)} to {format_day(end)}"
 
 
 def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]], right: Iterable[int] = ()) -> str:
@@ -45,24 +35,13 @@ def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]], right: It
     return "\n".join(lines)
 
 
-def _environment() -> Environment:
-    # Plain text for a terminal: there is no markup to escape, so autoescape stays off.
-    env = Environment(
-        loader=PackageLoader("bot", "templates/text"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"],
-    )
-    env.filters.update(day=format_day, days=format_days, time=format_time,
-                       weekday_letter=lambda day: WEEKDAY_NAMES[day.weekday()][:2])
-    env.globals.update(span=format_span, table=format_table)
-    return env
-
-
-_ENV = _environment()
+# Plain text for a terminal: there is no markup to escape, so autoescape stays off.
+_ENV = template_environment(
+    "text",
+    filters={"time": format_time, "weekday_letter": lambda day: WEEKDAY_NAMES[day.weekday()][:2]},
+    template_globals={"table": format_table},
+    keep_trailing_newline=True,
+)
 
 
 def render(view: views.View) -> str:

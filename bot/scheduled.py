@@ -12,7 +12,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from slack_sdk import WebClient
@@ -22,7 +22,8 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, S
 from bot import charts
 from bot.charts import Picture
 from bot.downloads import DownloadLinks
-from bot.render_text import format_day, format_span
+from bot.rendering import format_span
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import render as slack_render
 from bot.slack.api import api_base_url, bot_token, delivery_error, timeout
@@ -37,13 +38,11 @@ from core.lists import shorter
 from core.ports import UnitOfWorkFactory, Unreachable
 from core.posting import Poster
 from core.service import LeaveService
+from core.text import format_day
 from core.views import Person
 from scheduler import app as scheduler_app
 from scheduler.runner import SchedulerRunner
 from storage.jobs import Leadership
-
-if TYPE_CHECKING:
-    from bot.main import Runtime
 
 TEMPLATES = {"hr_digest", "whos_out", "approval_reminder", "document_reminder"}
 SLACK_BLOCK_LIMIT = 50

@@ -35,7 +35,7 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """LeaveBot's configuration (CONTRACT §2). Field names are the variables, lower-cased."""
+    """LeaveBot's configuration (README, "Configuration"). Field names are the variables, lower-cased."""
 
     model_config = SettingsConfigDict(
         env_file=".env",

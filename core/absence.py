@@ -7,15 +7,16 @@ people's leave, so they are built here, through the one privacy rule of :mod:`co
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from core.context import person
-from core.heatmap import WorkCalendar
 from core.model import Employee, HalfDay, LeaveRequest
 from core.policy import Policy
 from core.ports import UnitOfWork
-from core.privacy import TypeViewer
+from core.privacy import OUT, may_see_type
 from core.views import AbsenceView
+from core.work_calendar import WorkCalendar
 
 #: How far past a request's end the back-on date is looked for (weekends and a run of holidays).
 BACK_SEARCH = timedelta(days=31)
@@ -35,6 +36,28 @@ def back_on(request: LeaveRequest, off_days: set[date], day: date) -> date:
     while current in off_days:
         current += timedelta(days=1)
     return current
+
+
+class TypeViewer:
+    """:func:`core.privacy.may_see_type` for one viewer over many requests, their delegations read once.
+
+    Args:
+        viewer: who looks; :data:`core.privacy.CHANNEL` for a channel post or a shared feed.
+        on: the day whose delegations count (the viewer's today, or the day being looked at).
+    """
+
+    def __init__(self, uow: UnitOfWork, viewer: Employee | None, public_types: Collection[str], on: date) -> None:
+        self._uow, self._viewer, self._public = uow, viewer, public_types
+        self._covering = {d.delegator_id for d in uow.delegations.to(viewer.employee_id)
+                          if d.active_on(on)} if viewer is not None else set()
+
+    def sees(self, request: LeaveRequest, subject: Employee) -> bool:
+        return may_see_type(self._viewer, subject, request.type_key, self._public, lookup=self._uow.employees.get,
+                            approver_id=request.approver_id, covering=self._covering)
+
+    def label(self, request: LeaveRequest, subject: Employee, type_name: str) -> str:
+        """The type's name when the viewer may see it, else :data:`core.privacy.OUT`."""
+        return type_name if self.sees(request, subject) else OUT
 
 
 class Absences:

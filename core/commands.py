@@ -1,7 +1,7 @@
 """Neutral commands: what a person asked for, whichever door they used.
 
 The text grammar (:mod:`core.grammar`) and each door's forms and buttons produce these; the
-dispatcher (:mod:`core.dispatcher`) runs the matching use case.
+service (:meth:`core.service.LeaveService.execute`) runs the matching use case.
 """
 
 from __future__ import annotations

@@ -7,18 +7,28 @@ passed in, already in the employee's time zone, which keeps every rule testable.
 Accepted date forms (case-insensitive, surrounding spaces ignored):
 
 * ISO: ``2026-12-24``;
+* numbers in the region's order (:class:`DateOrder`): ``28/12/2026``, ``28-12-2026``, ``28.12.2026``
+  and, with a slash, ``28/12`` (day first, the default); ``12/28/2026`` where the month comes first;
 * day-month or month-day, optionally with a year: ``24 Dec``, ``Dec 24``, ``24 December``,
   ``24-Dec``, ``24th Dec``, ``24 Dec 2026``, ``Dec 24 2026``, ``Dec 24, 2026``;
 * ``today``, ``tomorrow``, ``yesterday``;
-* weekday names (``monday``, ``mon``, ...), ``this friday`` and ``next friday``.
+* weekday names (``monday``, ``mon``, ...): the first such day from today on; ``this friday``
+  the same; ``next friday`` the Friday of next week (Monday to Sunday), so on a Wednesday
+  ``this friday`` is two days ahead and ``next friday`` nine. As the end of a span that
+  starts later, ``next friday`` is the first Friday after the start.
+
+A few days of one month may be written together: ``dec 28-31``, ``28-31 Dec 2026``
+(:func:`read_span`).
 """
 
 from __future__ import annotations
 
 import calendar
 import difflib
+import enum
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from core.errors import BadCommand, BadDate
 from core.model import REQUEST_NUMBER_OFFSET
@@ -33,6 +43,15 @@ PAST_WINDOW_DAYS = 60
 #: arithmetic of later steps (``end + 1 day``, next year's date) clear of ``date.max``.
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+
+
+
+class DateOrder(enum.StrEnum):
+    """Which number comes first in ``28/12/2026``: a region's setting (``date_order`` in the policy)."""
+
+    DAY_FIRST = "day_first"  # 28/12/2026: India, the United Kingdom and most of the world
+    MONTH_FIRST = "month_first"  # 12/28/2026: the United States
+
 
 #: Request numbers beyond this are refused rather than handed to a database that would overflow.
 MAX_REQUEST_NUMBER = 2**31 - 1
@@ -73,6 +92,11 @@ _YEAR = r"(?P<year>[0-9]{4})"
 _SEP = r"(?:\s*[-,]\s*|\s+)"
 _DAY_MONTH = re.compile(rf"{_DAY}{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?")
 _MONTH_DAY = re.compile(rf"{_MONTH}{_SEP}{_DAY}(?:{_SEP}{_YEAR})?")
+_NUMERIC = re.compile(r"(?P<first>[0-9]{1,2})(?P<sep>[/.-])(?P<second>[0-9]{1,2})(?:(?P=sep)(?P<year>[0-9]{4}))?")
+_DASH = r"\s*[-\u2013\u2014]\s*"
+_TWO_DAYS = rf"(?P<first>[0-9]{{1,2}})(?:st|nd|rd|th)?{_DASH}(?P<last>[0-9]{{1,2}})(?:st|nd|rd|th)?"
+_DAYS_MONTH = re.compile(rf"{_TWO_DAYS}{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?")
+_MONTH_DAYS = re.compile(rf"{_MONTH}{_SEP}{_TWO_DAYS}(?:{_SEP}{_YEAR})?")
 _WEEKDAY = re.compile(r"(?:(?P<qualifier>this|next)\s+)?(?P<weekday>[a-z]+)")
 
 _PERIOD_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})")
@@ -84,7 +108,8 @@ _REQUEST_ID = re.compile(r"#?(?:lv-?)?(?P<number>[0-9]{1,18})")
 _KNOWN_WORDS = sorted({*MONTHS, *WEEKDAYS, *RELATIVE_DAYS, "next", "this"})
 
 
-def parse_date(text: str, today: date, *, not_before: date | None = None) -> date:
+def parse_date(text: str, today: date, *, not_before: date | None = None,
+               order: DateOrder = DateOrder.DAY_FIRST, past: bool = False) -> date:
     """Read one date as a person typed it.
 
     Args:
@@ -94,18 +119,23 @@ def parse_date(text: str, today: date, *, not_before: date | None = None) -> dat
             before it, a date written without a year or as a weekday is read again as the first
             such day on or after it, so ``monday to friday`` and ``30 Dec to 2 Jan`` read
             forwards. Explicit dates (ISO, with a year, ``today``) are never moved.
+        order: whether ``28/12`` puts the day or the month first (the person's region says).
+        past: a date without a year is the latest such day on or before ``today``: the start of
+            a report's period, which looks back, not ahead (with ``not_before``, its end: the
+            first such day on or after the start).
 
     Raises:
         BadDate: the text is not one of the accepted forms, or names a day that does not exist
             (``31 Feb``); the message says which and shows the accepted forms.
     """
-    found = read_date(text, today, not_before=not_before)
+    found = read_date(text, today, not_before=not_before, order=order, past=past)
     if found is None:
         raise BadDate(unreadable_date_message(text))
     return found
 
 
-def read_date(text: str, today: date, *, not_before: date | None = None) -> date | None:
+def read_date(text: str, today: date, *, not_before: date | None = None,
+              order: DateOrder = DateOrder.DAY_FIRST, past: bool = False) -> date | None:
     """Like :func:`parse_date`, but None when ``text`` has no date's form at all.
 
     The grammar tries several word counts for a date (``24``, ``24 Dec``, ``24 Dec 2026``); a
@@ -117,15 +147,41 @@ def read_date(text: str, today: date, *, not_before: date | None = None) -> date
     """
     shown = " ".join(text.split())
     words = shown.lower()
+    # Looking back, a span's end is the first such day after its start, not the one nearest today.
+    reading = _Reading(shown, today, order, not_before if past else None, past)
     try:
-        found = _read(words, shown, today, anchor=None)
+        found = _read(words, reading)
         if found is not None and not_before is not None and found < not_before:
-            found = _read(words, shown, today, anchor=not_before) or found
+            found = _read(words, reading._replace(anchor=not_before)) or found
     except OverflowError:
         found = date.max
     if found is not None and not MIN_YEAR <= found.year <= MAX_YEAR:
         raise BadDate(f"'{clip(shown)}' is not a date I can use: the year must be between {MIN_YEAR} and {MAX_YEAR}.")
     return found
+
+
+def read_span(text: str, today: date, *, past: bool = False) -> tuple[date, date] | None:
+    """Some days of one month written together: ``dec 28-31``, ``28-31 Dec``, ``28th-31st Dec 2026``.
+
+    Returns:
+        The first and the last day, or None when ``text`` is not such a span. Without a year the
+        first day takes its year as a lone ``28 Dec`` would (``past``: see :func:`parse_date`).
+
+    Raises:
+        BadDate: the days do not exist in that month, or the last comes before the first.
+    """
+    shown = " ".join(text.split())
+    match = _DAYS_MONTH.fullmatch(shown.lower()) or _MONTH_DAYS.fullmatch(shown.lower())
+    if match is None or match["month"] not in MONTHS:
+        return None
+    month, first, last = MONTHS[match["month"]], int(match["first"]), int(match["last"])
+    if last < first:
+        raise BadDate(f"In '{clip(shown)}' the last day comes before the first; write the earlier day first.")
+    if match["year"] is not None:
+        start = _build(shown, int(match["year"]), month, first)
+    else:
+        start = _without_year(_Reading(shown, today, DateOrder.DAY_FIRST, None, past), month, first)
+    return start, _build(shown, start.year, month, last)
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -154,41 +210,79 @@ def unreadable_date_message(shown: str) -> str:
     return f"I can't read '{clip(' '.join(shown.split()))}' as a date.{hint} Write it like {ACCEPTED_FORMS}."
 
 
-def _read(words: str, shown: str, today: date, anchor: date | None) -> date | None:
-    """The date in ``words`` (lower case, single spaces), or None when it is no accepted form.
+class _Reading(NamedTuple):
+    """What reading one date needs besides its words."""
 
-    With ``anchor``, year-less and weekday forms resolve to their first day on or after it.
-    """
+    shown: str  # the words as typed, for messages
+    today: date
+    order: DateOrder
+    anchor: date | None  # year-less and weekday forms resolve to their first day on or after it
+    past: bool  # year-less forms resolve to their last day on or before today
+
+
+def _read(words: str, reading: _Reading) -> date | None:
+    """The date in ``words`` (lower case, single spaces), or None when it is no accepted form."""
+    shown, today = reading.shown, reading.today
     if words in RELATIVE_DAYS:
         return today + timedelta(days=RELATIVE_DAYS[words])
     if match := _ISO.fullmatch(words):
         return _build(shown, int(match["year"]), int(match["month"]), int(match["day"]))
+    if (match := _NUMERIC.fullmatch(words)) and (match["year"] is not None or match["sep"] == "/"):
+        day, month = _day_and_month(shown, int(match["first"]), int(match["second"]), reading.order)
+        if match["year"] is not None:
+            return _build(shown, int(match["year"]), month, day)
+        return _without_year(reading, month, day)
     if (match := _DAY_MONTH.fullmatch(words) or _MONTH_DAY.fullmatch(words)) and match["month"] in MONTHS:
         month, day = MONTHS[match["month"]], int(match["day"])
         if match["year"] is not None:
             return _build(shown, int(match["year"]), month, day)
-        return _without_year(shown, month, day, today, anchor)
+        return _without_year(reading, month, day)
     if (match := _WEEKDAY.fullmatch(words)) and match["weekday"] in WEEKDAYS:
-        base = anchor or today
-        strictly_after = match["qualifier"] == "next"
-        ahead = (WEEKDAYS[match["weekday"]] - base.weekday()) % 7
-        if strictly_after and ahead == 0:
-            ahead = 7
+        base = reading.anchor or today
+        wanted = WEEKDAYS[match["weekday"]]
+        ahead = (wanted - base.weekday()) % 7
+        if match["qualifier"] == "next" and reading.anchor is None:
+            # The day of that name in next week (weeks run Monday to Sunday).
+            ahead = 7 - base.weekday() + wanted
+        elif match["qualifier"] == "next" and ahead == 0:
+            ahead = 7  # after a span's start: the first such day strictly after it
         return base + timedelta(days=ahead)
     return None
 
 
-def _without_year(shown: str, month: int, day: int, today: date, anchor: date | None) -> date:
+def _day_and_month(shown: str, first: int, second: int, order: DateOrder) -> tuple[int, int]:
+    """``28/12`` as (day, month) in the region's order; a month over 12 is refused with the swap."""
+    day, month = (first, second) if order is DateOrder.DAY_FIRST else (second, first)
+    if month > 12 and day <= 12:
+        way = "day first (28/12/2026)" if order is DateOrder.DAY_FIRST else "month first (12/28/2026)"
+        raise BadDate(f"'{clip(shown)}' has no month {month}: here dates are written {way}. "
+                      f"Write it as {format_numeric(day=month, month=day, order=order)} or as {month} "
+                      f"{MONTH_NAMES[day - 1][:3]}.")
+    return day, month
+
+
+def format_numeric(day: int, month: int, order: DateOrder) -> str:
+    """``28/12`` or ``12/28``: a day and month as the region writes them."""
+    return f"{day}/{month}" if order is DateOrder.DAY_FIRST else f"{month}/{day}"
+
+
+def _without_year(reading: _Reading, month: int, day: int) -> date:
     """Give a year-less day-month its year.
 
     Plainly: the one such day from :data:`PAST_WINDOW_DAYS` before ``today`` to about ten months
-    ahead; that is this year's unless it lies further back, then next year's. With ``anchor``:
-    the first such day on or after it (29 Feb: the next leap year's).
+    ahead; that is this year's unless it lies further back, then next year's. With an anchor:
+    the first such day on or after it (29 Feb: the next leap year's). Looking back (``past``):
+    the last such day on or before ``today``.
     """
+    shown, today, anchor = reading.shown, reading.today, reading.anchor
     _check_day(shown, month, day, year=None)
     if anchor is not None:
         for year in range(anchor.year, anchor.year + 8):
             if _exists(year, month, day) and date(year, month, day) >= anchor:
+                return _build(shown, year, month, day)
+    if reading.past:
+        for year in range(today.year, today.year - 8, -1):
+            if _exists(year, month, day) and date(year, month, day) <= today:
                 return _build(shown, year, month, day)
     # The window starts PAST_WINDOW_DAYS back, in last year during January and February, so that
     # "31 Dec" typed on 5 January is the day just gone, not a date a year ahead.

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from core.absence import Absences
 from core.context import latest_policy
-from core.heatmap import WEEK_SPAN_DAYS, WorkCalendar, department_heatmap
+from core.heatmap import WEEK_SPAN_DAYS
 from core.insight import digest_insight
 from core.lists import cut
 from core.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
@@ -25,6 +25,7 @@ from core.ports import UnitOfWork
 from core.privacy import CHANNEL
 from core.queries import carried_expiring
 from core.text import format_days
+from core.work_calendar import WorkCalendar, department_heatmap
 from core.workdays import each_day
 
 #: A balance at or below this many days is "near zero".

@@ -1,8 +1,9 @@
 """What a person is entitled to, period by period: grants, accruals, carry-forward and expiry.
 
-Every amount is a ledger entry keyed by its period (``2026`` for a year's grant, ``2026-11`` for a
-month's accrual), and the ledger refuses a second entry for the same period: running a job
-twice, or catching up on months that were missed, adds each entry exactly once.
+Every amount is a ledger entry whose source is its period (``2026`` for a year's grant and its
+year end, ``2026-11`` for a month's accrual), and the ledger refuses a second entry of a kind from
+the same source: running a job twice, or catching up on months that were missed, adds each entry
+exactly once.
 
 The rules, all policy data:
 
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.model import Employee, EntryKind, LedgerEntry
+from core.amount import NO_DAYS, Amount
+from core.model import Employee, EntryKind, LedgerEntry, Source, SourceKind
 from core.policy import LeaveType, Policy, pro_rata
 
 ZERO = Decimal(0)
@@ -39,6 +41,20 @@ class Grant:
     period: str
     days: Decimal
     starts: date
+
+    @property
+    def source(self) -> Source:
+        return Source(SourceKind.ACCRUAL if self.kind is EntryKind.ACCRUAL else SourceKind.ALLOCATION, self.period)
+
+
+def year_end_source(year: int) -> Source:
+    """The source of ``year``'s carry-forward and expiry entries."""
+    return Source(SourceKind.YEAR_END, str(year))
+
+
+def carry_expiry_source(year: int) -> Source:
+    """The source of the expiry of days carried into ``year`` and not used in time."""
+    return Source(SourceKind.YEAR_END, f"{year - 1}-carry")
 
 
 def grants(policy_on: PolicyOn, employee: Employee, year: int, through: date) -> list[Grant]:
@@ -79,14 +95,14 @@ def _granted_days(policy: Policy, leave_type: LeaveType, employee: Employee, yea
 
 def missing(found: Iterable[Grant], entries: Iterable[LedgerEntry]) -> list[Grant]:
     """The grants not yet in the ledger."""
-    written = {(e.type_key, e.kind, e.period) for e in entries if e.period}
-    return [g for g in found if (g.type_key, g.kind, g.period) not in written]
+    written = {(e.type_key, e.kind, e.source) for e in entries}
+    return [g for g in found if (g.type_key, g.kind, g.source) not in written]
 
 
 def entries_for(employee: Employee, found: Iterable[Grant], at: datetime) -> list[LedgerEntry]:
     return [
         LedgerEntry(employee_id=employee.employee_id, type_key=g.type_key, year=g.starts.year, kind=g.kind,
-                    days=g.days, created_at=at, period=g.period,
+                    amount=Amount(g.days), created_at=at, source=g.source,
                     note=f"{g.period} {'accrual' if g.kind is EntryKind.ACCRUAL else 'allocation'}")
         for g in found
     ]
@@ -111,7 +127,7 @@ def year_end(leave_types: Iterable[LeaveType], employee: Employee, year: int, un
 
         def entry(kind: EntryKind, amount: Decimal, in_year: int, note: str, key: str = leave_type.key) -> LedgerEntry:
             return LedgerEntry(employee_id=employee.employee_id, type_key=key, year=in_year, kind=kind,
-                               days=amount, created_at=at, period=str(year), note=note)
+                               amount=Amount(amount), created_at=at, source=year_end_source(year), note=note)
 
         if carried > 0:
             made.append(entry(EntryKind.CARRIED_OUT, -carried, year, f"carried into {year + 1}"))
@@ -131,13 +147,13 @@ def carry_expiry_date(leave_type: LeaveType, year: int) -> date | None:
 
 def carried_left(entries: Iterable[LedgerEntry], type_key: str, year: int, used_by_expiry: Decimal) -> Decimal:
     """Carried days of ``year`` not used by the expiry date (leave uses carried days first)."""
-    carried = sum((e.days for e in entries if e.type_key == type_key and e.year == year
-                   and e.kind is EntryKind.CARRIED_IN), ZERO)
+    carried = sum((e.amount for e in entries if e.type_key == type_key and e.year == year
+                   and e.kind is EntryKind.CARRIED_IN), NO_DAYS).value
     return max(ZERO, carried - used_by_expiry)
 
 
 def carry_expiry(employee: Employee, type_key: str, year: int, days: Decimal, expires: date,
                  at: datetime) -> LedgerEntry:
     return LedgerEntry(employee_id=employee.employee_id, type_key=type_key, year=year, kind=EntryKind.EXPIRY,
-                       days=-days, created_at=at, period=f"{year - 1}-carry",
+                       amount=-Amount(days), created_at=at, source=carry_expiry_source(year),
                        note=f"carried days not used by {expires.isoformat()}")

@@ -20,7 +20,6 @@ from core.ports import Clock, UnitOfWork
 from core.tokens import new_token, token_hash
 from core.views import FeedView
 
-FEED_KINDS = ("employee", "department")
 #: How far back and ahead a feed reaches; calendar apps refresh it every few hours.
 PAST = timedelta(days=183)
 AHEAD = timedelta(days=731)

@@ -9,6 +9,9 @@ holiday for everyone in the department, so the picture can shade it.
 
 The map travels inside the digest's stored payload, hence :meth:`HeatMap.to_payload` and
 :meth:`HeatMap.from_payload` (plain JSON: dates as ISO text, counts as numbers).
+
+Only the counting is here; reading the people, their requests and their days off is
+:func:`core.work_calendar.department_heatmap`.
 """
 
 from __future__ import annotations
@@ -16,22 +19,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.model import Employee, LeaveRequest, RequestStatus
-from core.policy import Policy
-from core.workdays import HALF, ONE, each_day, holiday_dates
-
-if TYPE_CHECKING:  # the ports name the views, and the views name the heat map
-    from core.ports import UnitOfWork
+from core.workdays import HALF, ONE, each_day
 
 ZERO = Decimal(0)
 #: ``/leave team week`` and the digest show two weeks; ``/leave team month`` four.
 WEEK_SPAN_DAYS = 14
 MONTH_SPAN_DAYS = 28
-DEFAULT_WEEKEND = frozenset({5, 6})
 
 
 @dataclass(frozen=True)
@@ -98,24 +96,6 @@ class HeatMap:
         return cls(date.fromisoformat(payload["start"]), date.fromisoformat(payload["end"]), rows)
 
 
-class WorkCalendar:
-    """Which days are off for a person (weekend of their region, holidays of their region and
-    location) inside one range, each region's holidays read once."""
-
-    def __init__(self, uow: UnitOfWork, policy: Policy, start: date, end: date) -> None:
-        self._uow, self._policy, self._start, self._end = uow, policy, start, end
-        self._holidays: dict[tuple[str, str], set[date]] = {}
-
-    def off_days(self, employee: Employee) -> set[date]:
-        key = (employee.region, employee.location)
-        if key not in self._holidays:
-            found = self._uow.holidays.between(employee.region, self._start, self._end)
-            self._holidays[key] = holiday_dates(found, employee.region, employee.location)
-        region = self._policy.regions.get(employee.region)
-        weekend = region.weekend if region else DEFAULT_WEEKEND
-        return {d for d in each_day(self._start, self._end) if d.weekday() in weekend} | self._holidays[key]
-
-
 def count_out(start: date, end: date, members: Iterable[Employee], requests: Iterable[LeaveRequest],
               off_days: Mapping[str, set[date]]) -> tuple[HeatRow, ...]:
     """The rows of a heat map, one per department of ``members`` (sorted by name).
@@ -153,19 +133,3 @@ def count_out(start: date, end: date, members: Iterable[Employee], requests: Ite
                 booked=tuple(len(people) for people in booked[dept]), pending=pending[dept])
         for dept, staff in sorted(by_department.items(), key=lambda item: item[0].casefold())
     )
-
-
-def department_heatmap(uow: UnitOfWork, policy: Policy, start: date, days: int,
-                       departments: Iterable[str] | None = None) -> HeatMap:
-    """The heat map of ``days`` days from ``start`` for ``departments`` (None: every department)."""
-    end = start + timedelta(days=days - 1)
-    wanted = None if departments is None else {d.casefold() for d in departments}
-    members = [e for e in uow.employees.all()
-               if e.is_active and (wanted is None or e.department.casefold() in wanted)]
-    calendar = WorkCalendar(uow, policy, start, end)
-    # The whole organisation is one query by dates; only a department's is narrowed to its people.
-    requests = uow.requests.search(employee_ids=None if wanted is None else [m.employee_id for m in members],
-                                   statuses=[RequestStatus.APPROVED, RequestStatus.PENDING],
-                                   overlapping=(start, end)) if members else []
-    off = {m.employee_id: calendar.off_days(m) for m in members}
-    return HeatMap(start, end, count_out(start, end, members, requests, off))

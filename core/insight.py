@@ -94,7 +94,7 @@ def year_end_loss(uow: UnitOfWork, policy: Policy, people: Iterable[Employee], p
                   - held[(employee.employee_id, t.key)] for t in types}
         for entry in year_end(types, employee, year, unused, now):
             if entry.kind is EntryKind.EXPIRY:
-                lost[entry.type_key].append(-entry.days)
+                lost[entry.type_key].append((-entry.amount).value)
     return [{"type": policy.leave_types[key].name, "people": len(days), "days": format_days(sum(days, Decimal(0)))}
             for key, days in sorted(lost.items(), key=lambda item: policy.leave_types[item[0]].name)]
 

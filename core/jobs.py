@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 from core.context import (
     approver_for,
@@ -17,11 +18,19 @@ from core.context import (
     ensure_entitlement,
     policy_in_force,
 )
-from core.entitlement import carried_left, carry_expiry, carry_expiry_date, year_end
+from core.entitlement import (
+    carried_left,
+    carry_expiry,
+    carry_expiry_date,
+    carry_expiry_source,
+    year_end,
+    year_end_source,
+)
 from core.ledger import balance_rows
 from core.model import AuditEntry, Employee, EntryKind, Event, RequestStatus
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
 from core.reminders import ESCALATION_JOB
+from core.transactions import in_unit_of_work
 
 JOBS = ("accrual", "year-end", "reassign")
 
@@ -40,26 +49,27 @@ class JobResult:
 
 
 def run_job(uow_factory: UnitOfWorkFactory, clock: Clock, name: str, as_of: date) -> JobResult:
-    jobs = {"accrual": accrual, "year-end": year_end_job, "reassign": reassign}
     result = JobResult(name, as_of)
     with uow_factory() as uow:
         ids = [e.employee_id for e in uow.employees.all()]
     for employee_id in ids:
-        for attempt in range(3):
-            try:
-                with uow_factory() as uow:
-                    changed = jobs[name](uow, clock, employee_id, as_of, result)
-                    if changed:
-                        uow.audit.add(AuditEntry(at=clock.now(), actor="system", action=f"job.{name}",
-                                                 source="scheduler", detail=f"{employee_id} as of {as_of}: {changed}"))
-                        uow.commit()
-                        result.written += changed
-                        result.people += 1
-                break
-            except Conflict:
-                if attempt == 2:
-                    result.details.append(f"{employee_id}: busy, left for the next run")
+        try:
+            in_unit_of_work(uow_factory, partial(_run_for, clock=clock, employee_id=employee_id, result=result))
+        except Conflict:
+            result.details.append(f"{employee_id}: busy, left for the next run")
     return result
+
+
+def _run_for(uow: UnitOfWork, *, clock: Clock, employee_id: str, result: JobResult) -> None:
+    """The job for one person, audited when it changed anything."""
+    jobs = {"accrual": accrual, "year-end": year_end_job, "reassign": reassign}
+    changed = jobs[result.name](uow, clock, employee_id, result.as_of, result)
+    if changed:
+        uow.audit.add(AuditEntry(at=clock.now(), actor="system", action=f"job.{result.name}",
+                                 source="scheduler", detail=f"{employee_id} as of {result.as_of}: {changed}"))
+        uow.commit()
+        result.written += changed
+        result.people += 1
 
 
 def _years(uow: UnitOfWork, employee: Employee, as_of: date) -> range:
@@ -90,7 +100,7 @@ def _expire_carried(uow: UnitOfWork, clock: Clock, employee: Employee, year: int
         expires = carry_expiry_date(leave_type, year)
         if expires is None or as_of <= expires:
             continue
-        if any(e.type_key == leave_type.key and e.period == f"{year - 1}-carry" for e in entries):
+        if any(e.type_key == leave_type.key and e.source == carry_expiry_source(year) for e in entries):
             continue
         used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
         left = carried_left(entries, leave_type.key, year, used)
@@ -117,7 +127,7 @@ def year_end_job(uow: UnitOfWork, clock: Clock, employee_id: str, as_of: date, r
 def _close(uow: UnitOfWork, clock: Clock, employee: Employee, year: int) -> int:
     policy = policy_in_force(uow, date(year, 12, 31))
     entries = uow.ledger.entries(employee.employee_id, year)
-    closed = {e.type_key for e in entries if e.period == str(year)
+    closed = {e.type_key for e in entries if e.source == year_end_source(year)
               and e.kind in (EntryKind.CARRIED_OUT, EntryKind.EXPIRY)}
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
     types = [t for t in policy.types_for(employee.region) if t.key not in closed]

@@ -1,21 +1,48 @@
 """Balances derived from the ledger, one way, everywhere.
 
-entitled = grants, accruals and days carried in; taken = leave taken less reversals; pending =
-the year's share of requests waiting for a decision; lapsed = days expired or carried out;
-available = entitled - taken - pending - lapsed.
+Each entry counts towards one part of a balance, as :data:`COUNTED` declares for its
+kind: entitled (grants, accruals, days carried in, HR adjustments, comp-off credits), taken
+(leave taken less reversals) or lapsed (days expired, carried out or paid out). pending = the
+year's share of requests waiting for a decision; available = entitled - taken - pending - lapsed.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from core.model import EntryKind, LeaveRequest, LedgerEntry, RequestStatus
+from core.amount import NO_DAYS, Amount
+from core.model import EntryKind, LeaveRequest, LedgerEntry, RequestStatus, Source
 from core.policy import LeaveType
 from core.views import BalanceRow
 
 ZERO = Decimal(0)
+
+
+class Counted(enum.StrEnum):
+    """The parts of a balance an entry may count towards."""
+
+    ENTITLED = "entitled"  # what a person may take
+    TAKEN = "taken"  # what they took, less what was given back
+    LAPSED = "lapsed"  # what left the balance without being taken: expired, carried out, paid out
+
+
+#: How each kind of entry counts. A new kind is added here with its meaning, and every balance
+#: follows; nothing else decides it.
+COUNTED: dict[EntryKind, Counted] = {
+    EntryKind.ALLOCATION: Counted.ENTITLED,
+    EntryKind.ACCRUAL: Counted.ENTITLED,
+    EntryKind.CARRIED_IN: Counted.ENTITLED,
+    EntryKind.ADJUSTMENT: Counted.ENTITLED,
+    EntryKind.COMP_OFF: Counted.ENTITLED,
+    EntryKind.LEAVE_TAKEN: Counted.TAKEN,
+    EntryKind.REVERSAL: Counted.TAKEN,
+    EntryKind.CARRIED_OUT: Counted.LAPSED,
+    EntryKind.EXPIRY: Counted.LAPSED,
+    EntryKind.ENCASHMENT: Counted.LAPSED,
+}
 
 
 def balance_rows(
@@ -29,18 +56,17 @@ def balance_rows(
 
     ``projected`` adds entitlement not yet written (accruals up to a future leave date).
     """
-    entitled: dict[str, Decimal] = dict(projected or {})
-    taken: dict[str, Decimal] = {}
-    lapsed: dict[str, Decimal] = {}
+    parts: dict[Counted, dict[str, Amount]] = {part: {} for part in Counted}
+    parts[Counted.ENTITLED].update((key, Amount(days)) for key, days in (projected or {}).items())
     for entry in entries:
         if entry.year != year:
             continue
-        if entry.kind.entitles:
-            entitled[entry.type_key] = entitled.get(entry.type_key, ZERO) + entry.days
-        elif entry.kind in (EntryKind.LEAVE_TAKEN, EntryKind.REVERSAL):
-            taken[entry.type_key] = taken.get(entry.type_key, ZERO) - entry.days
-        else:
-            lapsed[entry.type_key] = lapsed.get(entry.type_key, ZERO) - entry.days
+        part = parts[COUNTED[entry.kind]]
+        part[entry.type_key] = part.get(entry.type_key, NO_DAYS) + entry.amount
+    entitled = {key: amount.value for key, amount in parts[Counted.ENTITLED].items()}
+    # Debits are negative in the ledger and shown as positive amounts taken or lapsed.
+    taken = {key: (-amount).value for key, amount in parts[Counted.TAKEN].items()}
+    lapsed = {key: (-amount).value for key, amount in parts[Counted.LAPSED].items()}
     pending: dict[str, Decimal] = {}
     for request in requests:
         if request.status is RequestStatus.PENDING and year in request.year_days:
@@ -73,9 +99,9 @@ def request_entries(request: LeaveRequest, kind: EntryKind, at: datetime,
             type_key=request.type_key,
             year=year,
             kind=kind,
-            days=sign * days,
+            amount=Amount(sign * days),
             created_at=at,
-            request_id=request.id,
+            source=Source.request(request.id),
             note=request.number,
         )
         for year, days in sorted((request.year_days if year_days is None else year_days).items())

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from core.amount import Amount
+
 #: Request ids are shown to people as ``LV-<id + offset>`` so that the first ids look like
 #: ``LV-1001`` rather than ``LV-1``.
 REQUEST_NUMBER_OFFSET = 1000
@@ -40,7 +42,8 @@ class HalfDay(enum.StrEnum):
 
 
 class EntryKind(enum.StrEnum):
-    """Kinds of ledger entries; the sign of ``days`` says which way each one moves."""
+    """Kinds of ledger entries; the sign of the amount says which way each one moves, and
+    :data:`core.ledger.COUNTED` which part of a balance it counts towards."""
 
     ALLOCATION = "ALLOCATION"  # + a granted type's days for the year (pro-rata for joiners and leavers)
     ACCRUAL = "ACCRUAL"  # + a monthly type's days for one month
@@ -49,11 +52,52 @@ class EntryKind(enum.StrEnum):
     EXPIRY = "EXPIRY"  # - unused days lost at year end, or carried days not used in time
     LEAVE_TAKEN = "LEAVE_TAKEN"  # - approved leave
     REVERSAL = "REVERSAL"  # + approved leave cancelled (wholly or some days)
+    ADJUSTMENT = "ADJUSTMENT"  # +/- a correction by HR
+    COMP_OFF = "COMP_OFF"  # + days earned by working on a day off
+    ENCASHMENT = "ENCASHMENT"  # - unused days paid out instead of taken
+
+
+class SourceKind(enum.StrEnum):
+    """What wrote a ledger entry: the first half of its :class:`Source`."""
+
+    REQUEST = "request"  # a leave request's approval, cancel or shortening
+    ALLOCATION = "allocation"  # a year's grant
+    ACCRUAL = "accrual"  # a month's accrual
+    YEAR_END = "year_end"  # the year-end carry-forward and expiry, and the expiry of carried days
+    ADJUSTMENT = "adjustment"  # an HR correction
+    COMP_OFF = "comp_off"  # a comp-off claim
+    ENCASHMENT = "encashment"  # a payout of unused days
 
     @property
-    def entitles(self) -> bool:
-        """Entries that make up what a person is entitled to, as opposed to what they took."""
-        return self in (EntryKind.ALLOCATION, EntryKind.ACCRUAL, EntryKind.CARRIED_IN)
+    def once(self) -> bool:
+        """Whether one source may write each kind of entry only once (per person and type).
+
+        Periodic jobs and one-off grants are written once, so a job run twice adds nothing; a
+        request may be shortened more than once, each time reversing some of its days.
+        """
+        return self is not SourceKind.REQUEST
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a ledger entry came from: a kind and that source's own id.
+
+    ``id`` is the request's id for a request, the period for periodic entries (``"2026"`` for a
+    year's grant and its year end, ``"2026-03"`` for a month's accrual, ``"2025-carry"`` for the
+    expiry of days carried out of 2025), and the claim's, adjustment's or payout's id otherwise.
+    """
+
+    kind: SourceKind
+    id: str
+
+    @classmethod
+    def request(cls, request_id: int) -> Source:
+        return cls(SourceKind.REQUEST, str(request_id))
+
+    @property
+    def once_key(self) -> str | None:
+        """What the ledger keeps unique per person, type, entry kind and source kind; ``None`` repeats."""
+        return self.id if self.kind.once else None
 
 
 @dataclass(frozen=True)
@@ -175,17 +219,26 @@ def format_request_number(request_id: int) -> str:
 
 @dataclass(frozen=True)
 class LedgerEntry:
+    """One append-only movement of a person's days of one type in one leave year.
+
+    ``source`` names what wrote it; the ledger refuses a second entry of the same kind from the
+    same source when that source writes once (:attr:`SourceKind.once`), so a periodic job run
+    twice cannot add an entry twice. ``valid_from``/``valid_until`` record when a credit may be
+    used, for credits that expire. Balances do not read the window: expiry is applied by the job
+    that writes an expiry entry for what is left (as the year end and the expiry of carried days
+    do), so a balance stays a plain sum of entries.
+    """
+
     employee_id: str
     type_key: str
     year: int
     kind: EntryKind
-    days: Decimal
+    amount: Amount
     created_at: datetime
-    request_id: int | None = None
+    source: Source
     note: str = ""
-    #: Set on periodic entries (``"2026"`` for a year's allocation); unique per employee, type
-    #: and kind, so that running a periodic job twice cannot add a second entry.
-    period: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
     id: int | None = None
 
 

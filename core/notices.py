@@ -11,7 +11,7 @@ from core.model import Employee, Event, LeaveRequest, RequestStatus
 from core.policy import Policy
 from core.ports import Clock, UnitOfWork
 from core.queries import team_members
-from core.text import format_days
+from core.text import counted
 from core.views import AbsenceView, Notice, NoticeKind, RequestView
 
 
@@ -130,9 +130,8 @@ def _team_out(uow: UnitOfWork, policy: Policy, employee: Employee, request: Leav
 
 def _facts(request: LeaveRequest, today: date) -> tuple[str, ...]:
     ahead = (request.start - today).days
-    facts = [f"Applied {ahead} day{'s' if ahead != 1 else ''} ahead" if ahead >= 0
-             else f"Applied {-ahead} day{'s' if ahead != -1 else ''} after the start"]
-    facts.append(f"{format_days(request.days)} working day{'s' if request.days != 1 else ''}")
+    facts = [f"Applied {counted(ahead)} ahead" if ahead >= 0 else f"Applied {counted(-ahead)} after the start"]
+    facts.append(counted(request.days, "working day"))
     if request.document_due:
         facts.append("Document due: none attached yet")
     elif request.document_ref:

@@ -62,7 +62,7 @@ def unwatched(observation: Observation) -> AbstractContextManager[Observation]:
 
 
 def command_word(command: Command) -> str:
-    """The ``/leave`` word of a command, so that metrics speak the words people type (CONTRACT §4).
+    """The ``/leave`` word of a command, so that metrics speak the words people type (README, "What people type").
 
     ``approve``/``reject`` for a decision; otherwise the class name in snake case without ``Show``
     (``ShowTeamChart`` is ``team_chart``), so that a new command is named without a change here.

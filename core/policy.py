@@ -15,6 +15,7 @@ from typing import Any
 
 from core import policy_fields as f
 from core.calendar import CalendarPolicy, parse_calendar_policy
+from core.dates import DateOrder
 from core.errors import PolicyError, UnknownLeaveType
 from core.model import Holiday
 from core.privacy import PrivacyPolicy, parse_privacy_policy
@@ -62,6 +63,8 @@ class Region:
     country_code: str | None = None
     weekend: frozenset[int] = frozenset({5, 6})
     leave_types: tuple[str, ...] = ()
+    #: How its people write ``28/12/2026``: day first (the default) or month first.
+    date_order: DateOrder = DateOrder.DAY_FIRST
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,8 @@ def _leave_type(key: str, body: Any) -> LeaveType:
 
 def _region(key: str, body: Any, leave_types: Mapping[str, LeaveType]) -> tuple[Region, list[Holiday]]:
     where = f"regions.{key}"
-    doc = f.mapping(body, where, allowed=frozenset({"aliases", "country_code", "weekend", "leave_types", "holidays"}))
+    doc = f.mapping(body, where, allowed=frozenset({"aliases", "country_code", "weekend", "leave_types", "holidays",
+                                                             "date_order"}))
     weekend = set()
     for i, day in enumerate(f.items(doc.get("weekend", ["saturday", "sunday"]), f"{where}.weekend")):
         name = str(day).strip().casefold()
@@ -259,6 +263,8 @@ def _region(key: str, body: Any, leave_types: Mapping[str, LeaveType]) -> tuple[
         country_code=f.text(country, f"{where}.country_code") if country is not None else None,
         weekend=frozenset(weekend),
         leave_types=tuple(str(k) for k in type_keys),
+        date_order=DateOrder(f.choice(doc.get("date_order", DateOrder.DAY_FIRST.value), f"{where}.date_order",
+                                      tuple(DateOrder))),
     )
     holidays = [
         _holiday(entry, f"{where}.holidays[{i}]", key)

@@ -18,16 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core import policy_fields as f
 from core.approvals import Lookup, managers_of
 from core.errors import PolicyError
-from core.model import Employee, LeaveRequest
-
-if TYPE_CHECKING:  # the ports name the policy, and the policy names this section
-    from core.ports import UnitOfWork
+from core.model import Employee
 
 #: What a colleague sees instead of a private leave type.
 OUT = "Out"
@@ -74,25 +70,3 @@ def may_see_type(viewer: Employee | None, subject: Employee, type_key: str, publ
         return True
     chain = managers_of(subject, lookup)
     return viewer.employee_id in chain or not chain.isdisjoint(covering)
-
-
-class TypeViewer:
-    """:func:`may_see_type` for one viewer over many requests, their delegations read once.
-
-    Args:
-        viewer: who looks; :data:`CHANNEL` for a channel post or a shared feed.
-        on: the day whose delegations count (the viewer's today, or the day being looked at).
-    """
-
-    def __init__(self, uow: UnitOfWork, viewer: Employee | None, public_types: Collection[str], on: date) -> None:
-        self._uow, self._viewer, self._public = uow, viewer, public_types
-        self._covering = {d.delegator_id for d in uow.delegations.to(viewer.employee_id)
-                          if d.active_on(on)} if viewer is not None else set()
-
-    def sees(self, request: LeaveRequest, subject: Employee) -> bool:
-        return may_see_type(self._viewer, subject, request.type_key, self._public, lookup=self._uow.employees.get,
-                            approver_id=request.approver_id, covering=self._covering)
-
-    def label(self, request: LeaveRequest, subject: Employee, type_name: str) -> str:
-        """The type's name when the viewer may see it, else :data:`OUT`."""
-        return type_name if self.sees(request, subject) else OUT

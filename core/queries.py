@@ -16,7 +16,6 @@ from core.context import (
     actor_employee,
     days_taken_between,
     ensure_entitlement,
-    find_person,
     latest_policy,
     local_today,
     person,
@@ -24,11 +23,11 @@ from core.context import (
     policy_on,
 )
 from core.dates import clip
-from core.entitlement import carried_left, carry_expiry_date, grants, missing
+from core.entitlement import carried_left, carry_expiry_date, carry_expiry_source, grants, missing
 from core.errors import NotAllowed, UnknownEmployee
-from core.heatmap import department_heatmap
 from core.ledger import balance_rows
 from core.model import Employee, LedgerEntry, RequestStatus
+from core.people import person_named
 from core.policy import LeaveType
 from core.ports import Clock, UnitOfWork
 from core.views import (
@@ -42,6 +41,7 @@ from core.views import (
     TeamChartView,
     TeamView,
 )
+from core.work_calendar import department_heatmap
 from core.workflow import ACTIVE
 
 
@@ -84,7 +84,7 @@ def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType,
     """Carried days of ``year`` that will expire unless used, and when; nothing once they have."""
     expires = carry_expiry_date(leave_type, year)
     if expires is None or today > expires or any(
-        e.period == f"{year - 1}-carry" and e.type_key == leave_type.key for e in entries
+        e.source == carry_expiry_source(year) and e.type_key == leave_type.key for e in entries
     ):
         return Decimal(0), None
     used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
@@ -101,9 +101,9 @@ def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBa
     if command.person is None:
         return balance(uow, clock, actor, command.year)
     if actor.is_hr:
-        return balance(uow, clock, find_person(uow, command.person), command.year)
+        return balance(uow, clock, person_named(uow, actor, command.person), command.year)
     try:
-        subject = find_person(uow, command.person)
+        subject = person_named(uow, actor, command.person)
     except UnknownEmployee:
         subject = None
     if subject is None or not (subject.employee_id == actor.employee_id

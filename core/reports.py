@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.amount import NO_DAYS
 from core.audit import NOT_HR
 from core.commands import Report
 from core.context import actor_employee, latest_policy, policy_in_force, policy_on, refuse, request_days
@@ -34,7 +35,7 @@ from core.dates import clip
 from core.entitlement import grants, missing
 from core.errors import LeaveError, NotAllowed
 from core.ledger import balance_rows
-from core.model import AuditEntry, Employee, EntryKind, LeaveRequest, LedgerEntry, RequestStatus
+from core.model import AuditEntry, Employee, EntryKind, LeaveRequest, LedgerEntry, RequestStatus, Source, SourceKind
 from core.ports import Clock, UnitOfWork
 from core.text import format_days
 from core.views import BalanceRow, ReportFile, ReportTotal, ReportView
@@ -159,8 +160,9 @@ def _as_pending(request: LeaveRequest, entries: Sequence[LedgerEntry], year: int
     cancel may have given some back since)."""
     if request.decided_at is None or request.status is RequestStatus.REJECTED:
         return replace(request, status=RequestStatus.PENDING)
-    charged = -sum((e.days for e in entries if e.request_id == request.id and e.kind is EntryKind.LEAVE_TAKEN), ZERO)
-    return replace(request, status=RequestStatus.PENDING, year_days={year: charged})
+    source = Source(SourceKind.REQUEST, str(request.id))
+    charged = -sum((e.amount for e in entries if e.source == source and e.kind is EntryKind.LEAVE_TAKEN), NO_DAYS)
+    return replace(request, status=RequestStatus.PENDING, year_days={year: charged.value})
 
 
 def _taken_csv(people: Sequence[Employee], taken: dict[tuple[str, str], Taken]) -> str:

@@ -9,8 +9,6 @@ the CLI can choose its exit code.
 from __future__ import annotations
 
 import contextlib
-import random
-import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -37,7 +35,7 @@ from core.commands import (
     ShowTeam,
     ShowTeamChart,
 )
-from core.context import actor_employee, local_today, refuse
+from core.context import actor_employee, refuse
 from core.directory import ImportResult
 from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
 from core.grammar import parse_command
@@ -47,7 +45,9 @@ from core.model import AuditEntry, Employee, RequestStatus
 from core.observation import COMMAND, ERROR, REFUSED, UNPARSED, Observation, Watcher, command_word, unwatched
 from core.ports import AuditQuery, Clock, Conflict, Notifier, Unavailable, UnitOfWork, UnitOfWorkFactory
 from core.public_holidays import public_holidays
+from core.reading import dates_read, reading_for
 from core.relay import DeliveryReport, deliver_due
+from core.transactions import in_unit_of_work
 from core.views import (
     AppliedView,
     BalanceView,
@@ -61,7 +61,6 @@ from core.views import (
 )
 
 T = TypeVar("T")
-ATTEMPTS = 5
 
 
 UNAVAILABLE = "LeaveBot can't reach its database right now — nothing was saved; try again shortly."
@@ -104,29 +103,39 @@ class LeaveService:
                 seen.outcome = REFUSED
                 return held
             try:
-                today = self._run(lambda uow: local_today(
-                    self._clock, self._known_actor(uow, actor_email, source, text).time_zone))
-                command = parse_command(text, today)
+                command = self.read_command(actor_email, text, source)
             except LeaveError as error:
                 seen.outcome = _outcome(error)
                 return RefusalView(error.message)
             seen.name = command_word(command)
-            return self._execute(actor_email, command, source, None, seen)
+            return self._execute(actor_email, command, source, None, seen, typed=True)
+
+    def read_command(self, actor_email: str, text: str, source: str) -> Command:
+        """What a person's line means, read as they write dates and count days (:mod:`core.reading`).
+
+        For a door that acts on the command itself before running it (Slack opens a form).
+
+        Raises:
+            LeaveError: the words are not a command, or the person is unknown (recorded).
+        """
+        return self._run(lambda uow: parse_command(
+            text, reading_for(uow, self._clock, self._known_actor(uow, actor_email, source, text))))
 
     def execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None = None,
-                *, counted: bool = True) -> View:
+                *, counted: bool = True, typed: bool = False) -> View:
         """Run a neutral command for a person; refusals come back as a view, never as a crash.
 
         ``counted`` is False when a door reads on the person's behalf rather than the person
         acting (the Slack Home tab, the list redrawn after a click): that is not held against
-        their rate limit.
+        their rate limit. ``typed`` is True when the command was read from a typed line
+        (:meth:`read_command`): a refused application then says which dates were understood.
         """
         with self._watch(Observation(COMMAND, command_word(command), door=source)) as seen:
             held = self._brake(actor_email, source) if counted else None
             if held is not None:
                 seen.outcome = REFUSED
                 return held
-            return self._execute(actor_email, command, source, idempotency_key, seen)
+            return self._execute(actor_email, command, source, idempotency_key, seen, typed=typed)
 
     def record_stranger(self, identity: str, source: str, attempted: str) -> RefusalView | None:
         """A chat user the directory does not know tried ``attempted``, and the door refused them itself.
@@ -179,7 +188,7 @@ class LeaveService:
             self._run(write)
 
     def _execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None,
-                 seen: Observation) -> View:
+                 seen: Observation, *, typed: bool = False) -> View:
         try:
             view = self._run(lambda uow: self._dispatch(uow, actor_email, command, source, idempotency_key))
         except LeaveError as error:
@@ -187,7 +196,7 @@ class LeaveService:
             if isinstance(error, NotAllowed) and not error.audited:
                 self._record(audit.refusal(self._clock.now(), actor_email, error.action or command_word(command),
                                            source, error.message))
-            return RefusalView(error.message)
+            return RefusalView(dates_read(command, error.message) if typed else error.message)
         if isinstance(view, RefusalView):
             seen.outcome = REFUSED
         changed = isinstance(view, DecidedView | CancelledView) or (
@@ -341,15 +350,12 @@ class LeaveService:
         An unreachable database is not retried here (it would only make the person wait): it
         becomes a refusal that says so, and the next request reconnects.
         """
-        for attempt in range(ATTEMPTS):
-            try:
-                with self._uow_factory() as uow:
-                    return work(uow)
-            except Conflict:
-                time.sleep(random.uniform(0, 0.05 * 2**attempt))
-            except Unavailable as error:
-                raise DatabaseUnavailable() from error
-        raise Busy("LeaveBot is very busy right now and nothing was changed; please try again shortly.")
+        try:
+            return in_unit_of_work(self._uow_factory, work)
+        except Conflict as error:
+            raise Busy("LeaveBot is very busy right now and nothing was changed; please try again shortly.") from error
+        except Unavailable as error:
+            raise DatabaseUnavailable() from error
 
 
 def _outcome(error: LeaveError) -> str:

@@ -23,7 +23,7 @@ from core.errors import (
 )
 from core.model import Employee, HalfDay, LeaveRequest
 from core.policy import Blackout, LeaveType, TeamLimit
-from core.text import format_day, format_days
+from core.text import counted, format_day, format_days, half_name
 from core.views import BalanceRow
 
 MAX_DAYS_IN_PAST = 60
@@ -96,10 +96,14 @@ def validate_overlap(
 ) -> None:
     for request in existing:
         if request.overlaps(start, end, half):
+            if request.start == request.end:
+                when = format_day(request.start, year=False)
+                when += f", {half_name(request.half)}" if request.half else ", the whole day"
+            else:
+                when = f"{format_day(request.start, year=False)} to {format_day(request.end, year=False)}"
             raise OverlappingLeave(
                 f"This overlaps your {request.status.value.lower()} request {request.number} "
-                f"({format_day(request.start, year=False)} to {format_day(request.end, year=False)}); cancel it first "
-                f"(/leave cancel {request.number}) or choose other dates."
+                f"({when}); cancel it first (/leave cancel {request.number}) or choose other dates."
             )
 
 
@@ -113,7 +117,7 @@ def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Decimal], ro
             below = (f" (the balance may go {format_days(leave_type.negative_limit)} below zero)"
                      if leave_type.negative_limit else "")
             raise InsufficientBalance(
-                f"Only {format_days(left)} {leave_type.name.lower()} day{'s' if left != 1 else ''} "
+                f"Only {counted(left, leave_type.name.lower() + ' day')} "
                 f"left for {year}{below} (pending requests counted); you asked for {format_days(asked)}. "
                 "Shorten the request or choose another leave type."
             )

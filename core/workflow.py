@@ -38,7 +38,7 @@ from core.model import (
     format_request_number,
 )
 from core.ports import Clock, UnitOfWork
-from core.text import format_day
+from core.text import counted, format_day
 from core.views import AppliedView, CancelledView, DecidedView
 from core.workdays import days_by_year, each_day, holiday_dates
 
@@ -87,7 +87,7 @@ def apply_leave(
     if approved_at_once:
         for entry in request_entries(request, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
-    _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {found.total} day(s)")
+    _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {counted(found.total)}")
     uow.commit()
     return AppliedView(request=Presenter(uow).request(request), available_after=found.available_after)
 
@@ -241,7 +241,7 @@ def _cancel_some(uow: UnitOfWork, now: datetime, actor: Employee, request: Leave
         for entry in request_entries(shortened, EntryKind.REVERSAL, now, removed):
             uow.ledger.add(entry)
     given = sum(removed.values(), Decimal(0))
-    _record(uow, now, actor.email, "cancel_days", shortened, source, f"{given} day(s) given back",
+    _record(uow, now, actor.email, "cancel_days", shortened, source, f"{counted(given)} given back",
             event="leave.shortened")
     uow.commit()
     return CancelledView(request=Presenter(uow).request(shortened), restored=given)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.job_store import DocumentDue, JobRun, PlannedPost
 from storage.engine import is_mysql
-from storage.repositories import _to_json
+from storage.json_columns import to_json
 from storage.tables import job_posts, job_runs, leave_requests, ledger_entries, scheduler_leases
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class SqlJobStore:
         try:
             with self._conn.begin_nested():
                 self._conn.execute(insert(job_posts).values(job=job, period=period[:191], target=target[:191],
-                                                            payload=_to_json(payload), created_at=at, attempts=0))
+                                                            payload=to_json(payload), created_at=at, attempts=0))
         except IntegrityError:
             log.info("post %s %s %s was planned already", job, period, target)
 

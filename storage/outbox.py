@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from core.model import Event
 from core.ports import OutboxItem
 from core.redaction import redact
-from storage.repositories import _to_json
+from storage.json_columns import to_json
 from storage.tables import KEY_LENGTH, outbox, outbox_targets
 
 #: What ``settle_target`` accepts; anything else is a bug in the caller.
@@ -64,7 +64,7 @@ class SqlOutbox:
         if request_id:
             payload[CORRELATION_KEY] = request_id
         self._conn.execute(
-            insert(outbox).values(name=event.name[:64], payload=_to_json(payload), created_at=at, attempts=0)
+            insert(outbox).values(name=event.name[:64], payload=to_json(payload), created_at=at, attempts=0)
         )
 
     def due(self, at: datetime, limit: int) -> list[OutboxItem]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Column, Connection, Row, insert, select, update
 
 from core import ports
+from core.amount import Amount, Unit
 from core.model import (
     Employee,
     EmployeeStatus,
@@ -26,17 +27,15 @@ from core.model import (
     LedgerEntry,
     RequestStatus,
     Role,
+    Source,
+    SourceKind,
 )
+from storage.json_columns import to_json
 from storage.tables import (
     employees,
     leave_requests,
     ledger_entries,
 )
-
-
-def _to_json(value: Any) -> str:
-    """JSON for a text column; dates and Decimals become strings rather than failing."""
-    return json.dumps(value, default=str, sort_keys=True)
 
 
 class SqlEmployeeRepository:
@@ -272,7 +271,7 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "end_date": request.end,
         "half": request.half.value if request.half else None,
         "days": request.days,
-        "year_days": _to_json({str(year): str(days) for year, days in request.year_days.items()}),
+        "year_days": to_json({str(year): str(days) for year, days in request.year_days.items()}),
         "status": request.status.value,
         "reason": request.reason,
         "document_ref": request.document_ref,
@@ -283,8 +282,8 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "decision_note": request.decision_note,
         "levels": _levels_text(request.levels),
         "level": request.level,
-        "flags": _to_json(list(request.flags)) if request.flags else None,
-        "cancelled_dates": _to_json(sorted(d.isoformat() for d in request.cancelled_dates))
+        "flags": to_json(list(request.flags)) if request.flags else None,
+        "cancelled_dates": to_json(sorted(d.isoformat() for d in request.cancelled_dates))
         if request.cancelled_dates
         else None,
     }
@@ -344,16 +343,25 @@ class SqlLedgerRepository:
         self._conn = connection
 
     def add(self, entry: LedgerEntry) -> None:
-        """Append an entry; a second entry with the same non-NULL period is refused by the database."""
+        """Append an entry; a second one of a kind from a source that writes once is refused by the database.
+
+        Raises:
+            ValueError: for an amount in hours: the ``days`` column has no unit to tell them apart.
+        """
+        if entry.amount.unit is not Unit.DAYS:
+            raise ValueError(f"the ledger keeps days, not {entry.amount.unit}: {entry.amount.text()} was not written")
         self._conn.execute(
             insert(ledger_entries).values(
                 employee_id=entry.employee_id,
                 type_key=entry.type_key,
                 year=entry.year,
                 kind=entry.kind.value,
-                days=entry.days,
-                period=entry.period,
-                request_id=entry.request_id,
+                days=entry.amount.value,
+                source_kind=entry.source.kind.value,
+                source_id=entry.source.id,
+                once_key=entry.source.once_key,
+                valid_from=entry.valid_from,
+                valid_until=entry.valid_until,
                 note=entry.note,
                 created_at=entry.created_at,
             )
@@ -379,11 +387,12 @@ def _ledger_entry(row: Row[Any]) -> LedgerEntry:
         type_key=row.type_key,
         year=row.year,
         kind=EntryKind(row.kind),
-        days=Decimal(row.days),
+        amount=Amount(Decimal(row.days)),
         created_at=row.created_at,
-        request_id=int(row.request_id) if row.request_id is not None else None,
+        source=Source(SourceKind(row.source_kind), row.source_id),
         note=row.note,
-        period=row.period,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
     )
 
 

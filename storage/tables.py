@@ -177,13 +177,18 @@ ledger_entries = Table(
     Column("year", Integer, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("days", days_type(), nullable=False),
-    # e.g. "2026" or "2026-03": makes a periodic entry (allocation, accrual) happen once.
-    # NULL for entries that may repeat (leave taken, reversal): NULLs never collide.
-    Column("period", String(16), nullable=True),
-    Column("request_id", id_type(), ForeignKey("leave_requests.id"), nullable=True),
+    # What wrote the entry (core.model.Source): "request" and the request's id, "accrual" and
+    # "2026-03", "year_end" and "2025"...
+    Column("source_kind", String(16), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    # The source id again for sources that write once (everything but requests): makes a periodic
+    # entry happen once. NULL for entries that may repeat (a request's reversals): NULLs never collide.
+    Column("once_key", String(64), nullable=True),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_until", Date, nullable=True),
     Column("note", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("employee_id", "type_key", "kind", "period"),
+    UniqueConstraint("employee_id", "type_key", "kind", "source_kind", "once_key"),
     Index(None, "employee_id", "year"),
     **MYSQL_TABLE_OPTIONS,
 )

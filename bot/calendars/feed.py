@@ -7,18 +7,15 @@ the same bare 404: nothing tells a guesser which tokens exist or once existed.
 from __future__ import annotations
 
 from datetime import UTC, timedelta
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
+from bot.runtime import Runtime
 from bot.server import call_core
 from core.feeds import Feed, feed_for
 from core.ports import Clock, UnitOfWorkFactory
-
-if TYPE_CHECKING:
-    from bot.main import Runtime
 
 SOURCES = web.AppKey("feed_sources", tuple)
 SUFFIX = ".ics"

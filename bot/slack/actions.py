@@ -13,7 +13,6 @@ is asked before the ack; it answers in milliseconds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -22,7 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import render
 from bot.slack.api import error_code
-from bot.slack.door import SOURCE, SlackDoor, ephemeral
+from bot.slack.door import SOURCE, Ack, Respond, SlackDoor, ephemeral
 from bot.slack.forms import (
     FormErrors,
     decode_metadata,
@@ -39,9 +38,6 @@ from core.model import RequestStatus
 from core.views import AppliedView, ApplyFormView, CancelledView, DecidedView, Person, RefusalView, View
 
 log = logging.getLogger(__name__)
-
-Ack = Callable[..., Awaitable[Any]]
-Respond = Callable[..., Awaitable[Any]]
 
 
 class Surface:

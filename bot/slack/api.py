@@ -1,6 +1,6 @@
 """The Slack Web API clients, built from the settings, and what Slack's errors mean for delivery.
 
-``SLACK_API_URL`` is the only thing that points the clients somewhere else (CONTRACT §2), so the
+``SLACK_API_URL`` is the only thing that points the clients somewhere else (README, "Configuration"), so the
 same code talks to Slack and to a local stand-in. Short rate limits are waited out by slack-sdk's
 retry handlers; longer ones become :class:`core.ports.RetryLater` so that the outbox retries
 later instead of holding a worker thread.

@@ -9,8 +9,8 @@ idempotency key, so a replayed request never files a second application.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import charts
 from bot.slack import render
 from bot.slack.api import error_code
-from bot.slack.door import SOURCE, SlackDoor, ephemeral
+from bot.slack.door import SOURCE, Ack, Respond, SlackDoor, ephemeral
 from bot.slack.escape import mentioned_user, plain_from_slack
 from bot.slack.forms import encode_metadata
 from bot.slack.identity import Actor, resolve_actor
@@ -36,13 +36,9 @@ from core.commands import (
     ShowPending,
 )
 from core.errors import LeaveError
-from core.grammar import parse_command
 from core.views import AppliedView, ApplyFormView, RefusalView, ReportView, TeamChartView, View
 
 log = logging.getLogger(__name__)
-
-Ack = Callable[..., Awaitable[Any]]
-Respond = Callable[..., Awaitable[Any]]
 
 #: Commands after which the asker's Home tab is out of date.
 CHANGING = (ApplyLeave, Decide, CancelRequest)
@@ -59,7 +55,8 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
         return
     today = door.today(actor)
     try:
-        parsed = parse_command(plain_from_slack(str(command.get("text") or "")), today)
+        typed = plain_from_slack(str(command.get("text") or ""))
+        parsed = await door.run(door.service.read_command, actor.email, typed, SOURCE)
     except LeaveError as error:
         await respond(**ephemeral(render.reply(RefusalView(error.message))))
         return
@@ -69,7 +66,7 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
         await _open_apply_form(door, client, actor, command, respond)
         return
     key = f"slack:trigger:{command.get('trigger_id')}" if isinstance(parsed, ApplyLeave) else None
-    view: View = await door.run(door.service.execute, actor.email, parsed, SOURCE, key)
+    view: View = await door.run(functools.partial(door.service.execute, typed=True), actor.email, parsed, SOURCE, key)
     actions = render.ListActions(decide=isinstance(parsed, ShowPending), cancel=isinstance(parsed, ListRequests),
                                  today=today)
     await respond(**ephemeral(render.reply(view, actions)))

@@ -7,6 +7,7 @@ holds the few things they all need, so each listener stays a short read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +28,9 @@ from core.views import RequestView
 log = logging.getLogger(__name__)
 
 SOURCE = "slack"
+#: Bolt's ``ack`` and ``respond``, as the listeners receive them.
+Ack = Callable[..., Awaitable[Any]]
+Respond = Callable[..., Awaitable[Any]]
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,14 @@ HEADER_TEXT = 150
 BUTTON_TEXT = 75
 OPTION_TEXT = 75
 CONTEXT_TEXT = 2000
+CONFIRM_TEXT = 300
+OPTION_VALUE = 150
 MODAL_TITLE = 24
 PLACEHOLDER = 150
 MESSAGE_TEXT = 3000
+#: At most this many fields in a section, and options in a select menu.
+SECTION_FIELDS = 10
+SELECT_OPTIONS = 100
 #: At most this many blocks in a message, and in a modal or the Home tab.
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100

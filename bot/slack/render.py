@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from bot.render_text import format_span
+from bot.rendering import template_environment
+from bot.slack import escape
 from bot.slack.escape import (
     ELLIPSIS,
     MESSAGE_BLOCKS,
@@ -30,13 +29,17 @@ from bot.slack.escape import (
 )
 from bot.view_templates import TEMPLATES
 from core import views
-from core.fields import REASON
 from core.model import RequestStatus
-from core.text import format_day, format_days
+from core.text import format_day
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.
 LIST_LIMIT = 20
 HOME_LIST_LIMIT = 15
+#: How much of an audit entry's detail its line shows.
+AUDIT_DETAIL_LIMIT = 500
+#: Block Kit's limits under their names in :mod:`bot.slack.escape`, so that templates write
+#: ``clip(SECTION_TEXT)`` rather than a bare number.
+BLOCK_KIT_LIMITS = {name: value for name, value in vars(escape).items() if name.isupper() and isinstance(value, int)}
 
 STATUS_EMOJI = {
     RequestStatus.PENDING: ":hourglass_flowing_sand:",
@@ -86,27 +89,12 @@ def can_cancel(request: views.RequestView, today: date | None) -> bool:
     return request.status is RequestStatus.APPROVED and (today is None or request.start > today)
 
 
-def _clip(text: object, limit: int, markup: bool = True) -> str:
-    return truncate(text, limit, markup=markup)
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("bot", "templates/slack"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"],
-    )
-    env.filters.update(esc=escape_mrkdwn, quote=quote_mrkdwn, clip=_clip, day=format_day, days=format_days,
-                       when=slack_time)
-    env.globals.update(span=format_span, status_emoji=STATUS_EMOJI, can_cancel=can_cancel,
-                       list_limit=LIST_LIMIT, home_list_limit=HOME_LIST_LIMIT, reason_limit=REASON.limit)
-    return env
-
-
-_ENV = _environment()
+_ENV = template_environment(
+    "slack",
+    filters={"esc": escape_mrkdwn, "quote": quote_mrkdwn, "clip": truncate, "when": slack_time},
+    template_globals={"status_emoji": STATUS_EMOJI, "can_cancel": can_cancel, "list_limit": LIST_LIMIT,
+                      "home_list_limit": HOME_LIST_LIMIT, "audit_detail_limit": AUDIT_DETAIL_LIMIT, **BLOCK_KIT_LIMITS},
+)
 
 
 def _render(name: str, block_limit: int, **context: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ runs unauthenticated for the Bot Framework Emulator (only when ``TEAMS_EMULATOR=
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
@@ -103,18 +104,18 @@ class RefusingAuthentication(BotFrameworkAuthentication):
         self._loopback_only = loopback_only
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
-        try:
-            result = await self._inner.authenticate_request(activity, auth_header)
-        except (PermissionError, OSError):
-            raise
-        except Exception as error:
-            raise PermissionError(f"invalid Bot Framework token ({type(error).__name__})") from error
-        return self._checked(result)
+        return await self._refused_unless_valid(self._inner.authenticate_request(activity, auth_header))
 
     async def authenticate_streaming_request(self, auth_header: str,
                                              channel_id_header: str) -> AuthenticateRequestResult:
+        return await self._refused_unless_valid(
+            self._inner.authenticate_streaming_request(auth_header, channel_id_header))
+
+    async def _refused_unless_valid(
+            self, checking: Awaitable[AuthenticateRequestResult]) -> AuthenticateRequestResult:
+        """The inner check's result, or :class:`PermissionError` for whatever else it raised."""
         try:
-            result = await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+            result = await checking
         except (PermissionError, OSError):
             raise
         except Exception as error:

@@ -18,19 +18,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.render_text import format_span
+from bot.rendering import template_environment
 from bot.teams import pictures
 from bot.teams.markdown import inert_card
 from bot.teams.pictures import PictureLinks
 from bot.view_templates import TEMPLATES as VIEW_TEMPLATES
 from core import views
-from core.fields import REASON
 from core.grammar import EXAMPLES, USAGE
 from core.model import HalfDay, RequestStatus
-from core.text import format_day, format_days
+from core.text import counted, format_day
 
 Card = dict[str, Any]
 
@@ -47,7 +45,7 @@ STATUS_WORDS = {
     RequestStatus.CANCELLED: ("cancelled", "Default"),
 }
 
-HALF_CHOICES = (("FULL", "Whole day(s)"), (HalfDay.FIRST.value, "First half"), (HalfDay.SECOND.value, "Second half"))
+HALF_CHOICES = (("FULL", "Whole days"), (HalfDay.FIRST.value, "First half"), (HalfDay.SECOND.value, "Second half"))
 
 #: What the help card lists, in the order people need it.
 HELP_COMMANDS = ("apply", "balance", "list", "cancel", "pending", "approve", "reject", "team", "holidays", "report",
@@ -70,7 +68,7 @@ def _colour(value: RequestStatus) -> str:
 
 
 def _days_phrase(value: Decimal) -> str:
-    return f"{format_days(value)} {'day' if value <= 1 else 'days'}"
+    return counted(value)
 
 
 def _holder(request: views.RequestView) -> str:
@@ -86,24 +84,15 @@ def _when(value: datetime) -> str:
     return f"{format_day(moment.date())} at {moment:%H:%M} UTC"
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("bot", "templates/teams"),
-        # Autoescaping marks macro output as safe; ``finalize`` then JSON-encodes everything else.
-        autoescape=True,
-        finalize=_json,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-    )
-    env.filters.update(day=format_day, days=format_days, days_phrase=_days_phrase, when=_when,
-                       status=_status, colour=_colour, holder=_holder)
-    env.globals.update(span=format_span, usage=USAGE, examples=EXAMPLES, help_commands=HELP_COMMANDS,
-                       half_choices=HALF_CHOICES, reason_limit=REASON.limit)
-    return env
-
-
-_ENV = _environment()
+_ENV = template_environment(
+    "teams",
+    filters={"days_phrase": _days_phrase, "when": _when, "status": _status, "colour": _colour, "holder": _holder},
+    template_globals={"usage": USAGE, "examples": EXAMPLES, "help_commands": HELP_COMMANDS,
+                      "half_choices": HALF_CHOICES},
+    # Autoescaping marks macro output as safe; ``finalize`` then JSON-encodes everything else.
+    autoescape=True,
+    finalize=_json,
+)
 
 
 def _compact(value: Any) -> Any:

@@ -12,18 +12,16 @@ the people who talked to it without touching (or being able to reach) their real
 from __future__ import annotations
 
 import json
-import random
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.teams.references import Reference, employee_key, user_id
-from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.transactions import in_unit_of_work
 
 PLATFORM = "teams"
 EMULATOR_PLATFORM = "teams-emulator"
-ATTEMPTS = 4
 #: Teams refreshes a card automatically for at most 60 listed users.
 MAX_REFRESH_USERS = 60
 
@@ -102,19 +100,6 @@ class TeamsDirectory:
 
     def _run(self, work: Callable[[UnitOfWork], T]) -> T:
         return in_unit_of_work(self._uow_factory, work)
-
-
-def in_unit_of_work(uow_factory: UnitOfWorkFactory, work: Callable[[UnitOfWork], T]) -> T:
-    """One short unit of work, run again when it lost a race (as the core's use cases are)."""
-    for attempt in range(ATTEMPTS):
-        try:
-            with uow_factory() as uow:
-                return work(uow)
-        except Conflict:
-            if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))
-    raise AssertionError("unreachable")
 
 
 def _dump(reference: Reference) -> str:

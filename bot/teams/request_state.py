@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.teams.directory import in_unit_of_work
 from core.approvals import check_can_decide, may_see
 from core.context import Presenter, acting_for, local_today
 from core.errors import LeaveError
 from core.model import Employee, Event, LeaveRequest, RequestStatus
 from core.notices import notices_for
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.transactions import in_unit_of_work
 from core.views import Notice, RequestView
 
 

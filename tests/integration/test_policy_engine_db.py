@@ -21,9 +21,9 @@ from tests.unit.fakes import FixedClock
 def ledger(engine: Engine, employee_id: str, type_key: str) -> list[tuple[str, int, str | None, Decimal]]:
     t = tables.ledger_entries
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.kind, t.c.year, t.c.period, t.c.days).where(
+        rows = conn.execute(select(t.c.kind, t.c.year, t.c.once_key, t.c.days).where(
             t.c.employee_id == employee_id, t.c.type_key == type_key).order_by(t.c.id))
-        return [(r.kind, r.year, r.period, Decimal(r.days)) for r in rows]
+        return [(r.kind, r.year, r.once_key, Decimal(r.days)) for r in rows]
 
 
 def test_accrual_catches_up_once_even_when_two_runs_race(service: LeaveService, engine: Engine) -> None:

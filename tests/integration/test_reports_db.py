@@ -193,7 +193,7 @@ def ledger_taken(org: Organisation, year: int) -> dict[Key, Decimal]:
             for entry in uow.ledger.entries(employee.employee_id, year):
                 if entry.kind in (EntryKind.LEAVE_TAKEN, EntryKind.REVERSAL):
                     key = (entry.employee_id, entry.type_key)
-                    total[key] = total.get(key, Decimal(0)) - entry.days
+                    total[key] = total.get(key, Decimal(0)) - entry.amount.value
     return {key: days for key, days in total.items() if days}
 
 

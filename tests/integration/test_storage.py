@@ -20,9 +20,10 @@ import yaml
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Engine, MetaData, String, inspect, select
+from sqlalchemy import Column, Engine, MetaData, String, inspect, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.amount import Amount
 from core.errors import PolicyError
 from core.model import (
     AuditEntry,
@@ -38,6 +39,8 @@ from core.model import (
     LedgerEntry,
     RequestStatus,
     Role,
+    Source,
+    SourceKind,
 )
 from core.policy import parse_policy
 from core.ports import Conflict
@@ -53,6 +56,7 @@ DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "bot" / "policies" / "def
 NOW = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
 IST = timezone(timedelta(hours=5, minutes=30))
 LEASE = timedelta(minutes=5)
+ALLOCATION_2026 = Source(SourceKind.ALLOCATION, "2026")
 
 
 def person(employee_id: str, email: str, manager_id: str | None = None, role: Role = Role.EMPLOYEE) -> Employee:
@@ -104,9 +108,9 @@ def test_upgrade_from_empty_reaches_head_and_running_it_again_is_harmless(db_url
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0011"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0012"
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0011"
+        assert migrate.current_revision(engine) == "0012"
         names = set(inspect(engine).get_table_names())
         assert set(tables.metadata.tables) <= names
         assert "alembic_version" in names
@@ -176,11 +180,10 @@ def test_0003_fills_the_new_columns_of_rows_in_use_and_downgrades_cleanly(engine
         )).inserted_primary_key
         assert key is not None
         request_id = int(key[0])
-        # A ledger row refers to the request, as in any database in use.
-        connection.execute(tables.ledger_entries.insert().values(
-            employee_id="E1", type_key="casual", year=2026, kind="ALLOCATION", days=Decimal(12), period="2026",
-            note="", created_at=NOW,
-        ))
+        # A ledger row, as in any database in use (spelled out: tables.py has the columns of today).
+        connection.execute(text(
+            "INSERT INTO ledger_entries (employee_id, type_key, year, kind, days, period, note, created_at) "
+            "VALUES ('E1', 'casual', 2026, 'ALLOCATION', 12, '2026', '', :at)"), {"at": NOW.replace(tzinfo=None)})
         for document in (dated, undated, {**undated, "effective_from": "not a date"}):
             connection.execute(tables.policy_versions.insert().values(
                 loaded_at=NOW, source="x.yaml", document=json.dumps(document, default=str)
@@ -582,18 +585,20 @@ def test_ledger_entries_oldest_first_by_year_and_the_years(uow_factory: UowFacto
     seed_people(uow_factory)
     with uow_factory() as uow:
         request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1)))
-        allocation = LedgerEntry("E1", "casual", 2026, EntryKind.ALLOCATION, Decimal(12), NOW, period="2026")
+        assert request.id is not None
+        allocation = LedgerEntry("E1", "casual", 2026, EntryKind.ALLOCATION, Amount.days(12), NOW, ALLOCATION_2026)
         uow.ledger.add(allocation)
-        uow.ledger.add(
-            LedgerEntry("E1", "casual", 2026, EntryKind.LEAVE_TAKEN, Decimal("-1.5"), NOW, request.id, "taken")
-        )
-        uow.ledger.add(LedgerEntry("E1", "casual", 2026, EntryKind.REVERSAL, Decimal("1.5"), NOW, request.id))
-        uow.ledger.add(LedgerEntry("E1", "sick", 2027, EntryKind.ALLOCATION, Decimal(12), NOW, period="2027"))
-        uow.ledger.add(LedgerEntry("E2", "casual", 2026, EntryKind.ALLOCATION, Decimal(12), NOW, period="2026"))
+        uow.ledger.add(LedgerEntry("E1", "casual", 2026, EntryKind.LEAVE_TAKEN, Amount.days("-1.5"), NOW,
+                                   Source.request(request.id), "taken"))
+        uow.ledger.add(LedgerEntry("E1", "casual", 2026, EntryKind.REVERSAL, Amount.days("1.5"), NOW,
+                                   Source.request(request.id)))
+        uow.ledger.add(LedgerEntry("E1", "sick", 2027, EntryKind.ALLOCATION, Amount.days(12), NOW,
+                                   Source(SourceKind.ALLOCATION, "2027")))
+        uow.ledger.add(LedgerEntry("E2", "casual", 2026, EntryKind.ALLOCATION, Amount.days(12), NOW, ALLOCATION_2026))
         uow.commit()
     with uow_factory() as uow:
         all_of_e1 = uow.ledger.entries("E1")
-        assert [(e.kind, e.days, e.year) for e in all_of_e1] == [
+        assert [(e.kind, e.amount.value, e.year) for e in all_of_e1] == [
             (EntryKind.ALLOCATION, Decimal(12), 2026),
             (EntryKind.LEAVE_TAKEN, Decimal("-1.5"), 2026),
             (EntryKind.REVERSAL, Decimal("1.5"), 2026),
@@ -602,15 +607,15 @@ def test_ledger_entries_oldest_first_by_year_and_the_years(uow_factory: UowFacto
         first = all_of_e1[0]
         assert first.id is not None
         assert first == LedgerEntry(
-            "E1", "casual", 2026, EntryKind.ALLOCATION, Decimal(12), NOW, period="2026", id=first.id
+            "E1", "casual", 2026, EntryKind.ALLOCATION, Amount.days(12), NOW, ALLOCATION_2026, id=first.id
         )
-        assert all_of_e1[1].request_id == request.id and all_of_e1[1].note == "taken"
-        assert all_of_e1[1].period is None
+        assert all_of_e1[1].source == Source(SourceKind.REQUEST, str(request.id)) and all_of_e1[1].note == "taken"
         assert [e.year for e in uow.ledger.entries("E1", 2027)] == [2027]
-        assert sum(e.days for e in uow.ledger.entries("E1", 2026)) == Decimal(12)
+        assert sum(e.amount.value for e in uow.ledger.entries("E1", 2026)) == Decimal(12)
         assert uow.ledger.entries("H1") == []
         assert uow.ledger.years() == [2026, 2027]
-        uow.ledger.add(LedgerEntry("E2", "casual", 2025, EntryKind.CARRIED_OUT, Decimal(-2), NOW, period="2025-out"))
+        uow.ledger.add(LedgerEntry("E2", "casual", 2025, EntryKind.CARRIED_OUT, Amount.days(-2), NOW,
+                                   Source(SourceKind.YEAR_END, "2025")))
         assert uow.ledger.years() == [2025, 2026, 2027]
 
 
@@ -621,22 +626,26 @@ def test_ledger_years_is_empty_without_entries(uow_factory: UowFactory) -> None:
 
 def test_ledger_refuses_a_second_entry_for_the_same_period(uow_factory: UowFactory) -> None:
     seed_people(uow_factory)
-    allocation = LedgerEntry("E1", "casual", 2026, EntryKind.ALLOCATION, Decimal(12), NOW, period="2026")
+    allocation = LedgerEntry("E1", "casual", 2026, EntryKind.ALLOCATION, Amount.days(12), NOW, ALLOCATION_2026)
     with uow_factory() as uow:
         uow.ledger.add(allocation)
         uow.commit()
     with pytest.raises(IntegrityError), uow_factory() as uow:
         uow.ledger.add(allocation)
     with uow_factory() as uow:
-        # Entries without a period may repeat.
-        uow.ledger.add(LedgerEntry("E1", "casual", 2026, EntryKind.LEAVE_TAKEN, Decimal(-1), NOW))
-        uow.ledger.add(LedgerEntry("E1", "casual", 2026, EntryKind.LEAVE_TAKEN, Decimal(-1), NOW))
+        # A request's entries may repeat (each partial cancel reverses some days).
+        request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1)))
+        assert request.id is not None
+        reversal = LedgerEntry("E1", "casual", 2026, EntryKind.REVERSAL, Amount.days(1), NOW,
+                               Source.request(request.id))
+        uow.ledger.add(reversal)
+        uow.ledger.add(reversal)
         uow.commit()
     with uow_factory() as uow:
         assert [e.kind for e in uow.ledger.entries("E1")] == [
             EntryKind.ALLOCATION,
-            EntryKind.LEAVE_TAKEN,
-            EntryKind.LEAVE_TAKEN,
+            EntryKind.REVERSAL,
+            EntryKind.REVERSAL,
         ]
 
 

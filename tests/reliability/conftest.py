@@ -33,7 +33,8 @@ import pytest_asyncio
 from sqlalchemy import Engine, func, select, update
 
 from bot.clock import SystemClock
-from bot.main import Runtime, build_runtime, default_policy_document, mount_doors
+from bot.main import build_runtime, default_policy_document, mount_doors
+from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
 from core.commands import ApplyLeave
@@ -210,7 +211,11 @@ def decisions_made(engine: Engine) -> Counter[int]:
 
 
 def leave_taken(engine: Engine) -> Counter[int]:
-    return rows_per_request(engine, tables.ledger_entries, tables.ledger_entries.c.kind == "LEAVE_TAKEN")
+    """How many leave-taken entries each request has."""
+    ledger = tables.ledger_entries.c
+    query = select(ledger.source_id).where(ledger.source_kind == "request", ledger.kind == "LEAVE_TAKEN")
+    with engine.connect() as connection:
+        return Counter(int(request_id) for request_id in connection.execute(query).scalars())
 
 
 def posts_per_delivery(api: FakeSlack) -> Counter[str]:

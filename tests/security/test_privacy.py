@@ -28,7 +28,7 @@ from bot.calendars import mount_feeds
 from bot.cli_calendar import cmd_feeds_create
 from bot.console import run_chat
 from bot.delivery import OutboxDelivery
-from bot.main import Runtime
+from bot.runtime import Runtime
 from bot.scheduled import SlackPoster
 from bot.server import create_app
 from bot.settings import Settings

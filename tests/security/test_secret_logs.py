@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, select
 from bot.calendars import mount_feeds
 from bot.delivery import OutboxDelivery
 from bot.downloads import LINKS, mount_downloads
-from bot.main import Runtime
 from bot.observability.logs import log_handler
+from bot.runtime import Runtime
 from bot.server import access_logging, create_app
 from bot.settings import Settings
 from core.commands import ApplyLeave

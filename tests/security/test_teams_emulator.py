@@ -26,7 +26,8 @@ from aiohttp import ClientSession, web
 from sqlalchemy import Engine, Table, select, update
 
 from bot.delivery import OutboxDelivery
-from bot.main import Runtime, mount_doors
+from bot.main import mount_doors
+from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings, door_states
 from bot.teams import TeamsNotifier
@@ -76,7 +77,11 @@ def open_door(aiohttp_client: Callable[..., Awaitable[Client]], service: LeaveSe
         runtime = Runtime(service, engine, uow_factory, clock, OutboxDelivery(service, every=3600))
         app = create_app(engine, service=service, doors={key: d.state for key, d in door_states(settings).items()})
         mount_doors(app, runtime, settings)
-        return Door(await aiohttp_client(app), runtime)
+        client = await aiohttp_client(app)
+        # The server starts its delivery thread with one round at once; end it (that round
+        # finished) so that every later round is one the test asks for.
+        await asyncio.get_running_loop().run_in_executor(None, runtime.delivery.stop)
+        return Door(client, runtime)
 
     return make
 

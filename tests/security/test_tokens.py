@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, text
 
 from bot.calendars import mount_feeds
 from bot.delivery import OutboxDelivery
-from bot.main import Runtime
+from bot.runtime import Runtime
 from bot.server import create_app
 from core.commands import ApplyLeave, Decide
 from core.ports import UnitOfWork

@@ -255,9 +255,9 @@ class FakeLedger:
         self.s = state
 
     def add(self, entry: LedgerEntry) -> None:
-        if entry.period is not None:
-            key = (entry.employee_id, entry.type_key, entry.kind, entry.period)
-            assert all((e.employee_id, e.type_key, e.kind, e.period) != key for e in self.s.ledger), key
+        if entry.source.once_key is not None:  # UNIQUE(employee_id, type_key, kind, source_kind, once_key)
+            key = (entry.employee_id, entry.type_key, entry.kind, entry.source)
+            assert all((e.employee_id, e.type_key, e.kind, e.source) != key for e in self.s.ledger), key
         self.s.ledger.append(entry)
 
     def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]:

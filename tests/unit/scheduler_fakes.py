@@ -90,5 +90,5 @@ class FakeJobStore:
         totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         for entry in self._ledger:
             if entry.year == year and (kinds is None or entry.kind.value in kinds):
-                totals[(entry.employee_id, entry.type_key)] += entry.days
+                totals[(entry.employee_id, entry.type_key)] += entry.amount.value
         return dict(totals)

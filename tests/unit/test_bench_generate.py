@@ -34,7 +34,7 @@ def test_a_person_has_the_same_history_in_a_small_and_a_large_organisation() -> 
     small, large = build(7, 5, 500, AS_OF), build(7, 40, 4000, AS_OF)
 
     def history(org_rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
-        return [(r["type_key"], r["year"], r["kind"], r["days"], r["period"], r["created_at"])
+        return [(r["type_key"], r["year"], r["kind"], r["days"], r["source_id"], r["created_at"])
                 for r in org_rows if r["employee_id"] == "B00003"]
 
     assert history(list(small.ledger_rows())) == history(list(large.ledger_rows()))

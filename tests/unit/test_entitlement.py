@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.entitlement import carried_left, grants, year_end
+from core.amount import Amount
+from core.entitlement import carried_left, grants, year_end, year_end_source
 from core.model import Employee, EmployeeStatus, EntryKind, LedgerEntry, Role
 from core.policy import Policy, parse_policy, pro_rata
 from tests.unit.conftest import policy_document
@@ -89,7 +90,7 @@ def test_year_end_carries_up_to_the_cap_and_expires_the_rest(
     type_key: str, unused: str, carried: str | None, expired: str | None
 ) -> None:
     made = year_end(POLICY.types_for("INDIA"), person(date(2020, 1, 1)), 2026, {type_key: Decimal(unused)}, AT)
-    by_kind = {(e.kind, e.year): e.days for e in made}
+    by_kind = {(e.kind, e.year): e.amount.value for e in made}
     if carried:
         assert by_kind[(EntryKind.CARRIED_OUT, 2026)] == -Decimal(carried)
         assert by_kind[(EntryKind.CARRIED_IN, 2027)] == Decimal(carried)
@@ -99,16 +100,16 @@ def test_year_end_carries_up_to_the_cap_and_expires_the_rest(
         assert by_kind[(EntryKind.EXPIRY, 2026)] == -Decimal(expired)
     else:
         assert (EntryKind.EXPIRY, 2026) not in by_kind
-    assert {e.period for e in made} <= {"2026"}
+    assert {e.source for e in made} <= {year_end_source(2026)}
 
 
 def test_someone_who_left_carries_nothing() -> None:
     leaver = person(date(2020, 1, 1), date(2026, 9, 30))
     made = year_end(POLICY.types_for("INDIA"), leaver, 2026, {"casual": Decimal(4)}, AT)
-    assert [(e.kind, e.days) for e in made] == [(EntryKind.EXPIRY, Decimal(-4))]
+    assert [(e.kind, e.amount.value) for e in made] == [(EntryKind.EXPIRY, Decimal(-4))]
 
 
 def test_carried_days_are_used_first() -> None:
-    entries = [LedgerEntry("E9", "casual", 2027, EntryKind.CARRIED_IN, Decimal(5), AT, period="2026")]
+    entries = [LedgerEntry("E9", "casual", 2027, EntryKind.CARRIED_IN, Amount.days(5), AT, year_end_source(2026))]
     assert carried_left(entries, "casual", 2027, Decimal(2)) == 3
     assert carried_left(entries, "casual", 2027, Decimal(7)) == 0

@@ -21,15 +21,20 @@ from core.commands import (
     OpenApplyForm,
     PlanLeave,
     Report,
+    ShowAudit,
     ShowBalance,
     ShowHolidays,
     ShowPending,
     ShowTeam,
 )
-from core.dates import MONTH_NAMES, MONTHS, RELATIVE_DAYS, WEEKDAYS
-from core.errors import BadCommand, BadDate
-from core.grammar import EXAMPLES, USAGE, parse_command
+from core.dates import MONTH_NAMES, MONTHS, RELATIVE_DAYS, WEEKDAYS, DateOrder
+from core.errors import BadCommand, BadDate, PolicyError
+from core.grammar import EXAMPLES, USAGE, Reading, parse_command
 from core.model import HalfDay
+from core.policy import parse_policy
+from core.service import LeaveService
+from core.views import BalanceView, RefusalView
+from tests.unit.conftest import ORG_CSV, policy_document
 
 WEDNESDAY = date(2026, 11, 25)
 NEW_YEAR_EVE_EVE = date(2026, 12, 30)
@@ -66,11 +71,13 @@ def test_help(text: str) -> None:
     assert parse(text) == Help()
 
 
-def test_the_prefix_is_only_the_whole_word_slash_leave() -> None:
+def test_the_prefix_is_the_whole_word_leave_with_or_without_a_slash() -> None:
     assert parse("/Leave list") == ListRequests()
     assert parse("\t/leave\tlist\n") == ListRequests()
+    assert parse("leave list") == ListRequests()
+    assert parse("Leave") == Help()
     assert "'/leavelist'" in refusal("/leavelist").message
-    assert "'leave'" in refusal("leave list").message
+    assert "'leavelist'" in refusal("leavelist").message
 
 
 def test_unknown_subcommands_list_the_known_ones() -> None:
@@ -131,7 +138,7 @@ def test_apply_alone_opens_the_form() -> None:
         ("apply casual 24-Dec", apply("casual", date(2026, 12, 24))),
         ("apply casual Dec 24, 2026", apply("casual", date(2026, 12, 24))),
         ("apply casual 24 December 2027", apply("casual", date(2027, 12, 24))),
-        ("apply casual next friday", apply("casual", date(2026, 11, 27))),
+        ("apply casual next friday", apply("casual", date(2026, 12, 4))),
         ("apply casual this friday", apply("casual", date(2026, 11, 27))),
         ("apply casual friday", apply("casual", date(2026, 11, 27))),
         ("apply casual 5 jan", apply("casual", date(2027, 1, 5))),
@@ -334,7 +341,7 @@ def test_team() -> None:
     assert parse("team") == ShowTeam(WEDNESDAY)
     assert parse("team tomorrow") == ShowTeam(date(2026, 11, 26))
     assert parse("team Dec 24, 2026") == ShowTeam(date(2026, 12, 24))
-    assert parse("team next friday") == ShowTeam(date(2026, 11, 27))
+    assert parse("team next friday") == ShowTeam(date(2026, 12, 4))
     assert "'someday'" in refusal("team someday").message
 
 
@@ -509,3 +516,177 @@ def test_delegate() -> None:
                                                                   date(2026, 11, 26))
     assert parse("delegate off") == Delegate(None)
     assert "Say from when" in refusal("delegate priya@x.test").message
+
+
+# -- the phrasing people use ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("apply sick leave tomorrow", apply("sick", date(2026, 11, 26))),
+    ("apply casual leave on monday", apply("casual", date(2026, 11, 30))),
+    ("apply casual on monday", apply("casual", date(2026, 11, 30))),
+    ("apply leave casual tomorrow", apply("casual", date(2026, 11, 26))),
+    ("leave apply casual tomorrow", apply("casual", date(2026, 11, 26))),
+    ("Leave apply casual tomorrow back on friday", apply("casual", date(2026, 11, 26), reason="back on friday")),
+    ("apply 2 days casual from monday", apply("casual", date(2026, 11, 30), date(2026, 12, 1))),
+    ("apply casual 2 days from monday", apply("casual", date(2026, 11, 30), date(2026, 12, 1))),
+    ("apply casual for 3days from friday", apply("casual", date(2026, 11, 27), date(2026, 12, 1))),
+    ("apply 1 day sick from tomorrow", apply("sick", date(2026, 11, 26))),
+    ("apply privilege dec 28-31", apply("privilege", date(2026, 12, 28), date(2026, 12, 31))),
+    ("apply privilege 28-31 Dec trip", apply("privilege", date(2026, 12, 28), date(2026, 12, 31), reason="trip")),
+    ("apply privilege Dec 28th \u2013 31st 2027", apply("privilege", date(2027, 12, 28), date(2027, 12, 31))),
+    ("apply casual 28/12/2026", apply("casual", date(2026, 12, 28))),
+    ("apply casual 28-12-2026", apply("casual", date(2026, 12, 28))),
+    ("apply casual 28.12.2026", apply("casual", date(2026, 12, 28))),
+    ("apply casual 5/1", apply("casual", date(2027, 1, 5))),
+    ("apply casual 28/12/2026 to 4/1/2027", apply("casual", date(2026, 12, 28), date(2027, 1, 4))),
+    ("apply casual 2026-12-31 afternoon", apply("casual", date(2026, 12, 31), half=HalfDay.SECOND)),
+    ("apply casual 2026-12-31 morning", apply("casual", date(2026, 12, 31), half=HalfDay.FIRST)),
+    ("apply casual 2026-12-31 afternoon dentist", apply("casual", date(2026, 12, 31), half=HalfDay.SECOND,
+                                                        reason="dentist")),
+])
+def test_the_phrasing_people_use_to_apply(text: str, expected: ApplyLeave) -> None:
+    assert parse(text) == expected
+
+
+def test_next_friday_is_next_weeks_and_this_friday_this_weeks() -> None:
+    assert parse("apply casual this friday") == apply("casual", date(2026, 11, 27))
+    assert parse("apply casual next friday") == apply("casual", date(2026, 12, 4))
+    assert parse("apply casual next monday") == apply("casual", date(2026, 11, 30))
+
+
+def test_a_count_of_days_uses_the_persons_own_working_days() -> None:
+    def skipping_the_1st(start: date, count: int) -> date:
+        assert (start, count) == (date(2026, 11, 30), 2)
+        return date(2026, 12, 2)
+
+    reading = Reading(WEDNESDAY, last_working_day=skipping_the_1st)
+    assert parse_command("apply 2 days casual from monday", reading) == apply("casual", date(2026, 11, 30),
+                                                                              date(2026, 12, 2))
+
+
+def test_a_count_of_days_skips_weekends_and_holidays_of_the_region(service: LeaveService) -> None:
+    # Thu 24 Dec, then Christmas (a holiday) and the weekend are skipped: Mon 28 Dec is the second day.
+    command = service.read_command("ananya@x.test", "apply 2 days casual from 24 dec", "test")
+    assert command == apply("casual", date(2026, 12, 24), date(2026, 12, 28))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("apply 0 days casual from monday", "'0 days' is not a number of days I can count"),
+    ("apply 2 days", "Say which leave type"),
+    ("apply 2 days casual", "Say when your casual leave starts"),
+    ("apply privilege dec 31-28", "the last day comes before the first"),
+    ("apply privilege 30-31 feb", "February has at most 29 days"),
+    ("apply casual 12/28/2026", "'12/28/2026' has no month 28: here dates are written day first (28/12/2026). "
+                                "Write it as 28/12 or as 28 Dec."),
+    ("apply casual 31/2/2026", "February 2026 has 28 days"),
+    ("apply 2 days casual from monday afternoon", "A half day must be a single day"),
+])
+def test_the_new_phrasing_refuses_clearly(text: str, expected: str) -> None:
+    assert expected in refusal(text).message
+
+
+def test_month_first_regions_read_numbers_the_other_way() -> None:
+    us = Reading(WEDNESDAY, DateOrder.MONTH_FIRST)
+    assert parse_command("apply casual 12/28/2026", us) == apply("casual", date(2026, 12, 28))
+    assert parse_command("apply casual 1/5", us) == apply("casual", date(2027, 1, 5))
+    with pytest.raises(BadDate) as raised:
+        parse_command("apply casual 28/12/2026", us)
+    assert raised.value.message.startswith("'28/12/2026' has no month 28: here dates are written month first")
+    # Names and ISO dates read the same everywhere.
+    assert parse_command("apply casual 28 Dec", us) == parse("apply casual 28 Dec")
+    assert parse_command("apply casual 2026-12-28", us) == parse("apply casual 2026-12-28")
+
+
+def test_the_date_order_is_a_region_setting_with_day_first_by_default() -> None:
+    document = policy_document()
+    assert parse_policy(document).regions["INDIA"].date_order is DateOrder.DAY_FIRST
+    del document["regions"]["INDIA"]["date_order"]
+    assert parse_policy(document).regions["INDIA"].date_order is DateOrder.DAY_FIRST
+    document["regions"]["INDIA"]["date_order"] = "month_first"
+    assert parse_policy(document).regions["INDIA"].date_order is DateOrder.MONTH_FIRST
+    document["regions"]["INDIA"]["date_order"] = "year_first"
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(document)
+    assert raised.value.message == "regions.INDIA.date_order: 'year_first' is not one of day_first, month_first"
+
+
+def test_the_region_decides_how_a_person_s_numbers_are_read(service: LeaveService) -> None:
+    document = policy_document()
+    document["regions"]["INDIA"]["date_order"] = "month_first"
+    service.load_policy(document, "test")
+    assert service.read_command("ananya@x.test", "apply casual 12/28/2026", "test") == apply("casual",
+                                                                                             date(2026, 12, 28))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("leave balance", ShowBalance()),
+    ("balance --year 2027", ShowBalance(None, 2027)),
+    ("balance for 2027", ShowBalance(None, 2027)),
+    ("balance ananya", ShowBalance("ananya")),
+    ("balance Ananya Iyer --year 2027", ShowBalance("Ananya Iyer", 2027)),
+])
+def test_balance_phrasing(text: str, expected: ShowBalance) -> None:
+    assert parse(text) == expected
+
+
+def test_balance_year_flag_needs_a_year() -> None:
+    assert "Say which year after '--year'" in refusal("balance --year").message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("report 1 oct to 15 nov", Report("2026-10-01 to 2026-11-15", date(2026, 10, 1), date(2026, 11, 15))),
+    ("report 1 Jan to 15 Feb", Report("2026-01-01 to 2026-02-15", date(2026, 1, 1), date(2026, 2, 15))),
+    ("report 1 dec to 31 dec", Report("2025-12-01 to 2025-12-31", date(2025, 12, 1), date(2025, 12, 31))),
+    ("report 15 nov to 10 jan", Report("2026-11-15 to 2027-01-10", date(2026, 11, 15), date(2027, 1, 10))),
+    ("report dec 1-31", Report("2025-12-01 to 2025-12-31", date(2025, 12, 1), date(2025, 12, 31))),
+])
+def test_a_period_without_a_year_is_the_most_recent_one(text: str, expected: Report) -> None:
+    assert parse(text) == expected
+
+
+def test_an_audit_period_without_a_year_is_the_most_recent_one() -> None:
+    assert parse("audit 1 Oct to 15 Nov") == ShowAudit(None, date(2026, 10, 1), date(2026, 11, 15),
+                                                       "2026-10-01 to 2026-11-15")
+    assert parse("audit @priya 1 Jan to 15 Feb") == ShowAudit("@priya", date(2026, 1, 1), date(2026, 2, 15),
+                                                              "2026-01-01 to 2026-02-15")
+
+
+# -- a person named by first name (core.people) -------------------------------------------------
+
+TWO_PRIYAS = ORG_CSV + (
+    "E6,priya.shah@x.test,Priya,Shah,boss@x.test,EMPLOYEE,Engineering,Bengaluru,INDIA,2024-01-08,ACTIVE,Asia/Kolkata\n"
+    "E7,priya.menon@x.test,Priya,Menon,hr@x.test,EMPLOYEE,People,Bengaluru,INDIA,2024-01-08,ACTIVE,Asia/Kolkata\n"
+)
+
+
+def balance_reply(service: LeaveService, asker: str, text: str) -> str:
+    view = service.handle_text(asker, text, "test")
+    if isinstance(view, RefusalView):
+        return view.message
+    assert isinstance(view, BalanceView)
+    return f"{view.person.name} {view.year}"
+
+
+def test_a_first_name_means_the_one_such_person_the_asker_may_ask_about(service: LeaveService) -> None:
+    service.import_employees(TWO_PRIYAS)
+    assert balance_reply(service, "boss@x.test", "balance priya") == "Priya Shah 2026"
+    assert balance_reply(service, "boss@x.test", "balance PRIYA --year 2027") == "Priya Shah 2027"
+    assert balance_reply(service, "hr@x.test", "balance Priya Menon") == "Priya Menon 2026"
+
+
+def test_an_ambiguous_first_name_lists_the_candidates_the_asker_may_see(service: LeaveService) -> None:
+    service.import_employees(TWO_PRIYAS)
+    assert balance_reply(service, "hr@x.test", "balance priya") == (
+        "'priya' could be Priya Menon (priya.menon@x.test) or Priya Shah (priya.shah@x.test); say which by e-mail.")
+
+
+def test_a_name_outside_the_askers_people_is_refused_naming_nobody(service: LeaveService) -> None:
+    service.import_employees(TWO_PRIYAS)
+    for asker, text in [("rahul@x.test", "balance priya"), ("boss@x.test", "balance Priya Menon"),
+                        ("boss@x.test", "balance nobody")]:
+        message = balance_reply(service, asker, text)
+        assert message.startswith("You can see your own balances and those of people who report to you"), message
+        assert "@x.test" not in message
+    assert balance_reply(service, "hr@x.test", "balance nobody") == (
+        "I can't find 'nobody' in the directory; use their e-mail address.")

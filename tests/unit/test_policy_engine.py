@@ -11,7 +11,7 @@ import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate, PlanLeave, ShowBalance
 from core.errors import PolicyError
-from core.model import EntryKind, RequestStatus
+from core.model import EntryKind, RequestStatus, Source
 from core.service import LeaveService
 from core.views import (
     AppliedView,
@@ -70,7 +70,7 @@ def test_monthly_accrual_catches_up_and_runs_once(service: LeaveService, store: 
     december = service.run_job("accrual", date(2026, 12, 1))
     assert (december.written, december.people) == (15, 5)  # casual, sick and privilege for each of five people
     accruals = [e for e in store.committed.ledger if e.employee_id == "E3" and e.type_key == "casual"]
-    assert sorted(e.period for e in accruals) == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert sorted(e.source.id for e in accruals) == [f"2026-{m:02d}" for m in range(1, 13)]
 
 
 def test_the_balance_is_right_before_any_job_ran(service: LeaveService) -> None:
@@ -96,8 +96,8 @@ def test_year_end_carries_and_expires_once(service: LeaveService, store: FakeSto
     service.run_job("year-end", date(2027, 1, 2))
     twice = service.run_job("year-end", date(2027, 1, 2))
     assert twice.written == 0
-    entries = [(e.kind, e.year, e.days) for e in store.committed.ledger
-               if e.employee_id == "E3" and e.type_key == "casual" and e.period == "2026"]
+    entries = [(e.kind, e.year, e.amount.value) for e in store.committed.ledger
+               if e.employee_id == "E3" and e.type_key == "casual" and e.source.id == "2026"]
     assert sorted(entries) == sorted([
         (EntryKind.CARRIED_OUT, 2026, Decimal(-5)),
         (EntryKind.CARRIED_IN, 2027, Decimal(5)),
@@ -120,11 +120,11 @@ def test_carried_days_expire_after_the_date_unless_used(service: LeaveService, s
     shown = row(service, "ananya@x.test", "casual", 2027)
     assert (shown.expiring, shown.expires_on) == (3, date(2027, 3, 31))
     service.run_job("accrual", date(2027, 3, 31))
-    assert not [e for e in store.committed.ledger if e.period == "2026-carry"]  # not yet: the 31st is still in time
+    assert not [e for e in store.committed.ledger if e.source.id == "2026-carry"]  # not yet: the 31st is still in time
     clock.at = datetime(2027, 4, 1, 4, 0, tzinfo=UTC)
     service.run_job("accrual", date(2027, 4, 1))
     service.run_job("accrual", date(2027, 4, 2))
-    expired = [e.days for e in store.committed.ledger if e.employee_id == "E3" and e.period == "2026-carry"]
+    expired = [e.amount.value for e in store.committed.ledger if e.employee_id == "E3" and e.source.id == "2026-carry"]
     assert expired == [Decimal(-3)]
     assert row(service, "ananya@x.test", "casual", 2027).expiring == 0
 
@@ -152,12 +152,12 @@ def test_manager_then_hr(service: LeaveService, store: FakeStore) -> None:
     assert isinstance(first, DecidedView) and first.request.status is RequestStatus.PENDING
     assert first.request.waiting_for == "hr"
     assert "waits for HR" in refused(service.execute("boss@x.test", Decide(rid, True), "test"))
-    assert not [e for e in store.committed.ledger if e.request_id == rid]  # nothing taken until the end
+    assert not [e for e in store.committed.ledger if e.source == Source.request(rid)]  # nothing taken until the end
     final = service.execute("hr@x.test", Decide(rid, True), "test")
     assert isinstance(final, DecidedView) and final.request.status is RequestStatus.APPROVED
     decisions = store.committed.decisions
     assert [(d.role, d.decided_by, d.approved) for d in decisions] == [("manager", "E2", True), ("hr", "E1", True)]
-    assert [e.days for e in store.committed.ledger if e.request_id == rid] == [Decimal(-5)]
+    assert [e.amount.value for e in store.committed.ledger if e.source == Source.request(rid)] == [Decimal(-5)]
 
 
 def test_any_rejection_ends_the_chain(service: LeaveService) -> None:
@@ -278,7 +278,7 @@ def test_partial_cancel_gives_back_only_those_days(service: LeaveService, store:
     assert isinstance(some, CancelledView) and some.restored == 2
     assert some.request.status is RequestStatus.APPROVED and some.request.days == 3
     assert row(service, "ananya@x.test", "casual").available == before + 2
-    reversal = [e.days for e in store.committed.ledger if e.request_id == view.request.id
+    reversal = [e.amount.value for e in store.committed.ledger if e.source == Source.request(view.request.id)
                 and e.kind is EntryKind.REVERSAL]
     assert reversal == [Decimal(2)]
     # The days given back are free again.
@@ -337,7 +337,7 @@ def test_ledger_always_sums_to_the_balance_shown(seed: int) -> None:
     service.import_employees(ORG_CSV)
 
     def ledger_sum(employee_id: str, type_key: str, year: int) -> Decimal:
-        return sum((e.days for e in store.committed.ledger if e.employee_id == employee_id
+        return sum((e.amount.value for e in store.committed.ledger if e.employee_id == employee_id
                     and e.type_key == type_key and e.year == year), Decimal(0))
 
     random_operations_keep_the_ledger_whole(service, ledger_sum, seed, steps=40)

@@ -1,5 +1,5 @@
 """Teams Adaptive Cards: every view renders a valid 1.5 card, people's text can't change a card's
-structure, and the approval card carries the contract's verbs and ids (CONTRACT §5)."""
+structure, and the approval card carries the contract's verbs and ids (README, "HTTP endpoints")."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, ShowBalance
-from core.model import EntryKind, HalfDay, RequestStatus
+from core.model import EntryKind, HalfDay, RequestStatus, Source
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView
 from tests.unit.fakes import FakeStore, FixedClock
@@ -90,7 +90,7 @@ def test_leave_across_new_year_is_charged_to_each_year(service: LeaveService, st
     assert isinstance(refused, RefusalView) and "Only 1 casual leave day left for 2027" in refused.message
     decided = service.execute("boss@x.test", Decide(view.request.id, True), "test")
     assert isinstance(decided, DecidedView)
-    taken = sorted((e.year, e.days) for e in store.committed.ledger if e.kind is EntryKind.LEAVE_TAKEN)
+    taken = sorted((e.year, e.amount.value) for e in store.committed.ledger if e.kind is EntryKind.LEAVE_TAKEN)
     assert taken == [(2026, Decimal(-2)), (2027, Decimal(-1))]
 
 
@@ -111,7 +111,7 @@ def test_approve_writes_leave_taken_and_only_once(service: LeaveService, store: 
     again = service.execute("hr@x.test", Decide(rid, False, "no"), "test")
     assert isinstance(again, RefusalView)
     assert "already approved by Vikram Rao" in again.message
-    assert sum(e.days for e in store.committed.ledger if e.request_id == rid) == Decimal(-2)
+    assert sum(e.amount.value for e in store.committed.ledger if e.source == Source.request(rid)) == Decimal(-2)
     assert available(service, "ananya@x.test", "casual") == Decimal(9)
     refused = [a for a in store.committed.audit if a.outcome == "refused"]
     assert [(a.actor, a.action) for a in refused] == [("hr@x.test", "reject")]
@@ -143,7 +143,7 @@ def test_cancel_pending_and_upcoming_approved_restores_days(service: LeaveServic
         view = service.execute("ananya@x.test", CancelRequest(rid), "test")
         assert isinstance(view, CancelledView) and view.request.status is RequestStatus.CANCELLED
     assert available(service, "ananya@x.test", "casual") == Decimal(11)
-    kinds = [e.kind for e in store.committed.ledger if e.request_id == approved.request.id]
+    kinds = [e.kind for e in store.committed.ledger if e.source == Source.request(approved.request.id)]
     assert kinds == [EntryKind.LEAVE_TAKEN, EntryKind.REVERSAL]
     twice = service.execute("ananya@x.test", CancelRequest(pending.request.id), "test")
     assert isinstance(twice, RefusalView) and "already cancelled" in twice.message

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from bot.calendars import mount_feeds
 from bot.cli_calendar import cmd_feeds_create, cmd_feeds_revoke
 from bot.delivery import OutboxDelivery
-from bot.main import Runtime
+from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
 from core.commands import CancelRequest

@@ -1,4 +1,4 @@
-"""``/leave`` and every subcommand of CONTRACT §4, as Slack sends them, answered in private."""
+"""``/leave`` and every subcommand of the README's "What people type", as Slack sends them, answered in private."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requests that are not provably from Slack get 401 and change nothing (CONTRACT §5)."""
+"""Requests that are not provably from Slack get 401 and change nothing (README, "HTTP endpoints")."""
 
 from __future__ import annotations
 

@@ -1,0 +1,68 @@
+"""How each kind of ledger entry counts in a balance, and which sources write only once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from core.amount import Amount
+from core.ledger import COUNTED, Counted, balance_rows
+from core.model import EntryKind, LedgerEntry, Source, SourceKind
+from core.policy import parse_policy
+from tests.unit.conftest import policy_document
+
+POLICY = parse_policy(policy_document())
+AT = datetime(2026, 11, 25, tzinfo=UTC)
+CASUAL = [POLICY.leave_types["casual"]]
+
+
+def entry(kind: EntryKind, days: str, source: Source, year: int = 2026) -> LedgerEntry:
+    return LedgerEntry("E9", "casual", year, kind, Amount.days(days), AT, source)
+
+
+def test_every_kind_says_how_it_counts() -> None:
+    assert set(COUNTED) == set(EntryKind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "days", "source", "part", "shown"),
+    [
+        (EntryKind.ADJUSTMENT, "2", Source(SourceKind.ADJUSTMENT, "A1"), "entitled", "2"),  # HR adds days
+        (EntryKind.ADJUSTMENT, "-1.5", Source(SourceKind.ADJUSTMENT, "A2"), "entitled", "-1.5"),  # or takes some off
+        (EntryKind.COMP_OFF, "1", Source(SourceKind.COMP_OFF, "C1"), "entitled", "1"),
+        (EntryKind.ENCASHMENT, "-3", Source(SourceKind.ENCASHMENT, "P1"), "lapsed", "3"),  # paid out, not taken
+        (EntryKind.EXPIRY, "-2", Source(SourceKind.YEAR_END, "2026"), "lapsed", "2"),
+        (EntryKind.REVERSAL, "1", Source.request(7), "taken", "-1"),
+    ],
+)
+def test_an_entry_counts_where_its_kind_says(kind: EntryKind, days: str, source: Source, part: str,
+                                            shown: str) -> None:
+    grant = entry(EntryKind.ALLOCATION, "12", Source(SourceKind.ALLOCATION, "2026"))
+    (row,) = balance_rows(CASUAL, [grant, entry(kind, days, source)], [], 2026)
+
+    parts = {"entitled": row.entitled - 12, "taken": row.taken, "lapsed": row.lapsed}
+    assert parts == {name: Decimal(shown) if name == part else 0 for name in parts}
+    assert COUNTED[kind] is Counted(part)
+    # Whatever the kind, what is left is the ledger's sum.
+    assert row.available == Decimal(12) + Decimal(days)
+
+
+def test_a_sum_of_nothing_taken_is_shown_as_zero_not_minus_zero() -> None:
+    taken = entry(EntryKind.LEAVE_TAKEN, "-1", Source.request(7))
+    back = entry(EntryKind.REVERSAL, "1", Source.request(7))
+    (row,) = balance_rows(CASUAL, [taken, back], [], 2026)
+    assert (str(row.taken), str(row.lapsed)) == ("0", "0")
+
+
+def test_entries_of_other_years_do_not_count() -> None:
+    (row,) = balance_rows(CASUAL, [entry(EntryKind.COMP_OFF, "1", Source(SourceKind.COMP_OFF, "C1"), 2025)], [], 2026)
+    assert (row.entitled, row.available) == (0, 0)
+
+
+def test_only_a_request_may_write_an_entry_kind_more_than_once() -> None:
+    assert Source.request(7) == Source(SourceKind.REQUEST, "7")
+    assert Source.request(7).once_key is None  # each partial cancel reverses some days again
+    assert [kind for kind in SourceKind if not kind.once] == [SourceKind.REQUEST]
+    assert Source(SourceKind.COMP_OFF, "C1").once_key == "C1"
