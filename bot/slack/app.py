@@ -4,8 +4,8 @@ Over HTTP, one aiohttp route (``POST /slack/events``) hands every request (slash
 interactivity, events) to bolt, which checks the signature (401 when it is missing, wrong or
 more than 5 minutes old) before any listener runs. A request without the signature headers is
 refused before its body is read, and no body over 64 KiB is read at all. In Socket Mode the same app is fed by a
-websocket instead. Either way the listeners acknowledge first and work after, as Slack's
-3-second limit asks.
+websocket instead. Either way the listeners acknowledge within Slack's 3 seconds: with the
+answer itself when it is quick (:mod:`bot.slack.commands`), else first, working after.
 """
 
 from __future__ import annotations

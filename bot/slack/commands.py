@@ -1,13 +1,19 @@
 """``/leave``: the slash command, read by the core's grammar, answered in private.
 
-Slack wants an answer within 3 seconds, so the command is acknowledged at once and the reply
-follows through the command's ``response_url``. ``/leave apply`` with nothing after it opens the
-apply modal instead. An application typed in full carries the command's ``trigger_id`` as its
-idempotency key, so a replayed request never files a second application.
+Slack wants an answer within 3 seconds. A question that only reads (balance, list, pending,
+team, holidays, help, plan) and a refusal (words that are not a command, someone unknown) are
+answered in the acknowledgement itself, the HTTP response to the command (or the Socket Mode
+ack), so the reply needs no second request; should the core not have answered within
+:data:`ACK_BUDGET`, the acknowledgement goes out empty and the reply follows through the
+command's ``response_url``. Everything else (what changes something, uploads files or opens a
+form) is acknowledged at once and answered through ``response_url`` after. ``/leave apply``
+with nothing after it opens the apply modal. An application typed in full carries the command's
+``trigger_id`` as its idempotency key, so a replayed request never files a second application.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import logging
@@ -29,11 +35,15 @@ from core.commands import (
     Command,
     Decide,
     Delegate,
+    Help,
     ListRequests,
     OpenApplyForm,
+    PlanLeave,
     ShowAudit,
     ShowBalance,
+    ShowHolidays,
     ShowPending,
+    ShowTeam,
 )
 from core.errors import LeaveError
 from core.views import AppliedView, ApplyFormView, RefusalView, ReportView, TeamChartView, View
@@ -42,34 +52,80 @@ log = logging.getLogger(__name__)
 
 #: Commands after which the asker's Home tab is out of date.
 CHANGING = (ApplyLeave, Decide, CancelRequest)
+#: Commands that only read and answer well within Slack's 3 seconds: answered in the acknowledgement.
+QUICK = (Help, ShowBalance, ListRequests, ShowPending, ShowTeam, ShowHolidays, PlanLeave)
+#: Seconds a quick command may take before the acknowledgement goes out empty (Slack allows 3).
+ACK_BUDGET = 2.0
+
+
+class Reply:
+    """Where the private reply to one ``/leave`` goes: in the acknowledgement while that is still
+    open, through ``response_url`` once it has gone.
+
+    Slack takes one acknowledgement per command; whichever of the answer and the deadline comes
+    first sends it, and the other then finds it sent.
+    """
+
+    def __init__(self, ack: Ack, respond: Respond) -> None:
+        self._ack, self._respond = ack, respond
+        self._acknowledged = False
+
+    async def acknowledge(self) -> None:
+        """Acknowledge empty, unless done already: the reply will follow through ``response_url``."""
+        if not self._acknowledged:
+            self._acknowledged = True
+            await self._ack()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Reply in private, in the acknowledgement if it is still open."""
+        if self._acknowledged:
+            await self._respond(**ephemeral(message))
+            return
+        self._acknowledged = True
+        await self._ack({**message, "response_type": "ephemeral"})
 
 
 async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any], client: AsyncWebClient,
                                respond: Respond) -> None:
-    """Acknowledge, then run the command and reply in private (or open the apply modal)."""
-    await ack()
+    """Answer in the acknowledgement when the answer is quick; otherwise acknowledge, then answer.
+
+    The work runs as a task of its own so that it goes on past :data:`ACK_BUDGET`; a failure
+    before anything was acknowledged is acknowledged empty before it is passed on (and apologised
+    for through ``response_url``).
+    """
+    reply = Reply(ack, respond)
+    work = asyncio.ensure_future(_answer(door, command, client, reply))
+    await asyncio.wait({work}, timeout=ACK_BUDGET)
+    await reply.acknowledge()
+    await work
+
+
+async def _answer(door: SlackDoor, command: dict[str, Any], client: AsyncWebClient, reply: Reply) -> None:
+    """Run the command and reply in private (or open the apply modal)."""
     actor = await door.actor(client, str(command.get("user_id", "")))
     if actor is None:
         refusal = await door.refuse_stranger(str(command.get("user_id", "")), str(command.get("text") or ""))
-        await respond(**ephemeral(render.notice_text(refusal)))
+        await reply.send(render.notice_text(refusal))
         return
     today = door.today(actor)
     try:
         typed = plain_from_slack(str(command.get("text") or ""))
         parsed = await door.run(door.service.read_command, actor.email, typed, SOURCE)
     except LeaveError as error:
-        await respond(**ephemeral(render.reply(RefusalView(error.message))))
+        await reply.send(render.reply(RefusalView(error.message)))
         return
+    if not isinstance(parsed, QUICK):
+        await reply.acknowledge()
     if isinstance(parsed, ShowBalance | Delegate | ShowAudit):
         parsed = await _with_mentioned_person(door, client, parsed, str(command.get("text") or ""))
     if isinstance(parsed, OpenApplyForm):
-        await _open_apply_form(door, client, actor, command, respond)
+        await _open_apply_form(door, client, actor, command, reply)
         return
     key = f"slack:trigger:{command.get('trigger_id')}" if isinstance(parsed, ApplyLeave) else None
     view: View = await door.run(functools.partial(door.service.execute, typed=True), actor.email, parsed, SOURCE, key)
     actions = render.ListActions(decide=isinstance(parsed, ShowPending), cancel=isinstance(parsed, ListRequests),
                                  today=today)
-    await respond(**ephemeral(render.reply(view, actions)))
+    await reply.send(render.reply(view, actions))
     if isinstance(view, ReportView):
         await _send_report(client, actor, view)
     if isinstance(view, TeamChartView):
@@ -96,10 +152,10 @@ async def _with_mentioned_person(door: SlackDoor, client: AsyncWebClient, comman
 
 
 async def _open_apply_form(door: SlackDoor, client: AsyncWebClient, actor: Actor, command: dict[str, Any],
-                           respond: Respond) -> None:
+                           reply: Reply) -> None:
     form = await door.run(door.service.execute, actor.email, OpenApplyForm(), SOURCE)
     if not isinstance(form, ApplyFormView):
-        await respond(**ephemeral(render.reply(form)))
+        await reply.send(render.reply(form))
         return
     metadata = encode_metadata({"response_url": str(command.get("response_url") or "")})
     try:
@@ -107,7 +163,7 @@ async def _open_apply_form(door: SlackDoor, client: AsyncWebClient, actor: Actor
     except SlackApiError as error:
         # The trigger expires after 3 seconds; fall back on the one-line form.
         log.warning("views.open failed: %s", error_code(error))
-        await respond(**ephemeral(render.reply(form)))
+        await reply.send(render.reply(form))
 
 
 async def _send_report(client: AsyncWebClient, actor: Actor, report: ReportView) -> None:

@@ -125,7 +125,8 @@ async def test_debug_logging_of_a_slack_command_shows_neither_the_reply_nor_its_
     stream, stop = capture(logging.DEBUG)
     try:
         url = slack.response_url()
-        response = await slack.command(ANANYA, "balance", response_url=url)
+        # An application: its reply goes through ``response_url`` (a quick question's, in the acknowledgement).
+        response = await slack.command(ANANYA, "apply casual 7 Dec family visit", response_url=url)
         assert response.status == 200
         name = url.rsplit("/", 1)[1]
         await slack.api.wait_for(lambda fake: any(c.params.get("name") == name for c in fake.calls_to("response_url")))

@@ -91,6 +91,18 @@ def slack_settings(api: FakeSlack, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+#: Which way a reply came: in the HTTP response to the command, or posted to its ``response_url``.
+ACK, RESPONSE_URL = "ack", "response_url"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A command's private reply and the way it came (:data:`ACK` or :data:`RESPONSE_URL`)."""
+
+    way: str
+    message: dict[str, Any]
+
+
 @dataclass
 class SlackHarness:
     """The running app, the stand-in, and helpers to talk to the app as Slack does."""
@@ -126,13 +138,22 @@ class SlackHarness:
                                       headers=signed(body, "application/json", retry=retry))
 
     async def reply_to(self, user: str, text: str) -> dict[str, Any]:
-        """Type a command and return the private reply that follows through ``response_url``."""
+        """Type a command and return the private reply, whichever way it came (see :meth:`answer`)."""
+        return (await self.answer(user, text)).message
+
+    async def answer(self, user: str, text: str) -> Answer:
+        """Type a command and return its private reply: the acknowledgement's body when that carries
+        it (a quick question), else what followed through the command's ``response_url``."""
         url = self.response_url()
         response = await self.command(user, text, response_url=url)
         assert response.status == 200, await response.text()
+        body = await response.text()
+        if body:
+            return Answer(ACK, json.loads(body))
         name = url.rsplit("/", 1)[1]
         await self.api.wait_for(lambda fake: any(c.params.get("name") == name for c in fake.calls_to("response_url")))
-        return next(c.params for c in self.api.calls_to("response_url") if c.params["name"] == name)
+        return Answer(RESPONSE_URL, next(c.params for c in self.api.calls_to("response_url")
+                                         if c.params["name"] == name))
 
     async def deliver(self) -> DeliveryReport:
         """Run the outbox once, in a worker thread as the server does (the notifier is synchronous)."""
@@ -140,14 +161,21 @@ class SlackHarness:
         return await loop.run_in_executor(None, self.service.deliver_notices, [self.notifier])
 
 
+async def serve_slack(api: FakeSlack, service: LeaveService, uow_factory: Callable[[], UnitOfWork], engine: Engine,
+                      clock: FixedClock,
+                      aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> SlackHarness:
+    """The server of ``leavebot serve`` with the Slack door over ``service``, talking to ``api``."""
+    app = create_app(engine, service=service, doors={"slack": "configured"})
+    notifier = mount_slack(app, service, uow_factory, slack_settings(api), clock=clock)
+    client = await aiohttp_client(app)
+    return SlackHarness(client, api, service, notifier, engine, itertools.count(1))
+
+
 @pytest_asyncio.fixture
 async def slack(slack_api: FakeSlack, service: LeaveService, uow_factory: Callable[[], UnitOfWork],
                 engine: Engine, clock: FixedClock,
                 aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> AsyncIterator[SlackHarness]:
-    app = create_app(engine, service=service, doors={"slack": "configured"})
-    notifier = mount_slack(app, service, uow_factory, slack_settings(slack_api), clock=clock)
-    client = await aiohttp_client(app)
-    harness = SlackHarness(client, slack_api, service, notifier, engine, itertools.count(1))
+    harness = await serve_slack(slack_api, service, uow_factory, engine, clock, aiohttp_client)
     try:
         yield harness
     finally:

@@ -28,11 +28,13 @@ async def test_socket_mode_answers_a_slash_command(slack_api: FakeSlack, service
     settings = slack_settings(slack_api, slack_app_token=APP_TOKEN, slack_signing_secret=None)
     task = asyncio.create_task(run_socket_mode(service, uow_factory, settings, clock=clock))
     try:
-        await slack_api.wait_for(lambda fake: any(a.get("envelope_id") == envelope["envelope_id"]
-                                                  for a in fake.acks))
-        [reply] = await slack_api.wait_calls("response_url")
-        assert reply.params["response_type"] == "ephemeral"
-        assert "Balances for Ananya Iyer (ananya@x.test), 2026" in shown(reply.params)
+        [acked] = await slack_api.wait_for_calls(
+            lambda: [a for a in slack_api.acks if a.get("envelope_id") == envelope["envelope_id"]])
+        reply = acked["payload"]  # a quick answer goes back in the acknowledgement, over the websocket
+        assert reply["response_type"] == "ephemeral"
+        assert "Balances for Ananya Iyer (ananya@x.test), 2026" in shown(reply)
+        await slack_api.settle(quiet=0.2)
+        assert slack_api.calls_to("response_url") == []  # ...and nothing follows it
         [opened] = slack_api.calls_to("apps.connections.open")
         assert opened.token == APP_TOKEN
     finally:
