@@ -3,6 +3,10 @@
 Each subcommand reads the settings once, builds the service through the composition root and
 calls one use case. Failures become one line on stderr and an exit code a script can act on:
 0 success, 1 the operation failed, 2 bad usage or bad input (README, "The leavebot command").
+
+A command imports what only it needs (the doors, the server, the scheduler, the charts) inside its
+handler, so that ``--help``, ``balance`` or ``chat`` start without loading them
+(``tests/unit/test_cli_imports.py``).
 """
 
 from __future__ import annotations
@@ -12,27 +16,21 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import yaml
-
-from bot import cli_audit, cli_calendar, cli_digest, cli_link, cli_ops, cli_report, slack, teams
+from bot import cli_audit, cli_calendar, cli_digest, cli_link, cli_ops, cli_report
 from bot import cli_output as out
 from bot.cli_scheduler import add_commands as add_scheduler_commands
-from bot.console import run_chat
-from bot.demo import chat_hints, demo_present, demo_settings, seed_demo
-from bot.main import build_runtime, build_service, default_policy_text, mount_doors
 from bot.observability.logs import configure_logging
 from bot.observability.sentry import start_sentry
-from bot.runtime import Runtime
-from bot.server import create_app, run_server
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.errors import ImportRejected, LeaveError, PolicyError
 from core.model import RequestStatus
 from core.service import Busy, DatabaseUnavailable, LeaveService
 from core.text import counted
-from storage.engine import make_engine
-from storage.migrate import current_revision, upgrade
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SOURCE = "cli"
@@ -153,11 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.main import build_runtime
+
     _serve(build_runtime(settings), settings)
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import chat_hints, demo_present, demo_settings, seed_demo
+    from bot.main import build_runtime
+
     settings = demo_settings(settings)
     runtime = build_runtime(settings)
     service = runtime.service
@@ -173,10 +176,15 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_chat
+    from bot.main import build_runtime
+
     # No per-person brake here: the rate limit protects the chat platforms' doors from floods, while
     # whoever runs this already has the machine, and a scripted chat (README, "The leavebot command") must run whole.
-    runtime = build_runtime(settings.model_copy(update={"rate_limit_per_minute": 0}))
+    runtime = build_runtime(settings.model_copy(update={"rate_limit_per_minute": 0}), metrics=False)
     if settings.slack_enabled:
+        from bot import slack
+
         # A change made here reaches the approver's Slack at once; Teams (which needs the server's
         # connection to the Bot Framework) hears of it when the server delivers the outbox.
         runtime.delivery.add(slack.make_notifier(runtime.service, runtime.uow_factory, settings, clock=runtime.clock))
@@ -186,6 +194,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import teams
+
     try:
         out = teams.package_for(settings, args.out, args.manifest_dir, args.domain or ())
     except teams.TeamsPackageError as exc:
@@ -196,6 +206,9 @@ def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.engine import make_engine
+    from storage.migrate import current_revision, upgrade
+
     engine = make_engine(settings.database_url)
     before = current_revision(engine)
     upgrade(engine)
@@ -216,6 +229,10 @@ def cmd_employees_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_policies_load(args: argparse.Namespace, settings: Settings) -> int:
+    import yaml
+
+    from bot.main import default_policy_text
+
     name = args.file or "default policy"
     text = _read(args.file) if args.file else default_policy_text()
     try:
@@ -262,11 +279,16 @@ def cmd_requests(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _service(settings: Settings) -> LeaveService:
+    from bot.main import build_service
+
     service, _engine = build_service(settings)
     return service
 
 
 def _serve(runtime: Runtime, settings: Settings) -> None:
+    from bot.main import mount_doors
+    from bot.server import create_app, run_server
+
     doors = door_states(settings)
     print(f"Database: {runtime.engine.url!r}")
     for door in doors.values():

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bot.calendars import calendar_notifiers, default_provider
-from bot.calendars.notifier import SyncResult
 from bot.main import build_runtime
 from bot.settings import Settings
 from core.calendar import PROVIDERS
@@ -53,6 +51,8 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 
 
 def cmd_calendar_status(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.calendars import default_provider  # the providers' client libraries, for this command only
+
     runtime = build_runtime(settings)
     with runtime.uow_factory() as uow:
         counts = uow.calendars.counts()
@@ -79,6 +79,8 @@ def cmd_calendar_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_calendar_resync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.calendars import SyncResult, calendar_notifiers  # the providers' client libraries
+
     runtime = build_runtime(settings)
     notifiers = calendar_notifiers(settings, runtime.uow_factory, runtime.clock)
     if not notifiers:

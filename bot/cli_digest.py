@@ -16,8 +16,6 @@ from zoneinfo import ZoneInfo
 
 from bot.cli_scheduler import _iso_date
 from bot.main import build_runtime
-from bot.render_text import render_digest
-from bot.scheduled import digest_picture, worded
 from bot.settings import Settings
 from core.heatmap import HeatMap
 
@@ -35,7 +33,10 @@ def add_commands(commands: Any, add: Add) -> None:
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = build_runtime(settings)
+    from bot.render_text import render_digest
+    from bot.scheduled import digest_picture, worded  # the charts and the doors' renderings
+
+    runtime = build_runtime(settings, metrics=False)
     week_of = args.week_of or datetime.now(ZoneInfo(settings.timezone)).date()
     payload = runtime.service.hr_digest(week_of)
     print(render_digest(worded(payload), HeatMap.from_payload(payload["chart"])))

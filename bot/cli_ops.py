@@ -19,12 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.doctor import healthy, render, run_checks, settings_failed
 from bot.settings import Settings, SettingsError
 from core.errors import LeaveError
-from storage.backup import BackupRefused, export_state, import_state
 from storage.engine import make_engine
-from storage.migrate import upgrade
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -45,6 +42,8 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     # Each check says in one line what failed; the client libraries' own retry chatter on stderr
     # would only bury that (``--debug`` still shows it).
+    from bot.doctor import healthy, render, run_checks  # every platform's client library
+
     if not getattr(args, "debug", False):
         for name in ("slack_sdk", "msal", "google", "urllib3", "botframework"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -54,11 +53,15 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def doctor_settings_error(error: SettingsError) -> int:
+    from bot.doctor import render, settings_failed
+
     print(render(settings_failed(error)))
     return EXIT_FAILED
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import BackupRefused, export_state
+
     engine = make_engine(settings.database_url)
     try:
         document = export_state(engine, datetime.now(UTC))
@@ -81,6 +84,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import_state(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import BackupRefused, import_state
+    from storage.migrate import upgrade
+
     name = str(args.file)
     try:
         document = json.loads(args.file.read_text(encoding="utf-8"))

@@ -2,6 +2,8 @@
 
 The JSON shapes are part of the outward contract (README, "The leavebot command"): scripts rely on them, so they are
 built field by field here rather than by dumping dataclasses whose fields may grow or change.
+The tables come from the text door's templates, loaded only when a table is printed, so that a
+``--json`` command starts without Jinja2.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.render_text import format_table, render
 from core.model import AuditEntry, format_request_number
 from core.views import BalanceView, Person, RequestListView, RequestView
 
@@ -84,14 +85,20 @@ def dumps(data: Any) -> str:
 
 
 def balance_text(view: BalanceView) -> str:
+    from bot.render_text import render
+
     return render(view)
 
 
 def requests_text(requests: Sequence[RequestView], title: str) -> str:
+    from bot.render_text import render
+
     return render(RequestListView(title=title, requests=tuple(requests)))
 
 
 def audit_text(entries: Iterable[AuditEntry]) -> str:
+    from bot.render_text import format_table
+
     rows = [
         [
             f"{entry.at:%Y-%m-%d %H:%M:%S}",

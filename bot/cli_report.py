@@ -14,9 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.console import save_report
 from bot.main import build_runtime
-from bot.render_text import render
 from bot.settings import Settings
 from core.commands import Report
 from core.context import local_today
@@ -36,7 +34,10 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = build_runtime(settings)
+    from bot.console import save_report
+    from bot.render_text import render
+
+    runtime = build_runtime(settings, metrics=False)
     parsed = parse_command("report " + " ".join(args.period), local_today(runtime.clock, settings.timezone))
     assert isinstance(parsed, Report)
     if parsed.department and args.department:

@@ -2,6 +2,7 @@
 
 :func:`add_commands` adds them to the ``leavebot`` parser with :func:`bot.cli.build_parser`'s
 ``add`` helper, so they get the same ``--debug`` and error handling as every other command.
+APScheduler, the doors and the charts are imported by the commands that run jobs, not with this module.
 """
 
 from __future__ import annotations
@@ -10,20 +11,18 @@ import argparse
 import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
-
-from bot import scheduled, slack, teams
 from bot.main import build_runtime
-from bot.runtime import Runtime
 from bot.settings import Settings
 from core.errors import LeaveError
 from core.jobs import JOBS as LEDGER_JOBS
 from core.scheduled import JOB_NAMES, for_date, run_due
-from scheduler import app as scheduler_app
 from scheduler.status import job_statuses, list_channels, set_channel
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 Add = Callable[..., argparse.ArgumentParser]
 EXIT_OK = 0
@@ -52,6 +51,11 @@ def add_commands(commands: Any, add: Add) -> None:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """Tick the jobs, deliver their posts and the outbox, until stopped."""
+    from aiohttp import web
+
+    from bot import scheduled, slack, teams
+    from scheduler import app as scheduler_app
+
     runtime = build_runtime(settings)
     notifier = None
     if settings.slack_enabled:
@@ -73,7 +77,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = build_runtime(settings)
+    runtime = _runtime(settings)
     zone = ZoneInfo(settings.timezone)
     for status in job_statuses(runtime.uow_factory, runtime.clock, settings.timezone):
         upcoming = status.next_run.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if status.next_run else "-"
@@ -94,7 +98,9 @@ def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run a job for the period containing --as-of, unless that period already ran (then say so)."""
-    runtime = build_runtime(settings)
+    from bot import scheduled
+
+    runtime = _runtime(settings)
     as_of = args.as_of or datetime.now(ZoneInfo(settings.timezone)).date()
     if args.name in LEDGER_JOBS and args.as_of is not None:
         result = runtime.service.run_job(args.name, as_of)  # catch-up of the ledger, idempotent
@@ -137,7 +143,8 @@ def cmd_channels_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _runtime(settings: Settings) -> Runtime:
-    return build_runtime(settings)
+    """The runtime of a one-shot command: nothing scrapes its metrics."""
+    return build_runtime(settings, metrics=False)
 
 
 def _iso_date(text: str) -> date:

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from bot import charts
 from bot.render_text import render
 from core import views
 from core.errors import LeaveError, UnknownEmployee
@@ -110,7 +109,12 @@ def save_report(view: views.ReportView, directory: Path) -> views.ReportView:
 
 
 def save_chart(view: views.TeamChartView, directory: Path) -> Path:
-    """Draw the heat map into ``directory`` (made if missing, the same name replaced); its path."""
+    """Draw the heat map into ``directory`` (made if missing, the same name replaced); its path.
+
+    The charts (matplotlib) are imported here, on the first picture, so that a chat starts without them.
+    """
+    from bot import charts
+
     drawn = charts.picture(view.heatmap, view.scope)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / drawn.filename

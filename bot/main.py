@@ -11,25 +11,23 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from aiohttp import web
 from sqlalchemy import Engine
 
-from bot import shutdown, slack, teams
-from bot.calendars import calendar_notifiers, mount_feeds
 from bot.clock import SystemClock
 from bot.delivery import OutboxDelivery
-from bot.downloads import mount_downloads
-from bot.observability.context import current_request_id
-from bot.observability.metrics import Telemetry
+from bot.observability.context import current_request_id, watched
 from bot.runtime import Runtime
 from bot.settings import Settings
 from core.service import LeaveService
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import uow_factory
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +43,7 @@ def default_policy_document() -> Any:
     return yaml.safe_load(default_policy_text())
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, *, metrics: bool = True) -> Runtime:
     """Connect, migrate, make sure a policy is in force, and wire the service to the outbox.
 
     A new database starts with the default policy so that the bot is usable at once; an existing
@@ -53,19 +51,28 @@ def build_runtime(settings: Settings) -> Runtime:
     change kicks the outbox delivery, whose notifiers the serving doors add.
 
     Request ids reach the core's work from outside it: storage stamps the current one on every
-    outbox event, whichever use case writes it, and the service's watcher (the metrics) sets one
-    for work that arrives without (a scheduled job, a delivery round, a terminal command).
+    outbox event, whichever use case writes it, and the service's watcher sets one for work that
+    arrives without (a scheduled job, a delivery round, a terminal command).
+
+    Args:
+        metrics: count the service's work for Prometheus. A one-shot command passes False: nothing
+            would ever scrape its counts, and the command starts without loading the client.
     """
     engine = make_engine(settings.database_url)
     upgrade(engine)
     clock = SystemClock()
     factory = uow_factory(engine, correlation=current_request_id)
-    telemetry = Telemetry()
-    telemetry.watch_database(factory, clock)
+    telemetry = None
+    if metrics:
+        from bot.observability.metrics import Telemetry
+
+        telemetry = Telemetry()
+        telemetry.watch_database(factory, clock)
     kicks: list[OutboxDelivery] = []
     service = LeaveService(factory, clock, default_time_zone=settings.timezone,
                            on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url,
-                           watch=telemetry.watch, rate_limit=settings.rate_limit)
+                           watch=telemetry.watch if telemetry is not None else watched,
+                           rate_limit=settings.rate_limit)
     delivery = OutboxDelivery(service)
     kicks.append(delivery)
     service.ensure_policy(default_policy_document(), source="default")
@@ -74,7 +81,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
     """The service and its engine, for commands that do not deliver notices themselves."""
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, metrics=False)
     return runtime.service, runtime.engine
 
 
@@ -85,7 +92,14 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     asks for it (a try-out then gets its notices too, at the Emulator's own loopback address);
     otherwise ``/api/messages`` does not exist, and a Slack-only company does not see everyone
     reported unreachable on Teams.
+
+    The doors, the calendars and the downloads are imported here, not with this module, so that a
+    command that only builds the service starts without loading them.
     """
+    from bot import shutdown, slack, teams
+    from bot.calendars import calendar_notifiers, mount_feeds
+    from bot.downloads import mount_downloads
+
     service, factory, clock = runtime.service, runtime.uow_factory, runtime.clock
     if settings.slack_socket_mode:
         runtime.delivery.add(slack.make_notifier(service, factory, settings, clock=clock))

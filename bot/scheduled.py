@@ -204,7 +204,7 @@ def build_runner(runtime: Runtime, settings: Settings, teams_notifier: TeamsNoti
         posters["teams"] = TeamsPoster(runtime.uow_factory, teams_notifier, links if links.public else None)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     return SchedulerRunner(runtime.uow_factory, runtime.clock, settings.timezone,
-                           Leadership(runtime.engine, holder), posters, extra, watch=runtime.telemetry.watch)
+                           Leadership(runtime.engine, holder), posters, extra, watch=runtime.watch)
 
 
 def scheduling(runtime: Runtime, settings: Settings,

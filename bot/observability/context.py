@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from core.observation import COMMAND, DELIVERY, ERROR, FAILED, JOB, Observation
+
+log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
 #: A caller's id is reused only when it is a plain token: nothing that could forge log lines or
 #: smuggle markup into them, and nothing long enough to bloat every line.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+#: What a watched unit of work that raised counts as, by kind.
+RAISED = {COMMAND: ERROR, JOB: FAILED, DELIVERY: ERROR}
 
 _request_id: ContextVar[str | None] = ContextVar("leavebot_request_id", default=None)
 
@@ -57,6 +65,30 @@ def request_context(request_id: str | None = None) -> Iterator[str]:
         yield _request_id.get() or ""
     finally:
         _request_id.reset(token)
+
+
+@contextmanager
+def watched(observation: Observation,
+            record: Callable[[Observation, float], None] | None = None) -> Iterator[Observation]:
+    """Run a unit of work under a request id and log its problems under that id: a core
+    :data:`~core.observation.Watcher`.
+
+    The id is the one the work continues (an outbox event's), else the current one (the HTTP
+    request's), else a new one (a scheduled job, a terminal command, a delivery round's event).
+    ``record`` (the metrics, when the process has them) is told how the work went and how long it took.
+    """
+    with request_context(observation.correlation or current_request_id()):
+        started = time.perf_counter()
+        try:
+            yield observation
+        except BaseException:
+            observation.outcome = RAISED.get(observation.kind, ERROR)
+            raise
+        finally:
+            if record is not None:
+                record(observation, time.perf_counter() - started)
+            for problem in observation.problems:
+                log.warning("%s %s: %s", observation.kind, observation.name, problem)
 
 
 class RequestIdFilter(logging.Filter):

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.observability.context import current_request_id, request_context
+from bot.observability.context import watched
 from core.calendar import PROVIDERS
-from core.observation import COMMAND, DELIVERY, ERROR, FAILED, JOB, Observation
+from core.observation import COMMAND, DELIVERY, JOB, Observation
 from core.ports import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -29,8 +28,6 @@ log = logging.getLogger(__name__)
 DEFAULT_SCRAPE_TIMEOUT_SECONDS = 2.0
 #: Chat commands answer in well under a second, or wait on a lock or a platform for a few.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-#: What a watched unit of work that raised counts as, by kind.
-RAISED = {COMMAND: ERROR, JOB: FAILED, DELIVERY: ERROR}
 
 
 class Telemetry:
@@ -61,24 +58,9 @@ class Telemetry:
             self._database = DatabaseCollector(uow_factory, clock, timeout)
             self.registry.register(self._database)
 
-    @contextmanager
-    def watch(self, observation: Observation) -> Iterator[Observation]:
-        """Run a unit of work under a request id, count and time it, log its problems under that id.
-
-        The id is the one the work continues (an outbox event's), else the current one (the HTTP
-        request's), else a new one (a scheduled job, a terminal command, a delivery round's event).
-        """
-        with request_context(observation.correlation or current_request_id()):
-            started = time.perf_counter()
-            try:
-                yield observation
-            except BaseException:
-                observation.outcome = RAISED.get(observation.kind, ERROR)
-                raise
-            finally:
-                self._record(observation, time.perf_counter() - started)
-                for problem in observation.problems:
-                    log.warning("%s %s: %s", observation.kind, observation.name, problem)
+    def watch(self, observation: Observation) -> AbstractContextManager[Observation]:
+        """Run a unit of work as :func:`~bot.observability.context.watched` does, and count and time it."""
+        return watched(observation, self._record)
 
     def http_answered(self, method: str, route: str, status: int, seconds: float) -> None:
         self.http_requests.labels(method, route, str(status)).inc()
