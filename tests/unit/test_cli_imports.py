@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 DEMO_CSV = REPO / "bot" / "demo" / "employees.csv"
 EMPLOYEE = "ananya.iyer@demo.leavebot.example"
 PLATFORM_PREFIXES = ("SLACK_", "MICROSOFT_", "MS_GRAPH_", "GOOGLE_", "TEAMS_", "SENTRY_")
-#: What the doors, the scheduler, the charts, the calendars and the metrics load; no CLI command
-#: below needs any of them.
+#: What the doors, the scheduler, the charts, the calendars, the metrics and migrations load; no CLI
+#: command below needs any of them (the demo database is already at the newest revision).
 HEAVY = ("matplotlib", "botbuilder", "slack_bolt", "slack_sdk", "google.auth", "msal", "prometheus_client",
-         "apscheduler", "aiohttp")
+         "apscheduler", "aiohttp", "alembic")
 #: Runs ``leavebot ARGS...`` in this interpreter, then writes the heavy modules it loaded to the
 #: file named by LEAVEBOT_LOADED (stdout stays the command's own).
 PROBE = """
