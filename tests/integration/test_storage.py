@@ -6,7 +6,10 @@ Each test runs twice, on SQLite and on MariaDB/MySQL (see conftest.py).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -20,6 +23,7 @@ import yaml
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Column, Engine, MetaData, String, inspect, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -29,13 +33,11 @@ from core.model import (
     AuditEntry,
     Decision,
     Delegation,
-    Employee,
     EmployeeStatus,
     EntryKind,
     Event,
     HalfDay,
     Holiday,
-    LeaveRequest,
     LedgerEntry,
     RequestStatus,
     Role,
@@ -49,46 +51,15 @@ from storage.chat import SqlChatDirectory
 from storage.engine import make_engine, ping
 from storage.outbox import SqlOutbox
 from storage.uow import SqlUnitOfWork, is_lost_race
+from tests.contract.builders import NOW, leave, person
 
 UowFactory = Callable[[], SqlUnitOfWork]
 
-DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "bot" / "policies" / "default.yaml"
-NOW = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_POLICY = REPO / "bot" / "policies" / "default.yaml"
 IST = timezone(timedelta(hours=5, minutes=30))
 LEASE = timedelta(minutes=5)
 ALLOCATION_2026 = Source(SourceKind.ALLOCATION, "2026")
-
-
-def person(employee_id: str, email: str, manager_id: str | None = None, role: Role = Role.EMPLOYEE) -> Employee:
-    return Employee(
-        employee_id=employee_id,
-        email=email,
-        first_name="Ananya",
-        last_name=f"Iyer-{employee_id}",
-        manager_id=manager_id,
-        role=role,
-        department="Engineering",
-        location="Bengaluru",
-        region="INDIA",
-        joining_date=date(2022, 7, 11),
-        status=EmployeeStatus.ACTIVE,
-        time_zone="Asia/Kolkata",
-    )
-
-
-def leave(employee_id: str, start: date, end: date, **changes: Any) -> LeaveRequest:
-    values: dict[str, Any] = {
-        "employee_id": employee_id,
-        "type_key": "casual",
-        "start": start,
-        "end": end,
-        "days": Decimal((end - start).days + 1),
-        "status": RequestStatus.PENDING,
-        "created_at": NOW,
-        "approver_id": "M1",
-    }
-    values.update(changes)
-    return LeaveRequest(**values)
 
 
 def seed_people(new_uow: UowFactory) -> None:
@@ -116,6 +87,57 @@ def test_upgrade_from_empty_reaches_head_and_running_it_again_is_harmless(db_url
         assert "alembic_version" in names
     finally:
         engine.dispose()
+
+
+#: Upgrades the database at argv[1] in a fresh interpreter, then reports whether that loaded
+#: Alembic and the revision the database is left at (read afterwards, with Alembic).
+UPGRADE_PROBE = """
+import json, sys
+from storage import migrate
+from storage.engine import make_engine
+engine = make_engine(sys.argv[1])
+migrate.upgrade(engine)
+loaded = "alembic" in sys.modules
+print(json.dumps({"alembic": loaded, "revision": migrate.current_revision(engine)}))
+"""
+
+
+def upgrade_in_a_fresh_interpreter(url: str) -> dict[str, Any]:
+    """What ``migrate.upgrade`` did to the database at ``url`` when a command starts on it."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    result = subprocess.run([sys.executable, "-c", UPGRADE_PROBE, url], capture_output=True, text=True,
+                            cwd=REPO, env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_upgrade_leaves_a_current_database_alone_without_loading_alembic(engine: Engine, db_url: str) -> None:
+    with engine.connect() as connection:
+        before = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert upgrade_in_a_fresh_interpreter(db_url) == {"alembic": False, "revision": migrate.head_revision()}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == before
+
+
+def test_upgrade_brings_a_database_one_revision_behind_to_head(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        behind = f"{int(migrate.head_revision()) - 1:04d}"
+        migrate.upgrade(engine, behind)
+        assert migrate.current_revision(engine) == behind
+    finally:
+        engine.dispose()
+    assert upgrade_in_a_fresh_interpreter(db_url) == {"alembic": True, "revision": migrate.head_revision()}
+
+
+def test_upgrade_refuses_a_database_ahead_of_this_version_and_leaves_it(engine: Engine) -> None:
+    """A newer release's revision is one Alembic cannot locate: it refuses, as it always has."""
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(CommandError, match="9999"):
+        migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "9999"
 
 
 def test_0002_upgrades_a_database_in_use_and_downgrades_cleanly(engine_at_0001: Engine) -> None:

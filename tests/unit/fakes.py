@@ -9,6 +9,7 @@ next attempt to the end of the lease, as the SQL version does.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from core import calendar, ports
+from core.amount import Unit
 from core.audit import actor_key
 from core.downloads import Download, Downloads
 from core.job_store import JobStore
@@ -106,7 +108,8 @@ class FakeEmployees:
     lock = get
 
     def by_email(self, email: str) -> Employee | None:
-        return next((e for e in self.s.employees.values() if e.email == email.lower()), None)
+        key = email.strip().lower()
+        return next((e for e in self.s.employees.values() if e.email == key), None)
 
     def all(self) -> list[Employee]:
         return list(self.s.employees.values())
@@ -122,7 +125,8 @@ class FakeEmployees:
         return [e for e in self.s.employees.values() if e.is_hr]
 
     def save(self, employee: Employee) -> None:
-        self.s.employees[employee.employee_id] = employee
+        """Like the SQL version: the e-mail is kept in lower case, as every look-up compares it."""
+        self.s.employees[employee.employee_id] = replace(employee, email=employee.email.strip().lower())
 
     def by_chat_id(self, platform: str, user_id: str) -> Employee | None:
         field_name = _chat_field(platform)
@@ -180,8 +184,9 @@ class FakePolicies:
         return self.s.policies[-1] if self.s.policies else None
 
     def save(self, document: dict[str, Any], source: str, at: datetime) -> None:
+        """Kept as JSON data, as the SQL version stores it (so YAML's dates come back as ISO text)."""
         parse_policy(document)  # the SQL version reads effective_from from it, and so refuses a bad one
-        self.s.policies.append(document)
+        self.s.policies.append(json.loads(json.dumps(document, default=str)))
 
 
 class FakeHolidays:
@@ -207,13 +212,15 @@ class FakeHolidays:
 
 
 class FakeRequests:
+    """Reads and writes copy, as rows do: a request changes only through :meth:`update`."""
+
     def __init__(self, state: State) -> None:
         self.s = state
 
     def add(self, request: LeaveRequest) -> LeaveRequest:
         stored = replace(request, id=len(self.s.requests) + 1)
         self.s.requests[stored.id or 0] = stored
-        return stored
+        return replace(stored)
 
     def get(self, request_id: int) -> LeaveRequest | None:
         found = self.s.requests.get(request_id)
@@ -222,13 +229,15 @@ class FakeRequests:
     lock = get
 
     def by_idempotency_key(self, key: str) -> LeaveRequest | None:
-        return next((r for r in self.s.requests.values() if r.idempotency_key == key), None)
+        return next((replace(r) for r in self.s.requests.values() if r.idempotency_key == key), None)
 
     def update(self, request: LeaveRequest, expected: RequestStatus) -> bool:
-        assert request.id is not None
-        if self.s.requests[request.id].status is not expected:
+        if request.id is None:
+            raise ValueError("cannot update a request that was never added")
+        stored = self.s.requests.get(request.id)
+        if stored is None or stored.status is not expected:
             return False
-        self.s.requests[request.id] = request
+        self.s.requests[request.id] = replace(request)
         return True
 
     def search(
@@ -241,7 +250,7 @@ class FakeRequests:
         ids = set(employee_ids) if employee_ids is not None else None
         wanted = set(statuses) if statuses is not None else None
         found = [
-            r for r in self.s.requests.values()
+            replace(r) for r in self.s.requests.values()
             if (ids is None or r.employee_id in ids)
             and (wanted is None or r.status in wanted)
             and (approver_id is None or r.approver_id == approver_id)
@@ -255,9 +264,14 @@ class FakeLedger:
         self.s = state
 
     def add(self, entry: LedgerEntry) -> None:
+        """Like the SQL version: days only, and a once-only source refused a second time (the
+        database's unique key; ValueError here, as the port names no error)."""
+        if entry.amount.unit is not Unit.DAYS:
+            raise ValueError(f"the ledger keeps days, not {entry.amount.unit}: {entry.amount.text()} was not written")
         if entry.source.once_key is not None:  # UNIQUE(employee_id, type_key, kind, source_kind, once_key)
             key = (entry.employee_id, entry.type_key, entry.kind, entry.source)
-            assert all((e.employee_id, e.type_key, e.kind, e.source) != key for e in self.s.ledger), key
+            if any((e.employee_id, e.type_key, e.kind, e.source) == key for e in self.s.ledger):
+                raise ValueError(f"ledger entry {key} was written already")
         self.s.ledger.append(entry)
 
     def entries(self, employee_id: str, year: int | None = None) -> list[LedgerEntry]:
@@ -273,7 +287,8 @@ class FakeDecisions:
 
     def add(self, decision: Decision) -> None:
         key = (decision.request_id, decision.level)
-        assert all((d.request_id, d.level) != key for d in self.s.decisions), key  # UNIQUE(request_id, level)
+        if any((d.request_id, d.level) == key for d in self.s.decisions):  # UNIQUE(request_id, level)
+            raise ValueError(f"level {decision.level} of request {decision.request_id} was decided already")
         self.s.decisions.append(decision)
 
     def for_request(self, request_id: int) -> list[Decision]:
@@ -361,14 +376,16 @@ class FakeOutbox:
         found = self.row(event_id) if 0 < event_id <= len(self.s.outbox) else None
         if found is None or not found.is_due(at):
             return None
+        resumed = found.next_attempt_at is not None  # an earlier round took it (see OutboxItem.resumed)
         found.next_attempt_at = lease_until
-        return _item(found)
+        return _item(found, resumed)
 
     def done_targets(self, event_id: int) -> set[str]:
         return set(self.row(event_id).targets)
 
     def settle_target(self, event_id: int, target: str, outcome: str, at: datetime, detail: str = "") -> None:
-        assert outcome in OUTCOMES, outcome
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}: use one of {', '.join(sorted(OUTCOMES))}")
         self.row(event_id).targets.setdefault(target, (outcome, detail))
 
     def mark_delivered(self, event_id: int, at: datetime) -> bool:
@@ -388,8 +405,8 @@ class FakeOutbox:
         return len(waiting), min(waiting, default=None)
 
 
-def _item(row: OutboxRow) -> OutboxItem:
-    return OutboxItem(id=row.id, event=row.event, attempts=row.attempts)
+def _item(row: OutboxRow, resumed: bool = False) -> OutboxItem:
+    return OutboxItem(id=row.id, event=row.event, attempts=row.attempts, created_at=row.created_at, resumed=resumed)
 
 
 class FakeChatDirectory:
