@@ -21,8 +21,8 @@ from core.amount import Amount
 from core.entitlement import Grant, missing
 from core.model import EntryKind, LedgerEntry, Source, SourceKind
 from storage import migrate, tables
-from storage.engine import make_engine
 from storage.uow import SqlUnitOfWork, uow_factory
+from tests.integration.test_storage import engine_at
 
 AT = datetime(2026, 11, 25, 4, 30)  # naive: the database stores UTC without a zone
 OLD_COLUMNS = "employee_id, type_key, year, kind, days, period, request_id, note, created_at"
@@ -45,12 +45,8 @@ OLD_ROWS: list[tuple[str, int, str, str, str | None, Any]] = [
 
 @pytest.fixture
 def engine_at_0011(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    try:
-        migrate.upgrade(engine, "0011")
+    with engine_at(db_url, "0011") as engine:
         yield engine
-    finally:
-        engine.dispose()
 
 
 def _insert_ananya(connection: Connection) -> None:

@@ -5,6 +5,7 @@ Each test runs twice, on SQLite and on MariaDB/MySQL (see conftest.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -164,24 +165,27 @@ def test_0002_upgrades_a_database_in_use_and_downgrades_cleanly(engine_at_0001: 
     assert not added & set(inspect(engine).get_table_names())
 
 
-@pytest.fixture
-def engine_at_0001(db_url: str) -> Iterator[Engine]:
+@contextlib.contextmanager
+def engine_at(db_url: str, revision: str) -> Iterator[Engine]:
+    """An engine on the database migrated up to ``revision`` only, to test the next migration."""
     engine = make_engine(db_url)
     try:
-        migrate.upgrade(engine, "0001")
+        migrate.upgrade(engine, revision)
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def engine_at_0001(db_url: str) -> Iterator[Engine]:
+    with engine_at(db_url, "0001") as engine:
+        yield engine
 
 
 @pytest.fixture
 def engine_at_0002(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    try:
-        migrate.upgrade(engine, "0002")
+    with engine_at(db_url, "0002") as engine:
         yield engine
-    finally:
-        engine.dispose()
 
 
 def test_0003_fills_the_new_columns_of_rows_in_use_and_downgrades_cleanly(engine_at_0002: Engine) -> None:

@@ -17,4 +17,4 @@ from tests.integration.conftest import (  # noqa: F401  (fixtures, reused)
     uow_factory,
 )
 from tests.integration.slack.conftest import fake_slack, slack, slack_api  # noqa: F401
-from tests.integration.teams.conftest import connector, make_rig, rig, settings  # noqa: F401
+from tests.integration.teams.conftest import connector, make_rig, openid, rig, settings  # noqa: F401

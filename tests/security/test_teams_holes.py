@@ -9,7 +9,6 @@ OpenID metadata and keys, as ``tests/integration/teams/test_teams_auth.py`` mint
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -30,14 +29,6 @@ WATCHED = (tables.leave_requests, tables.approval_decisions, tables.ledger_entri
            tables.chat_addresses, tables.chat_cards, tables.employees)
 
 
-@pytest.fixture
-def bot_framework() -> Iterator[OpenIdStandIn]:
-    """The Bot Framework's OpenID metadata and keys, on this machine."""
-    stand_in = OpenIdStandIn()
-    try:
-        yield stand_in
-    finally:
-        stand_in.close()
 
 
 def contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -74,8 +65,7 @@ async def test_a_request_id_no_request_can_have_is_refused_cleanly(rig: TeamsRig
     assert status == 200 and rig.service.list_requests("ananya@x.test")[0].status is RequestStatus.APPROVED
 
 
-async def test_a_token_without_an_expiry_is_refused(make_rig: RigFactory, bot_framework: OpenIdStandIn) -> None:
-    openid = bot_framework
+async def test_a_token_without_an_expiry_is_refused(make_rig: RigFactory, openid: OpenIdStandIn) -> None:
     door = await make_rig(openid.config())
     real = pending_request(door)
     door.service.link_by_email("teams", "aad-boss", "boss@x.test")  # so that the turn needs no connector call

@@ -14,6 +14,7 @@ from bot.slack import render
 from bot.slack.escape import ELLIPSIS
 from core import views
 from core.model import HalfDay, RequestStatus
+from tests.trees import nodes
 
 EVIL = '<!channel> & <@UEVIL> "quoted" \\ back'
 LONG = "a very long reason " * 400
@@ -99,14 +100,7 @@ def _text_objects(node: Any, parent: str = "") -> Iterator[tuple[str, dict[str, 
 
 
 def _blocks_of(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if node.get("type") in ("section", "header", "actions", "context"):
-            yield node
-        for value in node.values():
-            yield from _blocks_of(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _blocks_of(item)
+    return (block for block in nodes(node) if block.get("type") in ("section", "header", "actions", "context"))
 
 
 @pytest.mark.parametrize(("name", "message", "limit"), MESSAGES, ids=[m[0] for m in MESSAGES])
