@@ -19,7 +19,7 @@ from bench.seed import NOW, seed
 from bot.scheduled import SLACK_BLOCK_LIMIT, worded
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
-from core.digests import hr_digest
+from core.scheduling.digests import hr_digest
 from storage.engine import make_engine
 from storage.uow import uow_factory
 

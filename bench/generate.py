@@ -40,7 +40,7 @@ from storage.engine import is_mysql, make_engine
 ROWS_PER_YEAR = 38
 PENDING_SHARE = 0.1
 LEDGER_COLUMNS = ("created_at", "employee_id", "type_key", "year", "kind", "days", "period", "request_id", "note")
-#: What writes each kind of entry the generator makes (``core.model.SourceKind``).
+#: What writes each kind of entry the generator makes (``core.domain.model.SourceKind``).
 SOURCE_KINDS = {"ALLOCATION": "allocation", "ACCRUAL": "accrual", "LEAVE_TAKEN": "request",
                 "CARRIED_IN": "year_end", "CARRIED_OUT": "year_end", "EXPIRY": "year_end"}
 

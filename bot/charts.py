@@ -27,8 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from core.heatmap import WEEK_SPAN_DAYS, HeatMap, HeatRow
-from core.text import WEEKDAY_NAMES, format_day, format_days
+from core.domain.heatmap import WEEK_SPAN_DAYS, HeatMap, HeatRow
+from core.domain.text import WEEKDAY_NAMES, format_day, format_days
 
 #: Reversed so that more people out is darker; light to dark blue through grey and olive.
 PALETTE = "cividis_r"

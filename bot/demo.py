@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 
 from bot.settings import Settings
-from core.directory import ImportResult
+from core.directory.csv_import import ImportResult
 from core.errors import UnknownEmployee
 from core.service import LeaveService
 

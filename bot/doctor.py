@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 from bot import doctor_probes as probes
 from bot.doctor_probes import Check
 from bot.settings import Settings, SettingsError
-from core.model import Role
-from core.text import counted
+from core.domain.model import Role
+from core.domain.text import counted
 from storage.engine import is_sqlite, make_engine, ping
 from storage.migrate import alembic_config, current_revision, head_revision
 from storage.uow import uow_factory

@@ -2,7 +2,7 @@
 
 A bot cannot put a file into a Teams chat the way Slack's ``files_upload_v2`` does, so HR's report
 reaches Teams as a card with one link per file, and a heat map as a card whose image is a link.
-Each link carries a random token (:mod:`core.tokens`); the database keeps only its SHA-256,
+Each link carries a random token (:mod:`core.domain.tokens`); the database keeps only its SHA-256,
 next to the file. A report's file is taken once: the first request gets it and removes it. A
 picture is *shared*: every viewer's Teams client and Microsoft's image proxy fetch it, so it is
 served to each request until it expires. Only pictures without names of people are shared (the
@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from bot.server import call_core
-from core.downloads import Download
+from core.domain.tokens import new_token, token_hash
 from core.ports import Clock, UnitOfWorkFactory
-from core.tokens import new_token, token_hash
+from core.ports.downloads import Download
 from core.views import ReportFile, ReportLink, ReportView
 
 #: How long a report's link works if nobody has used it.

@@ -13,8 +13,8 @@ from typing import Any
 from bot.rendering import template_environment
 from bot.view_templates import TEMPLATES
 from core import views
-from core.heatmap import HeatMap
-from core.text import WEEKDAY_NAMES, format_day
+from core.domain.heatmap import HeatMap
+from core.domain.text import WEEKDAY_NAMES, format_day
 
 
 def format_time(value: datetime | None) -> str:

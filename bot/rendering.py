@@ -13,8 +13,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from core.fields import REASON
-from core.text import counted, format_day, format_days
+from core.domain.fields import REASON
+from core.domain.text import counted, format_day, format_days
 
 
 def format_span(start: date, end: date, half: Any = None) -> str:

@@ -1,8 +1,8 @@
 """The doors' side of scheduled posts: render a job's payload with the door's templates and post it.
 
-A payload is plain JSON written when the job ran (see :mod:`core.digests`,
-:mod:`core.reminders`); only the wording happens here. Errors are sorted the way
-:mod:`core.posting` understands, as for the outbox's notices.
+A payload is plain JSON written when the job ran (see :mod:`core.scheduling.digests`,
+:mod:`core.scheduling.reminders`); only the wording happens here. Errors are sorted the way
+:mod:`core.scheduling.posting` understands, as for the outbox's notices.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from bot.teams import cards as teams_cards
 from bot.teams import pictures
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.pictures import CardPicture, PictureLinks
-from core.heatmap import HeatMap
-from core.lists import shorter
+from core.domain.heatmap import HeatMap
+from core.domain.lists import shorter
+from core.domain.text import format_day
 from core.ports import UnitOfWorkFactory, Unreachable
-from core.posting import Poster
+from core.scheduling.posting import Poster
 from core.service import LeaveService
-from core.text import format_day
 from core.views import Person
 from scheduler import app as scheduler_app
 from scheduler.runner import SchedulerRunner
@@ -188,7 +188,7 @@ class TeamsPoster:
 
 def posting_client(settings: Settings) -> WebClient:
     """A Web API client that hands every 429 back at once, so the sender can learn the rate
-    (:class:`core.posting.Pacer`) instead of the client sleeping through it unseen."""
+    (:class:`core.scheduling.posting.Pacer`) instead of the client sleeping through it unseen."""
     return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=timeout(settings),
                      retry_handlers=[ConnectionErrorRetryHandler(), ServerErrorRetryHandler(max_retry_count=1)])
 

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from core.limits import RateLimit
+from core.shared.limits import RateLimit
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 DATABASES = ("sqlite", "mysql", "mariadb")

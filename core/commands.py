@@ -1,6 +1,6 @@
 """Neutral commands: what a person asked for, whichever door they used.
 
-The text grammar (:mod:`core.grammar`) and each door's forms and buttons produce these; the
+The text grammar (:mod:`core.language.grammar`) and each door's forms and buttons produce these; the
 service (:meth:`core.service.LeaveService.execute`) runs the matching use case.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core.model import HalfDay
+from core.domain.model import HalfDay
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from core import admin, audit, digests, feeds, identity, insight, planning, queries, reports, workflow
-from core.admin import PolicySummary
+from core.calendars import feeds
 from core.commands import (
     ApplyLeave,
     CancelRequest,
@@ -35,19 +34,26 @@ from core.commands import (
     ShowTeam,
     ShowTeamChart,
 )
-from core.context import actor_employee, refuse
-from core.directory import ImportResult
+from core.delivery.relay import DeliveryReport, deliver_due
+from core.directory import admin, identity
+from core.directory.admin import PolicySummary
+from core.directory.csv_import import ImportResult
+from core.domain.model import AuditEntry, Employee, RequestStatus
 from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
-from core.grammar import parse_command
-from core.jobs import JOBS, JobResult, run_job
-from core.limits import RateLimit, RateLimiter, SlowDown
-from core.model import AuditEntry, Employee, RequestStatus
+from core.language.grammar import parse_command
+from core.language.reading import dates_read, reading_for
 from core.observation import COMMAND, ERROR, REFUSED, UNPARSED, Observation, Watcher, command_word, unwatched
+from core.policy.public_holidays import public_holidays
 from core.ports import AuditQuery, Clock, Conflict, Notifier, Unavailable, UnitOfWork, UnitOfWorkFactory
-from core.public_holidays import public_holidays
-from core.reading import dates_read, reading_for
-from core.relay import DeliveryReport, deliver_due
-from core.transactions import in_unit_of_work
+from core.reports import insight
+from core.reports import leave_report as reports
+from core.requests import planning, queries, workflow
+from core.scheduling import digests
+from core.scheduling.jobs import JOBS, JobResult, run_job
+from core.shared import audit
+from core.shared.context import actor_employee, refuse
+from core.shared.limits import RateLimit, RateLimiter, SlowDown
+from core.shared.transactions import in_unit_of_work
 from core.views import (
     AppliedView,
     BalanceView,
@@ -84,7 +90,7 @@ class LeaveService:
         """``on_change`` is called after a change has committed (the doors deliver the outbox then);
         ``public_url`` is where people reach this server, for complete feed links; ``watch`` sees
         every chat command and every outbox event (the serving process's metrics and request ids);
-        ``rate_limit`` brakes each person's commands and clicks (:mod:`core.limits`; None: no brake)."""
+        ``rate_limit`` brakes each person's commands and clicks (:mod:`core.shared.limits`; None: no brake)."""
         self._uow_factory = uow_factory
         self._clock = clock
         self._default_time_zone = default_time_zone
@@ -111,7 +117,7 @@ class LeaveService:
             return self._execute(actor_email, command, source, None, seen, typed=True)
 
     def read_command(self, actor_email: str, text: str, source: str) -> Command:
-        """What a person's line means, read as they write dates and count days (:mod:`core.reading`).
+        """What a person's line means, read as they write dates and count days (:mod:`core.language.reading`).
 
         For a door that acts on the command itself before running it (Slack opens a form).
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.heatmap import HeatMap
-from core.model import HalfDay, RequestStatus
+from core.domain.heatmap import HeatMap
+from core.domain.model import HalfDay, RequestStatus
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class RequestListView:
 @dataclass(frozen=True)
 class AbsenceView:
     """Someone's leave as another person sees it: ``type_name`` is "Out" unless they may see the type
-    (:mod:`core.privacy`); ``back_on`` is their first working day back."""
+    (:mod:`core.policy.privacy`); ``back_on`` is their first working day back."""
 
     person: Person
     type_name: str

@@ -18,9 +18,9 @@ from typing import Protocol
 
 from core.observation import FAILED, JOB, SKIPPED, Observation, Watcher, unwatched
 from core.ports import Clock, UnitOfWorkFactory
-from core.posting import Poster, PostReport, deliver_posts
-from core.schedule import DueRun
-from core.scheduled import PLATFORMS, RunOutcome, pending_runs, run_due
+from core.scheduling.posting import Poster, PostReport, deliver_posts
+from core.scheduling.schedule import DueRun
+from core.scheduling.scheduled import PLATFORMS, RunOutcome, pending_runs, run_due
 
 log = logging.getLogger(__name__)
 

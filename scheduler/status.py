@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.job_store import JobRun
 from core.ports import Clock, UnitOfWorkFactory
-from core.schedule import following
-from core.scheduled import DESCRIPTIONS, HR_CHANNEL, PLATFORMS, dept_key, slots
+from core.ports.jobs import JobRun
+from core.scheduling.schedule import following
+from core.scheduling.scheduled import DESCRIPTIONS, HR_CHANNEL, PLATFORMS, dept_key, slots
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select
 
-from core.model import Decision, Delegation
+from core.domain.model import Decision, Delegation
 from storage.tables import approval_decisions, delegations
 
 

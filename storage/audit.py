@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, or_, select
 
-from core.audit import actor_key
-from core.model import AuditEntry
+from core.domain.model import AuditEntry
+from core.domain.redaction import redact
 from core.ports import AuditQuery
-from core.redaction import redact
+from core.shared.audit import actor_key
 from storage.tables import audit_log, employees, leave_requests
 
 S = TypeVar("S", bound=Select[Any])

@@ -1,4 +1,4 @@
-"""Files handed out by link (:class:`core.downloads.Downloads`): kept until taken or expired."""
+"""Files handed out by link (:class:`core.ports.downloads.Downloads`): kept until taken or expired."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
-from core.downloads import Download
+from core.ports.downloads import Download
 from storage.tables import downloads
 
 

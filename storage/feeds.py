@@ -1,4 +1,4 @@
-"""Feed tokens (:class:`core.calendar.FeedTokens`): only each token's hash is kept, and revoked
+"""Feed tokens (:class:`core.ports.calendars.FeedTokens`): only each token's hash is kept, and revoked
 ones stay, so a token is never reused."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from core.calendar import FeedToken
+from core.ports.calendars import FeedToken
 from storage.tables import feed_tokens
 
 

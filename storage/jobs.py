@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from core.job_store import DocumentDue, JobRun, PlannedPost
+from core.ports.jobs import DocumentDue, JobRun, PlannedPost
 from storage.engine import is_mysql
 from storage.json_columns import to_json
 from storage.tables import job_posts, job_runs, leave_requests, ledger_entries, scheduler_leases
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class SqlJobStore:
-    """:class:`core.job_store.JobStore` inside the caller's transaction."""
+    """:class:`core.ports.jobs.JobStore` inside the caller's transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection

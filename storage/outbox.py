@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.model import Event
+from core.domain.model import Event
+from core.domain.redaction import redact
 from core.ports import OutboxItem
-from core.redaction import redact
 from storage.json_columns import to_json
 from storage.tables import KEY_LENGTH, outbox, outbox_targets
 

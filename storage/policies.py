@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select
 
-from core.model import Holiday
-from core.policy import Policy, parse_policy
+from core.domain.model import Holiday
+from core.policy.rules import Policy, parse_policy
 from storage.tables import holidays as holiday_table
 from storage.tables import policy_versions
 
@@ -79,7 +79,7 @@ class SqlPolicyRepository:
         """Store a new version; ``effective_from`` comes from the document (1970-01-01 without one).
 
         Raises:
-            core.errors.PolicyError: for a document that :func:`core.policy.parse_policy` refuses.
+            core.errors.PolicyError: for a document that :func:`core.policy.rules.parse_policy` refuses.
         """
         effective_from = parse_policy(document).effective_from
         self._effective = None

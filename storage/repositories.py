@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Column, Connection, Row, insert, select, update
 
 from core import ports
-from core.amount import Amount, Unit
-from core.model import (
+from core.domain.amount import Amount, Unit
+from core.domain.model import (
     Employee,
     EmployeeStatus,
     EntryKind,

@@ -77,7 +77,7 @@ def days_type() -> Numeric[Any]:
 
 EMPLOYEE_FK = "employees.employee_id"
 
-#: ``core.policy.ALWAYS`` as stored: the ``effective_from`` of a policy document without one.
+#: ``core.policy.rules.ALWAYS`` as stored: the ``effective_from`` of a policy document without one.
 ALWAYS_TEXT = "1970-01-01"
 
 #: The longest text a key column (of several) may hold: 191 utf8mb4 characters are 764 bytes,
@@ -177,7 +177,7 @@ ledger_entries = Table(
     Column("year", Integer, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("days", days_type(), nullable=False),
-    # What wrote the entry (core.model.Source): "request" and the request's id, "accrual" and
+    # What wrote the entry (core.domain.model.Source): "request" and the request's id, "accrual" and
     # "2026-03", "year_end" and "2025"...
     Column("source_kind", String(16), nullable=False),
     Column("source_id", String(64), nullable=False),

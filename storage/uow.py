@@ -17,9 +17,6 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from core.calendar import CalendarLinks, FeedTokens
-from core.downloads import Downloads
-from core.job_store import JobStore
 from core.ports import (
     AuditRepository,
     ChatDirectory,
@@ -36,6 +33,9 @@ from core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from core.ports.calendars import CalendarLinks, FeedTokens
+from core.ports.downloads import Downloads
+from core.ports.jobs import JobStore
 from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
 from storage.audit import SqlAuditRepository
 from storage.calendars.links import SqlCalendarLinks

@@ -14,7 +14,7 @@ from icalendar import Event as IcsEvent
 
 from bot.runtime import Runtime
 from bot.server import call_core
-from core.feeds import Feed, feed_for
+from core.calendars.feeds import Feed, feed_for
 from core.ports import Clock, UnitOfWorkFactory
 
 SOURCES = web.AppKey("feed_sources", tuple)

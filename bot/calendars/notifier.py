@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from core.calendar import CalendarFailure, CalendarGateway, CalendarLink, desired_entries, provider_for
-from core.context import Presenter, latest_policy
+from core.calendars.entries import desired_entries
+from core.policy.calendar import provider_for
 from core.ports import Clock, DeliveryFailed, UnitOfWorkFactory
+from core.ports.calendars import CalendarFailure, CalendarGateway, CalendarLink
+from core.shared.context import Presenter, latest_policy
 from core.views import Notice, NoticeKind
 
 log = logging.getLogger(__name__)

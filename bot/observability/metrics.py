@@ -19,8 +19,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from bot.observability.context import watched
-from core.calendar import PROVIDERS
 from core.observation import COMMAND, DELIVERY, JOB, Observation
+from core.policy.calendar import PROVIDERS
 from core.ports import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

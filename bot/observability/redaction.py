@@ -2,7 +2,7 @@
 
 Two nets: the configured secret values themselves (every :class:`~pydantic.SecretStr` setting, the
 database password, the Google service account's private key), and anything shaped like a token
-(:func:`core.redaction.redact`: Slack tokens, ``Bearer`` credentials, JWTs, PEM private keys,
+(:func:`core.domain.redaction.redact`: Slack tokens, ``Bearer`` credentials, JWTs, PEM private keys,
 ``response_url`` webhooks, feed and download tokens in paths), which catches a token that came from
 elsewhere, such as a platform echoing a request in its error message. Storage applies the second
 net to the error text and audit details it keeps.
@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
-from core.redaction import REDACTED, redact
+from core.domain.redaction import REDACTED, redact
 
 #: Shorter values are not secrets worth the name, and replacing them would garble every line.
 SHORTEST_SECRET = 4

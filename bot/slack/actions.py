@@ -32,9 +32,9 @@ from bot.slack.forms import (
 )
 from bot.slack.identity import NO_EMAIL, Actor
 from core.commands import CancelRequest, Decide, OpenApplyForm
-from core.dates import parse_request_id
+from core.domain.dates import parse_request_id
+from core.domain.model import RequestStatus
 from core.errors import BadCommand
-from core.model import RequestStatus
 from core.views import AppliedView, ApplyFormView, CancelledView, DecidedView, Person, RefusalView, View
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from datetime import date
 from typing import Any
 
 from core.commands import ApplyLeave
-from core.model import HalfDay
-from core.text import format_day
+from core.domain.model import HalfDay
+from core.domain.text import format_day
 
 TYPE_BLOCK, START_BLOCK, END_BLOCK, HALF_BLOCK, REASON_BLOCK, DOCUMENT_BLOCK = (
     "leave_type", "start", "end", "half", "reason", "document")

@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.slack import render
 from core.commands import ListRequests, ShowBalance, ShowPending
-from core.model import Employee, RequestStatus, Role
+from core.domain.model import Employee, RequestStatus, Role
 from core.service import LeaveService
 from core.views import BalanceView, RefusalView, RequestListView, RequestView
 

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.api import delivery_error, error_code
 from bot.slack.runner import Runner
-from core.model import Employee
+from core.domain.model import Employee
 from core.ports import UnitOfWorkFactory, Unreachable
 from core.service import LeaveService
 from core.views import Person

@@ -29,8 +29,8 @@ from bot.slack.escape import (
 )
 from bot.view_templates import TEMPLATES
 from core import views
-from core.model import RequestStatus
-from core.text import format_day
+from core.domain.model import RequestStatus
+from core.domain.text import format_day
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.
 LIST_LIMIT = 20

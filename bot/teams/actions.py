@@ -19,9 +19,9 @@ from bot.teams.directory import TeamsDirectory
 from bot.teams.pictures import PictureLinks
 from bot.teams.request_state import RequestState, request_state
 from core.commands import ApplyLeave, Decide, OpenApplyForm, ShowPending
-from core.dates import MAX_REQUEST_NUMBER, parse_request_id
+from core.domain.dates import MAX_REQUEST_NUMBER, parse_request_id
+from core.domain.model import REQUEST_NUMBER_OFFSET, Employee, HalfDay, RequestStatus
 from core.errors import LeaveError
-from core.model import REQUEST_NUMBER_OFFSET, Employee, HalfDay, RequestStatus
 from core.ports import Clock, UnitOfWorkFactory
 from core.service import LeaveService
 from core.views import (

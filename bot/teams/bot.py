@@ -41,7 +41,7 @@ from bot.teams.references import (
     team_and_channel,
 )
 from core.commands import Help
-from core.dates import clip
+from core.domain.dates import clip
 from core.errors import LeaveError
 from core.ports import Unavailable
 from core.service import UNAVAILABLE, LeaveService

@@ -26,9 +26,9 @@ from bot.teams.markdown import inert_card
 from bot.teams.pictures import PictureLinks
 from bot.view_templates import TEMPLATES as VIEW_TEMPLATES
 from core import views
-from core.grammar import EXAMPLES, USAGE
-from core.model import HalfDay, RequestStatus
-from core.text import counted, format_day
+from core.domain.model import HalfDay, RequestStatus
+from core.domain.text import counted, format_day
+from core.language.grammar import EXAMPLES, USAGE
 
 Card = dict[str, Any]
 

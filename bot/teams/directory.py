@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from bot.teams.references import Reference, employee_key, user_id
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.transactions import in_unit_of_work
+from core.shared.transactions import in_unit_of_work
 
 PLATFORM = "teams"
 EMULATOR_PLATFORM = "teams-emulator"

@@ -20,7 +20,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botframework.connector import Channels
 
-from core.model import Employee
+from core.domain.model import Employee
 from core.service import LeaveService
 
 log = logging.getLogger(__name__)

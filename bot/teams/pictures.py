@@ -29,7 +29,7 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
 from bot import charts
-from core.heatmap import HeatMap
+from core.domain.heatmap import HeatMap
 
 #: Teams refuses a bot's message above this size, card included (413 ``MessageSizeTooBig``).
 #: Microsoft has published 28 KB (the figure of its older pages and of the Teams connectors), then

@@ -1,8 +1,8 @@
 """A request as one person should see it on a card right now: for a card's refresh, or after a
 decision that was refused because someone else made it first.
 
-Read-only. Who may decide is the core's rule (:func:`core.approvals.check_can_decide`); what the
-approver is shown beside the request is the core's too (:func:`core.notices.notices_for`), so
+Read-only. Who may decide is the core's rule (:func:`core.domain.approvals.check_can_decide`); what the
+approver is shown beside the request is the core's too (:func:`core.delivery.notices.notices_for`), so
 a refreshed card says exactly what the card sent by the outbox said.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.approvals import check_can_decide, may_see
-from core.context import Presenter, acting_for, local_today
+from core.delivery.notices import notices_for
+from core.domain.approvals import check_can_decide, may_see
+from core.domain.model import Employee, Event, LeaveRequest, RequestStatus
 from core.errors import LeaveError
-from core.model import Employee, Event, LeaveRequest, RequestStatus
-from core.notices import notices_for
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.transactions import in_unit_of_work
+from core.shared.context import Presenter, acting_for, local_today
+from core.shared.transactions import in_unit_of_work
 from core.views import Notice, RequestView
 
 
@@ -33,7 +33,7 @@ def request_state(uow_factory: UnitOfWorkFactory, clock: Clock, viewer: Employee
     """The request as ``viewer`` may see it; None when there is no such request or it isn't theirs to see.
 
     The employee, the approver (or their delegate), whoever decided a level and HR admins may
-    (:func:`core.approvals.may_see`).
+    (:func:`core.domain.approvals.may_see`).
     """
 
     def look(uow: UnitOfWork) -> RequestState | None:

@@ -8,7 +8,7 @@ employee's credentials are kept so that a token is reused until it expires.
 Out-of-office events must be timed (Google refuses all-day ones), so they run from local midnight
 to local midnight. Accounts without out-of-office (consumer accounts, some editions) answer 400;
 the event is then written as an ordinary busy event, all day for whole days. The event id is
-supplied by us (:func:`core.calendar.event_key`): a retried insert gets 409 and becomes an update,
+supplied by us (:func:`core.calendars.entries.event_key`): a retried insert gets 409 and becomes an update,
 so an outage in the middle of an insert never leaves two events.
 """
 
@@ -26,8 +26,8 @@ from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
-from core.calendar import CalendarEntry
 from core.ports import DeliveryFailed, RetryLater
+from core.ports.calendars import CalendarEntry
 from storage.calendars.http import DEFAULT_TIMEOUT_SECONDS, check, send
 
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
@@ -47,7 +47,7 @@ class _TimedRequest(Request):
 
 
 class GoogleCalendar:
-    """:class:`core.calendar.CalendarGateway` for Google Workspace."""
+    """:class:`core.ports.calendars.CalendarGateway` for Google Workspace."""
 
     name = "google"
 

@@ -1,6 +1,6 @@
 """What the calendar gateways share: time-outs, and turning HTTP answers into the relay's exceptions.
 
-The outbox relay (:mod:`core.relay`) retries :class:`~core.ports.RetryLater` with back-off
+The outbox relay (:mod:`core.delivery.relay`) retries :class:`~core.ports.RetryLater` with back-off
 (honouring ``Retry-After``) and records :class:`~core.ports.DeliveryFailed` without retrying, so
 the only decision made here is which answers are worth another try.
 """

@@ -1,4 +1,4 @@
-"""The record of calendar events and permanent failures (:class:`core.calendar.CalendarLinks`)."""
+"""The record of calendar events and permanent failures (:class:`core.ports.calendars.CalendarLinks`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.calendar import CalendarFailure, CalendarLink
+from core.ports.calendars import CalendarFailure, CalendarLink
 from storage.tables import calendar_events, calendar_failures
 
 

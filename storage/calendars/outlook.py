@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 import msal
 import requests
 
-from core.calendar import CalendarEntry
 from core.ports import DeliveryFailed, RetryLater
+from core.ports.calendars import CalendarEntry
 from storage.calendars.http import DEFAULT_TIMEOUT_SECONDS, TimedSession, check, send
 
 #: msal's errors that no retry can fix: wrong secret, app not consented, unknown tenant.
@@ -28,7 +28,7 @@ PERMANENT_TOKEN_ERRORS = frozenset({"invalid_client", "unauthorized_client", "in
 
 
 class OutlookCalendar:
-    """:class:`core.calendar.CalendarGateway` for Exchange Online."""
+    """:class:`core.ports.calendars.CalendarGateway` for Exchange Online."""
 
     name = "outlook"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from core.amount import Amount
-from core.model import (
+from core.domain.amount import Amount
+from core.domain.model import (
     Employee,
     EmployeeStatus,
     EntryKind,

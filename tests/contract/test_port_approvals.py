@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.model import Decision, Delegation
+from core.domain.model import Decision, Delegation
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, REFUSED, added, leave, seed
 

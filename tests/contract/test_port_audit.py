@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from core.model import AuditEntry
+from core.domain.model import AuditEntry
 from core.ports import AuditQuery, UnitOfWorkFactory
 from tests.contract.builders import NOW, added, leave, seed
 

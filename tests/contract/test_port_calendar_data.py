@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from core.domain.model import Holiday
 from core.errors import PolicyError
-from core.model import Holiday
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW
 from tests.unit.conftest import policy_document

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.model import EmployeeStatus, Role
+from core.domain.model import EmployeeStatus, Role
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import person, seed
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from core.amount import Amount
-from core.model import EntryKind, LedgerEntry, Source
+from core.domain.amount import Amount
+from core.domain.model import EntryKind, LedgerEntry, Source
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, REFUSED, added, entry, grant, leave, seed, without_id
 

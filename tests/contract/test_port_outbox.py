@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.model import Event
+from core.domain.model import Event
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW
 

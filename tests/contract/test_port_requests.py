@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, added, leave, seed
 

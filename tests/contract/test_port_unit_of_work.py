@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.model import AuditEntry, Event
+from core.domain.model import AuditEntry, Event
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, grant, leave, person, seed
 

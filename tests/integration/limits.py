@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.limits import RateLimit
 from core.ports import UnitOfWork
 from core.service import LeaveService
+from core.shared.limits import RateLimit
 from tests.unit.fakes import FixedClock
 
 #: 3 actions at once, then one a second; the tests' clock stands still, so the 4th waits.

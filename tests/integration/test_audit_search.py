@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from core.commands import ApplyLeave, Decide
-from core.model import AuditEntry, format_request_number
+from core.domain.model import AuditEntry, format_request_number
 from core.ports import AuditQuery, UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, AuditView, DecidedView, RefusalView

@@ -13,7 +13,7 @@ import pymysql
 import pytest
 from sqlalchemy import Engine, text
 
-from core.model import AuditEntry
+from core.domain.model import AuditEntry
 from storage.engine import make_engine
 from storage.uow import SqlUnitOfWork
 

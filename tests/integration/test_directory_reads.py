@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from bench.statements import recording
 from core.commands import ApplyLeave
-from core.model import Employee, EmployeeStatus, Role
+from core.domain.model import Employee, EmployeeStatus, Role
 from core.service import LeaveService
 from core.views import AppliedView, RefusalView
 from storage.uow import SqlUnitOfWork

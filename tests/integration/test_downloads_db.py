@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from alembic import command
 from sqlalchemy import inspect, text
 
-from core.downloads import Download
 from core.ports import UnitOfWork
+from core.ports.downloads import Download
 from storage import migrate, tables
 from storage import uow as storage_uow
 from storage.engine import make_engine

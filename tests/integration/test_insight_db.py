@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from matplotlib import image
 
-from bot.console import run_chat
-from core.model import LeaveRequest, RequestStatus
+from bot.cli.chat import run_chat
+from core.domain.model import LeaveRequest, RequestStatus
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView, QuietView, RefusalView

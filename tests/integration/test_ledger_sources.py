@@ -17,9 +17,9 @@ from alembic import command
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from core.amount import Amount
-from core.entitlement import Grant, missing
-from core.model import EntryKind, LedgerEntry, Source, SourceKind
+from core.balances.entitlement import Grant, missing
+from core.domain.amount import Amount
+from core.domain.model import EntryKind, LedgerEntry, Source, SourceKind
 from storage import migrate, tables
 from storage.uow import SqlUnitOfWork, uow_factory
 from tests.integration.test_storage import engine_at

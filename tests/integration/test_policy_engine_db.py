@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate
-from core.model import EntryKind, RequestStatus
+from core.domain.model import EntryKind, RequestStatus
 from core.service import LeaveService
 from core.views import AppliedView, CancelledView, DecidedView, DelegationView
 from storage import tables

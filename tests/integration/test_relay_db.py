@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine, select
 
 from core.commands import ApplyLeave, Decide
+from core.delivery.relay import LEASE, DeliveryReport, backoff
 from core.ports import RetryLater, UnitOfWork
-from core.relay import LEASE, DeliveryReport, backoff
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView, Notice, NoticeKind
 from storage import tables

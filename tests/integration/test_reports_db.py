@@ -20,8 +20,8 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Report
+from core.domain.model import EntryKind, HalfDay, RequestStatus
 from core.errors import LeaveError
-from core.model import EntryKind, HalfDay, RequestStatus
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView, ReportView

@@ -28,9 +28,8 @@ from alembic.util import CommandError
 from sqlalchemy import Column, Engine, MetaData, String, inspect, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from core.amount import Amount
-from core.errors import PolicyError
-from core.model import (
+from core.domain.amount import Amount
+from core.domain.model import (
     AuditEntry,
     Decision,
     Delegation,
@@ -45,7 +44,8 @@ from core.model import (
     Source,
     SourceKind,
 )
-from core.policy import parse_policy
+from core.errors import PolicyError
+from core.policy.rules import parse_policy
 from core.ports import Conflict
 from storage import migrate, tables
 from storage.chat import SqlChatDirectory

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView, View
 from storage import tables

@@ -26,10 +26,10 @@ import aiohttp
 import pytest
 from sqlalchemy import Engine
 
-from bot.cli import build_parser
+from bot.cli.main import build_parser
 from bot.settings import Settings
 from core.commands import ApplyLeave, Decide
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.views import AppliedView, DecidedView, NoticeKind
 from tests.integration.slack.fake_slack import FakeSlack
 from tests.reliability.conftest import (

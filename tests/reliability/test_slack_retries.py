@@ -22,7 +22,7 @@ from collections import Counter
 import aiohttp
 import pytest
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from tests.integration.slack.fake_slack import FakeSlack
 from tests.reliability.conftest import (
     Org,

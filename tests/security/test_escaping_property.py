@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from bot.slack import render as slack
 from bot.teams import cards as teams
 from core import views
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from tests.trees import nodes
 
 #: Typed text, biased towards the characters that markup is made of. Short enough that no text

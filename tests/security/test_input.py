@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.console import run_chat
+from bot.cli.chat import run_chat
 from core.service import LeaveService
 from storage import tables
 from tests.integration.slack.conftest import ANANYA, VIKRAM, SlackHarness, payload
@@ -106,7 +106,7 @@ def test_an_over_long_reason_is_refused_at_the_terminal(service: LeaveService, e
 @pytest.mark.asyncio
 async def test_invisible_characters_in_a_reason_are_stripped_before_it_is_stored(slack: SlackHarness,
                                                                                  rig: TeamsRig) -> None:
-    """Stripped, not refused (see core/fields.py): the words survive, the controls never reach the database."""
+    """Stripped, not refused (see core/domain/fields.py): the words survive, the controls never reach the database."""
     await slack.interact(submission(reason="family\x00 visit \u202eevil\u2066 \x1b[31mred"))
     await rig.say("ananya", "apply casual 14 Dec lunch\u202e with\x07 team")
     reasons = stored_reasons(slack.engine)

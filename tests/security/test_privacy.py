@@ -25,8 +25,8 @@ from icalendar import Calendar
 from sqlalchemy import Engine, func, select
 
 from bot.calendars import mount_feeds
-from bot.cli_calendar import cmd_feeds_create
-from bot.console import run_chat
+from bot.cli.calendar import cmd_feeds_create
+from bot.cli.chat import run_chat
 from bot.delivery import OutboxDelivery
 from bot.runtime import Runtime
 from bot.scheduled import SlackPoster
@@ -34,8 +34,8 @@ from bot.server import create_app
 from bot.settings import Settings
 from bot.slack.api import sync_client
 from core.commands import ApplyLeave, Decide
+from core.domain.model import HalfDay
 from core.errors import PolicyError
-from core.model import HalfDay
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView

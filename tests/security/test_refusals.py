@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.console import SOURCE as TERMINAL
-from core.model import RequestStatus
+from bot.cli.chat import SOURCE as TERMINAL
+from core.domain.model import RequestStatus
 from core.views import RefusalView
 from storage import tables
 from tests.integration.slack.conftest import ANANYA, RAHUL, VIKRAM, SlackHarness

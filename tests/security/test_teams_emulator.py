@@ -33,7 +33,7 @@ from bot.settings import Settings, door_states
 from bot.teams import TeamsNotifier
 from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM, TeamsDirectory
 from core.commands import ApplyLeave
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from core.commands import ApplyLeave
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.views import AppliedView
 from storage import tables
 from tests.integration.teams.bot_framework import APP_ID, ISSUER, KEY_ID, OpenIdStandIn

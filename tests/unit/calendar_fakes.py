@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from core.calendar import CalendarFailure, CalendarLink, FeedToken
+from core.ports.calendars import CalendarFailure, CalendarLink, FeedToken
 
 
 class FakeCalendarLinks:

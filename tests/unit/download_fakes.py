@@ -1,11 +1,11 @@
-"""An in-memory :class:`core.downloads.Downloads` for the unit-test unit of work."""
+"""An in-memory :class:`core.ports.downloads.Downloads` for the unit-test unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from core.downloads import Download
+from core.ports.downloads import Download
 
 
 class FakeDownloads:

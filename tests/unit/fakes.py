@@ -16,12 +16,9 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from core import calendar, ports
-from core.amount import Unit
-from core.audit import actor_key
-from core.downloads import Download, Downloads
-from core.job_store import JobStore
-from core.model import (
+from core import ports
+from core.domain.amount import Unit
+from core.domain.model import (
     AuditEntry,
     Decision,
     Delegation,
@@ -32,8 +29,12 @@ from core.model import (
     LedgerEntry,
     RequestStatus,
 )
-from core.policy import Policy, parse_policy
+from core.policy.rules import Policy, parse_policy
 from core.ports import OutboxItem
+from core.ports import calendars as calendar
+from core.ports.downloads import Download, Downloads
+from core.ports.jobs import JobStore
+from core.shared.audit import actor_key
 from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
 from tests.unit.download_fakes import FakeDownloads
 from tests.unit.scheduler_fakes import FakeJobStore

@@ -1,4 +1,4 @@
-"""An in-memory :class:`core.job_store.JobStore` for the unit tests' fake unit of work."""
+"""An in-memory :class:`core.ports.jobs.JobStore` for the unit tests' fake unit of work."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from core.job_store import DocumentDue, JobRun, PlannedPost
-from core.model import LeaveRequest, LedgerEntry, RequestStatus
+from core.domain.model import LeaveRequest, LedgerEntry, RequestStatus
+from core.ports.jobs import DocumentDue, JobRun, PlannedPost
 
 
 class FakeJobStore:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.amount import NO_DAYS, Amount, Unit
+from core.domain.amount import NO_DAYS, Amount, Unit
 
 
 def test_days_add_subtract_negate_and_compare_like_numbers() -> None:

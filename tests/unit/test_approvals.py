@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.approvals import check_can_decide, is_in_reporting_line, resolve_approver
+from core.domain.approvals import check_can_decide, is_in_reporting_line, resolve_approver
+from core.domain.model import Employee, EmployeeStatus, LeaveRequest, RequestStatus, Role
 from core.errors import AlreadyDecided, NotAllowed
-from core.model import Employee, EmployeeStatus, LeaveRequest, RequestStatus, Role
 
 
 def person(eid: str, manager: str | None = None, role: Role = Role.EMPLOYEE, active: bool = True) -> Employee:

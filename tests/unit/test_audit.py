@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.audit import CHAT_LIMIT, RATE_LIMITED, UNKNOWN_PERSON
 from core.commands import ApplyLeave, Decide, Report, ShowAudit, ShowBalance
+from core.domain.model import AuditEntry
 from core.errors import BadCommand
-from core.grammar import parse_command
-from core.limits import RateLimit
-from core.model import AuditEntry
+from core.language.grammar import parse_command
 from core.ports import AuditQuery
 from core.service import LeaveService
+from core.shared.audit import CHAT_LIMIT, RATE_LIMITED, UNKNOWN_PERSON
+from core.shared.limits import RateLimit
 from core.views import AppliedView, AuditView, BalanceView, RefusalView
 from tests.unit.conftest import ORG_CSV, policy_document
 from tests.unit.fakes import FakeStore, FixedClock

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.calendars.notifier import CalendarNotifier
-from core.calendar import CalendarEntry
 from core.commands import ApplyLeave, CancelRequest, Decide
+from core.ports.calendars import CalendarEntry
 from core.service import LeaveService
 from core.views import AppliedView
 from tests.unit.conftest import policy_document

@@ -8,18 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.calendar import (
-    CalendarPolicy,
-    desired_entries,
-    event_key,
-    parse_calendar_policy,
-    provider_for,
-    segments,
-    visible_title,
-)
+from core.calendars.entries import desired_entries, event_key, segments, visible_title
+from core.domain.model import HalfDay, LeaveRequest, RequestStatus
 from core.errors import PolicyError
-from core.model import HalfDay, LeaveRequest, RequestStatus
-from core.policy import parse_policy
+from core.policy.calendar import CalendarPolicy, parse_calendar_policy, provider_for
+from core.policy.rules import parse_policy
 from core.service import LeaveService
 from core.views import FeedView
 from tests.unit.conftest import ORG_CSV, policy_document

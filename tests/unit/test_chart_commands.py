@@ -13,9 +13,9 @@ from bot import render_text
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core.commands import ShowQuiet, ShowTeam, ShowTeamChart
+from core.domain.heatmap import HeatMap, HeatRow
 from core.errors import BadCommand
-from core.grammar import USAGE, parse_command
-from core.heatmap import HeatMap, HeatRow
+from core.language.grammar import USAGE, parse_command
 from core.views import HelpView, Person, QuietView, TeamChartView
 
 TODAY = date(2026, 11, 25)

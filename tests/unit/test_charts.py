@@ -15,7 +15,7 @@ from matplotlib import image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bot import charts
-from core.heatmap import HeatMap, HeatRow
+from core.domain.heatmap import HeatMap, HeatRow
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 START = date(2026, 11, 30)

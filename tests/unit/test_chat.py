@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.service import LeaveService
 from core.views import (
     AppliedView,

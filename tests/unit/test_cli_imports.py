@@ -32,7 +32,7 @@ HEAVY = ("matplotlib", "botbuilder", "slack_bolt", "slack_sdk", "google.auth", "
 PROBE = """
 import json, os, sys
 {prelude}
-from bot.cli import main
+from bot.cli.main import main
 try:
     code = main(sys.argv[1:])
 except SystemExit as exit:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from core.dates import (
+from core.domain.dates import (
     MAX_YEAR,
     MIN_YEAR,
     parse_date,
@@ -17,8 +17,8 @@ from core.dates import (
     parse_year,
     read_date,
 )
+from core.domain.model import REQUEST_NUMBER_OFFSET
 from core.errors import BadCommand, BadDate
-from core.model import REQUEST_NUMBER_OFFSET
 
 WEDNESDAY = date(2026, 11, 25)
 NEW_YEAR_EVE_EVE = date(2026, 12, 30)  # a Wednesday too

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.directory import read_employees
+from core.directory.csv_import import read_employees
+from core.domain.model import EmployeeStatus, Role
 from core.errors import ImportRejected
-from core.model import EmployeeStatus, Role
-from core.policy import parse_policy
+from core.policy.rules import parse_policy
 from core.service import LeaveService
 from tests.unit.conftest import ORG_CSV, policy_document
 from tests.unit.fakes import FakeStore

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.amount import Amount
-from core.entitlement import carried_left, grants, year_end, year_end_source
-from core.model import Employee, EmployeeStatus, EntryKind, LedgerEntry, Role
-from core.policy import Policy, parse_policy, pro_rata
+from core.balances.entitlement import carried_left, grants, year_end, year_end_source
+from core.domain.amount import Amount
+from core.domain.model import Employee, EmployeeStatus, EntryKind, LedgerEntry, Role
+from core.policy.rules import Policy, parse_policy, pro_rata
 from tests.unit.conftest import policy_document
 
 POLICY = parse_policy(policy_document())

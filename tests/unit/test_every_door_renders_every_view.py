@@ -12,8 +12,8 @@ from bot import render_text
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core import views
-from core.heatmap import HeatMap, HeatRow
-from core.model import HalfDay, RequestStatus
+from core.domain.heatmap import HeatMap, HeatRow
+from core.domain.model import HalfDay, RequestStatus
 
 PERSON = views.Person("E3", "Ananya <Iyer> & co", "ananya@x.test")
 REQUEST = views.RequestView(

@@ -27,11 +27,11 @@ from core.commands import (
     ShowPending,
     ShowTeam,
 )
-from core.dates import MONTH_NAMES, MONTHS, RELATIVE_DAYS, WEEKDAYS, DateOrder
+from core.domain.dates import MONTH_NAMES, MONTHS, RELATIVE_DAYS, WEEKDAYS, DateOrder
+from core.domain.model import HalfDay
 from core.errors import BadCommand, BadDate, PolicyError
-from core.grammar import EXAMPLES, USAGE, Reading, parse_command
-from core.model import HalfDay
-from core.policy import parse_policy
+from core.language.grammar import EXAMPLES, USAGE, Reading, parse_command
+from core.policy.rules import parse_policy
 from core.service import LeaveService
 from core.views import BalanceView, RefusalView
 from tests.unit.conftest import ORG_CSV, policy_document
@@ -652,7 +652,7 @@ def test_an_audit_period_without_a_year_is_the_most_recent_one() -> None:
                                                               "2026-01-01 to 2026-02-15")
 
 
-# -- a person named by first name (core.people) -------------------------------------------------
+# -- a person named by first name (core.language.names) -------------------------------------------------
 
 TWO_PRIYAS = ORG_CSV + (
     "E6,priya.shah@x.test,Priya,Shah,boss@x.test,EMPLOYEE,Engineering,Bengaluru,INDIA,2024-01-08,ACTIVE,Asia/Kolkata\n"

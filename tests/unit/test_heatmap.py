@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from core.commands import ShowTeamChart
-from core.heatmap import HeatMap, count_out
-from core.model import Employee, EmployeeStatus, HalfDay, Holiday, LeaveRequest, RequestStatus, Role
+from core.domain.heatmap import HeatMap, count_out
+from core.domain.model import Employee, EmployeeStatus, HalfDay, Holiday, LeaveRequest, RequestStatus, Role
 from core.service import LeaveService
+from core.shared.work_calendar import department_heatmap
 from core.views import TeamChartView
-from core.work_calendar import department_heatmap
 from tests.unit.fakes import FakeStore
 
 MONDAY = date(2026, 11, 30)

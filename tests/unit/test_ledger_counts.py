@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.amount import Amount
-from core.ledger import COUNTED, Counted, balance_rows
-from core.model import EntryKind, LedgerEntry, Source, SourceKind
-from core.policy import parse_policy
+from core.balances.ledger import COUNTED, Counted, balance_rows
+from core.domain.amount import Amount
+from core.domain.model import EntryKind, LedgerEntry, Source, SourceKind
+from core.policy.rules import parse_policy
 from tests.unit.conftest import policy_document
 
 POLICY = parse_policy(policy_document())

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.limits import MAX_TRACKED, REPORT_WINDOW, RateLimit, RateLimiter, SlowDown
+from core.shared.limits import MAX_TRACKED, REPORT_WINDOW, RateLimit, RateLimiter, SlowDown
 from tests.unit.fakes import FixedClock
 
 START = datetime(2026, 11, 25, 4, 30, tzinfo=UTC)

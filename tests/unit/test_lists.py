@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.lists import LIST_LIMIT, cut, shorter
+from core.domain.lists import LIST_LIMIT, cut, shorter
 
 
 def rows(n: int) -> list[dict[str, int]]:

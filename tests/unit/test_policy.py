@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from core.errors import PolicyError, UnknownLeaveType
-from core.policy import parse_policy
+from core.policy.rules import parse_policy
 from tests.unit.conftest import policy_document
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate, PlanLeave, ShowBalance
+from core.domain.model import EntryKind, RequestStatus, Source
 from core.errors import PolicyError
-from core.model import EntryKind, RequestStatus, Source
 from core.service import LeaveService
 from core.views import (
     AppliedView,

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, ShowBalance
-from core.model import RequestStatus
+from core.delivery.relay import backoff
+from core.domain.model import RequestStatus
 from core.ports import DeliveryFailed, RetryLater, Unreachable
-from core.relay import backoff
 from core.service import LeaveService
 from core.views import AppliedView, CancelledView, DecidedView, Notice, NoticeKind, RefusalView
 from tests.unit.fakes import FakeStore, FixedClock, OutboxRow

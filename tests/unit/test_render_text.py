@@ -10,8 +10,8 @@ import pytest
 
 from bot.render_text import TEMPLATES, format_table, render
 from core import views
-from core.model import HalfDay, RequestStatus
-from core.text import format_day, format_days
+from core.domain.model import HalfDay, RequestStatus
+from core.domain.text import format_day, format_days
 
 ANANYA = views.Person("E100", "Ananya Iyer", "ananya.iyer@demo.leavebot.example")
 ROHAN = views.Person("M10", "Rohan Mehta", "rohan.mehta@demo.leavebot.example")

@@ -8,7 +8,7 @@ import pytest
 
 from core.commands import Report
 from core.errors import BadCommand
-from core.grammar import USAGE, parse_command
+from core.language.grammar import USAGE, parse_command
 
 WEDNESDAY = date(2026, 11, 25)
 

@@ -11,11 +11,11 @@ import pytest
 from bot.scheduled import SLACK_BLOCK_LIMIT, worded
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
-from core.calendar import CalendarFailure
-from core.digests import hr_digest, whos_out
+from core.domain.model import HalfDay, LeaveRequest, RequestStatus
 from core.errors import PolicyError
-from core.model import HalfDay, LeaveRequest, RequestStatus
-from core.reminders import escalation_days, reminders
+from core.ports.calendars import CalendarFailure
+from core.scheduling.digests import hr_digest, whos_out
+from core.scheduling.reminders import escalation_days, reminders
 from core.service import LeaveService
 from tests.unit.conftest import policy_document
 from tests.unit.fakes import FakeStore, FixedClock

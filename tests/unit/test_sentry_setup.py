@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.observability.sentry import start_sentry
 from bot.settings import SettingsError, load_settings
 

@@ -24,10 +24,10 @@ from bot.slack.forms import (
     read_apply_form,
 )
 from core.commands import ApplyLeave
+from core.domain.model import HalfDay
 from core.errors import LeaveError
-from core.model import HalfDay
-from core.policy import parse_policy
-from core.validation import validate_balance, validate_dates, validate_notice, validate_working_days
+from core.policy.rules import parse_policy
+from core.policy.validation import validate_balance, validate_dates, validate_notice, validate_working_days
 from core.views import BalanceRow
 from tests.unit.conftest import policy_document
 

@@ -13,7 +13,7 @@ import pytest
 from bot.slack import render
 from bot.slack.escape import ELLIPSIS
 from core import views
-from core.model import HalfDay, RequestStatus
+from core.domain.model import HalfDay, RequestStatus
 from tests.trees import nodes
 
 EVIL = '<!channel> & <@UEVIL> "quoted" \\ back'

@@ -12,7 +12,7 @@ import pytest
 
 from bot.teams import cards
 from core import views
-from core.model import HalfDay, RequestStatus
+from core.domain.model import HalfDay, RequestStatus
 from tests.trees import nodes
 
 ANANYA = views.Person("E3", "Ananya Iyer", "ananya@x.test")

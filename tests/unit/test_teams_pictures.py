@@ -13,7 +13,7 @@ from matplotlib import image
 
 from bot import charts
 from bot.teams import cards, pictures
-from core.heatmap import HeatMap, HeatRow
+from core.domain.heatmap import HeatMap, HeatRow
 from core.views import TeamChartView
 
 START = date(2026, 11, 30)

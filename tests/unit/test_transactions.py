@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from core.ports import Conflict, Unavailable
-from core.transactions import ATTEMPTS, in_unit_of_work
+from core.shared.transactions import ATTEMPTS, in_unit_of_work
 
 
 class Units:

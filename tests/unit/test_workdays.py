@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.model import HalfDay, Holiday
-from core.workdays import days_by_year, holiday_dates, working_dates
+from core.domain.model import HalfDay, Holiday
+from core.domain.workdays import days_by_year, holiday_dates, working_dates
 
 WEEKEND = frozenset({5, 6})
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, ShowBalance
-from core.model import EntryKind, HalfDay, RequestStatus, Source
+from core.domain.model import EntryKind, HalfDay, RequestStatus, Source
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView
 from tests.unit.fakes import FakeStore, FixedClock

@@ -36,7 +36,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-#: What ``core.policy.ALWAYS`` was when this revision was written.
+#: What ``core.policy.rules.ALWAYS`` was when this revision was written.
 ALWAYS = "1970-01-01"
 
 

@@ -1,7 +1,7 @@
 """Feed tokens are kept as their SHA-256, like download tokens: the table alone opens no feed.
 
 Each stored token is replaced in place by its hash (lower-case hex, 64 characters, which is what
-``core.tokens.token_hash`` computes), then the column is renamed ``token_hash``. The links already
+``core.domain.tokens.token_hash`` computes), then the column is renamed ``token_hash``. The links already
 handed out keep working, since the server hashes the token of each request, and the plaintext is
 gone. The hashing runs here in Python, row by row, so it is the same on SQLite and MySQL/MariaDB
 (SQLite has no SHA-2 function); feeds are few. A plaintext token (43 characters) can never equal a

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.calendar import CalendarEntry
 from core.ports import RetryLater
+from core.ports.calendars import CalendarEntry
 from storage.calendars.google import GoogleCalendar
 from storage.calendars.outlook import OutlookCalendar
 from tests.integration.calendars.stand_in import (

@@ -12,13 +12,13 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 
 from bot.calendars import mount_feeds
-from bot.cli_calendar import cmd_feeds_create, cmd_feeds_revoke
+from bot.cli.calendar import cmd_feeds_create, cmd_feeds_revoke
 from bot.delivery import OutboxDelivery
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
 from core.commands import CancelRequest
-from core.model import HalfDay
+from core.domain.model import HalfDay
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import FeedView

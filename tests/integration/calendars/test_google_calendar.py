@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli_calendar import cmd_calendar_resync, cmd_calendar_status
+from bot.cli.calendar import cmd_calendar_resync, cmd_calendar_status
 from bot.delivery import OutboxDelivery
 from bot.settings import Settings
 from core.commands import ApplyLeave, CancelRequest, Decide
-from core.model import HalfDay, RequestStatus
+from core.delivery.relay import MAX_ATTEMPTS
+from core.domain.model import HalfDay, RequestStatus
 from core.ports import UnitOfWork
-from core.relay import MAX_ATTEMPTS
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView
 from storage.calendars.google import GoogleCalendar

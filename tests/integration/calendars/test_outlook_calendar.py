@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from core.commands import CancelRequest
-from core.model import HalfDay
+from core.domain.model import HalfDay
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from storage.calendars.outlook import OutlookCalendar

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.server import create_app
-from core.calendar import CalendarFailure
+from core.ports.calendars import CalendarFailure
 from core.views import Notice
 from scheduler.runner import AlwaysLeader, SchedulerRunner
 from storage.engine import is_sqlite, make_engine

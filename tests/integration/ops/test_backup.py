@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import cli
-from bot import cli_output as out
+from bot.cli import output as out
 from bot.settings import Settings
+from core.calendars.feeds import create_feed
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate
-from core.feeds import create_feed
-from core.model import HalfDay
+from core.domain.model import HalfDay
 from core.service import LeaveService
 from core.views import AppliedView
 from storage import migrate, tables

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from core.model import LeaveRequest, RequestStatus
+from core.domain.model import LeaveRequest, RequestStatus
 from core.ports import UnitOfWork
 from scheduler.runner import AlwaysLeader, Leader, SchedulerRunner
 from tests.unit.fakes import FixedClock

@@ -23,7 +23,7 @@ from bot import charts
 from bot.scheduled import SLACK_BLOCK_LIMIT, SlackPoster, TeamsPoster
 from bot.slack.api import sync_client
 from bot.teams import pictures
-from core.lists import LIST_LIMIT
+from core.domain.lists import LIST_LIMIT
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from storage.engine import make_engine

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot import cli_scheduler
+from bot.cli import scheduler as cli_scheduler
 from bot.settings import Settings
 from core.service import LeaveService
 

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from tests.integration.scheduler.helpers import RecordingPoster, add_pending, at, runner

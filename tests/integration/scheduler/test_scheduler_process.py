@@ -17,7 +17,7 @@ from storage.engine import make_engine
 REPO = Path(__file__).resolve().parents[3]
 DRIVER = """
 import argparse, sys
-from bot import cli_scheduler
+from bot.cli import scheduler as cli_scheduler
 from bot.settings import load_settings
 root = argparse.ArgumentParser()
 commands = root.add_subparsers(dest="command")

@@ -27,8 +27,8 @@ from sqlalchemy import Engine
 from bot.server import create_app
 from bot.settings import Settings
 from bot.slack import mount_slack
+from core.delivery.relay import DeliveryReport
 from core.ports import Notifier, UnitOfWork
-from core.relay import DeliveryReport
 from core.service import LeaveService
 from tests.integration.slack.fake_slack import (
     BOT_TOKEN,

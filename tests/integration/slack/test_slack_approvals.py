@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.ports import UnitOfWork
 from tests.integration.slack.conftest import ANANYA, MEERA, RAHUL, VIKRAM, SlackHarness, payload
 from tests.integration.slack.fake_slack import Call

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from tests.integration.slack.conftest import (
     ANANYA,
     KIRAN,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.model import RequestStatus
-from core.text import format_days
+from core.domain.model import RequestStatus
+from core.domain.text import format_days
 from tests.integration.slack.conftest import ANANYA, VIKRAM, SlackHarness, payload
 from tests.integration.slack.test_slack_approvals import casual_available
 from tests.integration.slack.test_slack_commands import action_ids, shown

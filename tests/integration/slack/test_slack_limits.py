@@ -11,10 +11,10 @@ import pytest
 
 from bot.server import MAX_BODY_BYTES
 from bot.slack import make_notifier
-from core.audit import RATE_LIMITED, UNKNOWN_PERSON
 from core.commands import ApplyLeave
 from core.ports import AuditQuery, UnitOfWork
 from core.service import LeaveService
+from core.shared.audit import RATE_LIMITED, UNKNOWN_PERSON
 from core.views import AppliedView
 from tests.integration.limits import SLOW_DOWN, braked
 from tests.integration.slack.conftest import ANANYA, FORM, NO_EMAIL, RAHUL, SlackHarness, slack_settings

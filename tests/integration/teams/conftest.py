@@ -27,8 +27,8 @@ from bot.server import create_app
 from bot.settings import Settings
 from bot.teams import TeamsConfig, TeamsNotifier, mount_teams
 from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM
+from core.delivery.relay import DeliveryReport
 from core.ports import UnitOfWork
-from core.relay import DeliveryReport
 from core.service import LeaveService
 from storage import tables
 from tests.integration.calendars.conftest import microsoft  # noqa: F401  (Microsoft's sign-in service)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bot.settings import Settings
 from bot.teams import TeamsConfig
-from core.identity import LINK
+from core.directory.identity import LINK
 from storage import tables
 from tests.integration.calendars.stand_in import CLIENT_SECRET, TENANT, MicrosoftStandIn
 from tests.integration.teams.bot_framework import APP_ID, OpenIdStandIn

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from core.commands import ApplyLeave
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from core.views import AppliedView, RequestView
 from tests.integration.teams.conftest import TeamsRig, actions, texts
 

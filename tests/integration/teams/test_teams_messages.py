@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.model import RequestStatus
+from core.domain.model import RequestStatus
 from storage import tables
 from tests.integration.teams.conftest import PERSONAL_CHAT, TeamsRig, actions, texts
 

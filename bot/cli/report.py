@@ -1,0 +1,52 @@
+"""``leavebot report PERIOD [--department NAME] --out DIR``: HR's report as two CSV files.
+
+The operator's tool: whoever runs the CLI already has the database, so no person is asked for and
+no permission is checked. The period reads as in ``/leave report`` (``2026-11``, ``2026-Q4``,
+``2026``, ``2026-10-01 to 2026-11-15``); a bad period or an unknown department exits with 2 and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.main import build_runtime
+from bot.settings import Settings
+from core.commands import Report
+from core.errors import LeaveError
+from core.language.grammar import parse_command
+from core.shared.context import local_today
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Register the subcommand with ``bot.cli``'s ``add(name, handler, help, into=...)`` helper."""
+    report = add("report", cmd_report, "write HR's leave report (days taken, balances at the end) as two CSV files")
+    report.add_argument("period", nargs="+", metavar="PERIOD",
+                        help="2026-11, 2026-Q4, 2026, or FROM to TO (e.g. 2026-10-01 to 2026-11-15)")
+    report.add_argument("--department", metavar="NAME", help="only the people of this department")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write (made if missing)")
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.chat import save_report
+    from bot.render_text import render
+
+    runtime = build_runtime(settings, metrics=False)
+    parsed = parse_command("report " + " ".join(args.period), local_today(runtime.clock, settings.timezone))
+    assert isinstance(parsed, Report)
+    if parsed.department and args.department:
+        raise LeaveError(f"Name the department once: '{parsed.department}' follows the period and "
+                         f"--department says '{args.department}'.")
+    view = runtime.service.report(replace(parsed, department=args.department or parsed.department))
+    try:
+        saved = save_report(view, args.out)
+    except OSError as exc:
+        raise LeaveError(f"{args.out}: can't write the files there ({exc.strerror or exc}).") from None
+    print(render(saved))
+    return 0

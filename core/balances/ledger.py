@@ -1,0 +1,109 @@
+"""Balances derived from the ledger, one way, everywhere.
+
+Each entry counts towards one part of a balance, as :data:`COUNTED` declares for its
+kind: entitled (grants, accruals, days carried in, HR adjustments, comp-off credits), taken
+(leave taken less reversals) or lapsed (days expired, carried out or paid out). pending = the
+year's share of requests waiting for a decision; available = entitled - taken - pending - lapsed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from core.domain.amount import NO_DAYS, Amount
+from core.domain.model import EntryKind, LeaveRequest, LedgerEntry, RequestStatus, Source
+from core.policy.rules import LeaveType
+from core.views import BalanceRow
+
+ZERO = Decimal(0)
+
+
+class Counted(enum.StrEnum):
+    """The parts of a balance an entry may count towards."""
+
+    ENTITLED = "entitled"  # what a person may take
+    TAKEN = "taken"  # what they took, less what was given back
+    LAPSED = "lapsed"  # what left the balance without being taken: expired, carried out, paid out
+
+
+#: How each kind of entry counts. A new kind is added here with its meaning, and every balance
+#: follows; nothing else decides it.
+COUNTED: dict[EntryKind, Counted] = {
+    EntryKind.ALLOCATION: Counted.ENTITLED,
+    EntryKind.ACCRUAL: Counted.ENTITLED,
+    EntryKind.CARRIED_IN: Counted.ENTITLED,
+    EntryKind.ADJUSTMENT: Counted.ENTITLED,
+    EntryKind.COMP_OFF: Counted.ENTITLED,
+    EntryKind.LEAVE_TAKEN: Counted.TAKEN,
+    EntryKind.REVERSAL: Counted.TAKEN,
+    EntryKind.CARRIED_OUT: Counted.LAPSED,
+    EntryKind.EXPIRY: Counted.LAPSED,
+    EntryKind.ENCASHMENT: Counted.LAPSED,
+}
+
+
+def balance_rows(
+    leave_types: Iterable[LeaveType],
+    entries: Iterable[LedgerEntry],
+    requests: Iterable[LeaveRequest],
+    year: int,
+    projected: Mapping[str, Decimal] | None = None,
+) -> tuple[BalanceRow, ...]:
+    """One row per leave type for ``year``, from ledger entries and pending requests.
+
+    ``projected`` adds entitlement not yet written (accruals up to a future leave date).
+    """
+    parts: dict[Counted, dict[str, Amount]] = {part: {} for part in Counted}
+    parts[Counted.ENTITLED].update((key, Amount(days)) for key, days in (projected or {}).items())
+    for entry in entries:
+        if entry.year != year:
+            continue
+        part = parts[COUNTED[entry.kind]]
+        part[entry.type_key] = part.get(entry.type_key, NO_DAYS) + entry.amount
+    entitled = {key: amount.value for key, amount in parts[Counted.ENTITLED].items()}
+    # Debits are negative in the ledger and shown as positive amounts taken or lapsed.
+    taken = {key: (-amount).value for key, amount in parts[Counted.TAKEN].items()}
+    lapsed = {key: (-amount).value for key, amount in parts[Counted.LAPSED].items()}
+    pending: dict[str, Decimal] = {}
+    for request in requests:
+        if request.status is RequestStatus.PENDING and year in request.year_days:
+            pending[request.type_key] = pending.get(request.type_key, ZERO) + request.year_days[year]
+    return tuple(
+        BalanceRow(
+            type_key=t.key,
+            code=t.code,
+            name=t.name,
+            entitled=entitled.get(t.key, ZERO),
+            taken=taken.get(t.key, ZERO),
+            pending=pending.get(t.key, ZERO),
+            lapsed=lapsed.get(t.key, ZERO),
+        )
+        for t in leave_types
+    )
+
+
+def request_entries(request: LeaveRequest, kind: EntryKind, at: datetime,
+                    year_days: Mapping[int, Decimal] | None = None) -> list[LedgerEntry]:
+    """Leave taken (negative) on approval, or its reversal (positive) on cancel, per year.
+
+    ``year_days`` narrows a reversal to the days of a partial cancel.
+    """
+    assert request.id is not None
+    sign = -1 if kind is EntryKind.LEAVE_TAKEN else 1
+    return [
+        LedgerEntry(
+            employee_id=request.employee_id,
+            type_key=request.type_key,
+            year=year,
+            kind=kind,
+            amount=Amount(sign * days),
+            created_at=at,
+            source=Source.request(request.id),
+            note=request.number,
+        )
+        for year, days in sorted((request.year_days if year_days is None else year_days).items())
+        if days
+    ]

@@ -1,0 +1,139 @@
+"""Who must be told what about an outbox event, as neutral notices for the doors to render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.domain.model import Employee, Event, LeaveRequest, RequestStatus
+from core.domain.text import counted
+from core.policy.rules import Policy
+from core.ports import Clock, UnitOfWork
+from core.requests.absence import Absences
+from core.requests.assessment import year_balances
+from core.requests.queries import team_members
+from core.shared.context import Presenter, latest_policy, local_today, person
+from core.views import AbsenceView, Notice, NoticeKind, RequestView
+
+
+def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
+    """The notices an event calls for; none for events that concern nobody (or a vanished request)."""
+    request_id = event.payload.get("request_id")
+    request = uow.requests.get(int(str(request_id))) if request_id is not None else None
+    if request is None:
+        return []
+    presenter = Presenter(uow)
+    view = presenter.request(request)
+    if event.name == "leave.pending" and request.status is RequestStatus.PENDING:
+        return _approval_needed(uow, clock, presenter, request, view)
+    if event.name in ("leave.approved", "leave.rejected", "leave.cancelled", "leave.shortened"):
+        return _closed(uow, presenter, request, view, event) + _calendar(presenter, request, view, event)
+    if event.name == "leave.reassigned" and request.status is RequestStatus.PENDING:
+        return _reassigned(uow, clock, presenter, request, view, event)
+    return []
+
+
+def _approvers(uow: UnitOfWork, request: LeaveRequest) -> list[str]:
+    """The approver, or every HR admin when the request has none."""
+    if request.approver_id:
+        return [request.approver_id]
+    hrs = uow.employees.hr_admins()
+    return [hr.employee_id for hr in hrs if hr.is_active and hr.employee_id != request.employee_id]
+
+
+def _approval_needed(uow: UnitOfWork, clock: Clock, presenter: Presenter, request: LeaveRequest,
+                     view: RequestView) -> list[Notice]:
+    employee = presenter.employee(request.employee_id)
+    if employee is None:
+        return []
+    policy = latest_policy(uow)
+    pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
+    leave_type = policy.leave_types.get(request.type_key)
+    today = local_today(clock, employee.time_zone)
+    # Pending requests (this one included) are already held, so "available" is what remains after it.
+    available = {year: row.available for year, row in year_balances(
+        uow, employee, leave_type, request.year_days, request.end, today, pending).items()} if leave_type else {}
+    facts = _facts(request, today)
+    return [
+        Notice(
+            key=f"{NoticeKind.APPROVAL_NEEDED.value}:{approver_id}",
+            kind=NoticeKind.APPROVAL_NEEDED,
+            recipient=person(approver),
+            request=view,
+            available_after=available,
+            team_out=_team_out(uow, policy, employee, request, approver, local_today(clock, approver.time_zone)),
+            facts=facts,
+        )
+        for approver_id in _approvers(uow, request)
+        if (approver := presenter.employee(approver_id)) is not None
+    ]
+
+
+def _reassigned(uow: UnitOfWork, clock: Clock, presenter: Presenter, request: LeaveRequest, view: RequestView,
+                event: Event) -> list[Notice]:
+    """The new holder gets the card; the employee and the previous approver are told who has it."""
+    holder = presenter.person(request.approver_id)
+    notices = _approval_needed(uow, clock, presenter, request, view)
+    previous = event.payload.get("from")
+    for key, employee_id in (("employee", request.employee_id), ("previous", previous)):
+        recipient = presenter.person(str(employee_id)) if employee_id else None
+        if recipient:
+            notices.append(Notice(key=f"{NoticeKind.REASSIGNED.value}:{key}:{recipient.employee_id}",
+                                  kind=NoticeKind.REASSIGNED, recipient=recipient, request=view, holder=holder))
+    return notices
+
+
+def _closed(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, view: RequestView,
+            event: Event) -> list[Notice]:
+    notices: list[Notice] = []
+    if not request.levels:
+        return notices  # approved at once: nobody has a card, and the employee saw the reply
+    if request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        employee = presenter.person(request.employee_id)
+        if employee:
+            notices.append(Notice(key=f"decided:{request.employee_id}", kind=NoticeKind.DECIDED,
+                                  recipient=employee, request=view))
+    # Everyone who held a card about it: the approvers of each level, and whoever decided one.
+    holders = dict.fromkeys([*_approvers(uow, request), *(d.decided_by for d in uow.decisions.for_request(
+        request.id or 0))])
+    for approver_id in holders:
+        recipient = presenter.person(approver_id)
+        if recipient:
+            notices.append(Notice(key=f"{NoticeKind.REQUEST_CLOSED.value}:{approver_id}",
+                                  kind=NoticeKind.REQUEST_CLOSED, recipient=recipient, request=view))
+    return notices
+
+
+def _calendar(presenter: Presenter, request: LeaveRequest, view: RequestView, event: Event) -> list[Notice]:
+    """One notice for the calendar targets whenever approved leave appears, changes or goes away.
+
+    Sent whatever the approval chain (leave approved at once needs its event too); the target
+    reads the request's state when it runs, so late or repeated deliveries converge.
+    """
+    employee = presenter.person(request.employee_id)
+    if employee is None or event.name == "leave.rejected":
+        return []
+    return [Notice(key=f"{NoticeKind.CALENDAR.value}:{request.employee_id}", kind=NoticeKind.CALENDAR,
+                   recipient=employee, request=view)]
+
+
+def _team_out(uow: UnitOfWork, policy: Policy, employee: Employee, request: LeaveRequest, approver: Employee,
+              today: date) -> tuple[AbsenceView, ...]:
+    """Who else in the team is out during the request, as ``approver`` may see them (on ``today``)."""
+    others = {e.employee_id: e for e in team_members(uow, employee) if e.employee_id != employee.employee_id}
+    overlapping = uow.requests.search(employee_ids=list(others), statuses=[RequestStatus.PENDING,
+                                                                           RequestStatus.APPROVED],
+                                      overlapping=(request.start, request.end))
+    seen = Absences(uow, policy, approver, today, request.start, max((r.end for r in overlapping),
+                                                                     default=request.end))
+    return tuple(seen.view(r, others[r.employee_id], max(r.start, request.start)) for r in overlapping)
+
+
+def _facts(request: LeaveRequest, today: date) -> tuple[str, ...]:
+    ahead = (request.start - today).days
+    facts = [f"Applied {counted(ahead)} ahead" if ahead >= 0 else f"Applied {counted(-ahead)} after the start"]
+    facts.append(counted(request.days, "working day"))
+    if request.document_due:
+        facts.append("Document due: none attached yet")
+    elif request.document_ref:
+        facts.append(f"Document: {request.document_ref}")
+    return tuple(facts)

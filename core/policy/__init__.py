@@ -1,0 +1,6 @@
+"""The leave policy as HR writes it: leave types, regions, holidays, blackouts, team limits, privacy
+and calendar sections, each key checked with a refusal that names it; and the checks an application
+must pass by those rules (:mod:`core.policy.validation`).
+
+May import: :mod:`core.domain`, :mod:`core.errors`, :mod:`core.views`.
+"""

@@ -1,0 +1,162 @@
+"""The checks an application passes, one named step each, each with its own error.
+
+Each step either returns quietly or raises a :class:`core.errors.LeaveError` subclass whose
+message says what was wrong and what to do instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from core.domain.model import Employee, HalfDay, LeaveRequest
+from core.domain.text import counted, format_day, format_days, half_name
+from core.errors import (
+    BlackoutPeriod,
+    InactiveEmployee,
+    InsufficientBalance,
+    InvalidDates,
+    NoticeTooShort,
+    NoWorkingDays,
+    OverlappingLeave,
+    TeamLimitReached,
+    UnknownEmployee,
+)
+from core.policy.rules import Blackout, LeaveType, TeamLimit
+from core.views import BalanceRow
+
+MAX_DAYS_IN_PAST = 60
+MAX_MONTHS_AHEAD = 18
+
+
+def validate_employee(employee: Employee | None, email: str) -> Employee:
+    if employee is None:
+        raise UnknownEmployee(f"You are not in the LeaveBot directory; ask HR to add you (your e-mail: {email}).")
+    if not employee.is_active:
+        raise InactiveEmployee(f"{employee.name} is no longer active in the directory; ask HR if this is wrong.")
+    return employee
+
+
+def latest_allowed_date(today: date) -> date:
+    """The last date one may apply for: 18 months ahead, clamped to the month's end."""
+    month = today.month - 1 + MAX_MONTHS_AHEAD
+    year, month = today.year + month // 12, month % 12 + 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def validate_dates(start: date, end: date, half: HalfDay | None, today: date) -> None:
+    if end < start:
+        raise InvalidDates(
+            f"The end date {format_day(end)} is before the start date {format_day(start)}; "
+            "put the earlier date first."
+        )
+    if half and start != end:
+        raise InvalidDates("A half day must be a single day; apply for the half day on its own.")
+    earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
+    if start < earliest:
+        raise InvalidDates(
+            f"{format_day(start)} is more than {MAX_DAYS_IN_PAST} days ago; "
+            "ask HR to record leave that old."
+        )
+    latest = latest_allowed_date(today)
+    if end > latest:
+        raise InvalidDates(
+            f"{format_day(end)} is more than {MAX_MONTHS_AHEAD} months ahead; "
+            f"apply for dates up to {format_day(latest)}."
+        )
+
+
+def validate_working_days(year_days: Mapping[int, Decimal], start: date, end: date) -> Decimal:
+    total = sum(year_days.values(), Decimal(0))
+    if total <= 0:
+        span = format_day(start) if start == end else f"{format_day(start)} to {format_day(end)}"
+        raise NoWorkingDays(f"{span} has no working day (weekends and holidays); no leave is needed.")
+    return total
+
+
+def validate_notice(leave_type: LeaveType, start: date, today: date) -> None:
+    if leave_type.min_notice_days <= 0:
+        return
+    earliest = today + timedelta(days=leave_type.min_notice_days)
+    if start < earliest:
+        raise NoticeTooShort(
+            f"{leave_type.name} must be applied for at least {leave_type.min_notice_days} days ahead; "
+            f"the earliest start now is {format_day(earliest)}. Consider casual leave instead."
+        )
+
+
+def validate_overlap(
+    existing: Iterable[LeaveRequest], start: date, end: date, half: HalfDay | None
+) -> None:
+    for request in existing:
+        if request.overlaps(start, end, half):
+            if request.start == request.end:
+                when = format_day(request.start, year=False)
+                when += f", {half_name(request.half)}" if request.half else ", the whole day"
+            else:
+                when = f"{format_day(request.start, year=False)} to {format_day(request.end, year=False)}"
+            raise OverlappingLeave(
+                f"This overlaps your {request.status.value.lower()} request {request.number} "
+                f"({when}); cancel it first (/leave cancel {request.number}) or choose other dates."
+            )
+
+
+def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Decimal], rows: Mapping[int, BalanceRow]) -> None:
+    """Each year's share must fit that year's availability (pending requests counted), down to the
+    type's negative limit."""
+    for year, asked in sorted(year_days.items()):
+        available = rows[year].available
+        if asked > available + leave_type.negative_limit:
+            left = max(available, Decimal(0))
+            below = (f" (the balance may go {format_days(leave_type.negative_limit)} below zero)"
+                     if leave_type.negative_limit else "")
+            raise InsufficientBalance(
+                f"Only {counted(left, leave_type.name.lower() + ' day')} "
+                f"left for {year}{below} (pending requests counted); you asked for {format_days(asked)}. "
+                "Shorten the request or choose another leave type."
+            )
+
+
+def validate_blackouts(blackouts: Iterable[Blackout], employee: Employee, start: date, end: date) -> tuple[str, ...]:
+    """Refuse leave in a ``refuse`` blackout; return the flags of those that need HR approval too."""
+    flags = []
+    for blackout in blackouts:
+        if not blackout.applies(employee.region, employee.department, start, end):
+            continue
+        span = f"{format_day(blackout.start)} to {format_day(blackout.end)}"
+        if blackout.action == "refuse":
+            raise BlackoutPeriod(
+                f"Leave is closed from {span} ({blackout.reason}); choose dates outside it or talk to HR."
+            )
+        flags.append(f"Blackout {span} ({blackout.reason}): needs HR approval too")
+    return tuple(flags)
+
+
+def validate_team_limits(limits: Iterable[TeamLimit], employee: Employee, headcount: int,
+                         out_by_day: Mapping[date, int]) -> tuple[str, ...]:
+    """Refuse (or flag, as the policy says) a day when the department would be over its limit.
+
+    ``out_by_day`` counts the others of the department already out (approved or pending) on each
+    working day of the request; ``headcount`` is the department's active people.
+    """
+    flags = []
+    for limit in limits:
+        if not limit.covers(employee.department):
+            continue
+        allowed = limit.allowed_out(headcount)
+        for day, out in sorted(out_by_day.items()):
+            if out + 1 <= allowed:
+                continue
+            fact = (f"{out} of {headcount} people in {employee.department} are already out on {format_day(day)}; "
+                    f"the limit is {allowed}")
+            if limit.action == "refuse":
+                raise TeamLimitReached(f"{fact}. Choose other dates or ask your manager.")
+            flags.append(f"Team limit: {fact}")
+            break
+    return tuple(flags)

@@ -1,0 +1,200 @@
+"""The use cases that only look: balances, lists, the team's absences, holidays.
+
+HR's report is :mod:`core.reports.leave_report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from core.balances.entitlement import carried_left, carry_expiry_date, carry_expiry_source, grants, missing
+from core.balances.ledger import balance_rows
+from core.commands import ShowBalance, ShowTeamChart
+from core.domain.approvals import is_in_reporting_line, may_see
+from core.domain.dates import clip
+from core.domain.model import Employee, LedgerEntry, RequestStatus
+from core.errors import NotAllowed, UnknownEmployee
+from core.language.names import person_named
+from core.policy.rules import LeaveType
+from core.ports import Clock, UnitOfWork
+from core.requests.absence import Absences
+from core.requests.workflow import ACTIVE
+from core.shared.audit import NOT_MANAGER
+from core.shared.context import (
+    Presenter,
+    acting_for,
+    actor_employee,
+    days_taken_between,
+    ensure_entitlement,
+    latest_policy,
+    local_today,
+    person,
+    policy_in_force,
+    policy_on,
+)
+from core.shared.work_calendar import department_heatmap
+from core.views import (
+    ApplyFormView,
+    BalanceRow,
+    BalanceView,
+    HolidayRow,
+    HolidaysView,
+    RequestListView,
+    RequestView,
+    TeamChartView,
+    TeamView,
+)
+
+
+def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None = None) -> BalanceView:
+    """One person's balances for a year (default: their current local year).
+
+    Grants and accruals that have come due are written first (catching up whatever a missed job
+    left out), so the balance is right even before the scheduler has run.
+    """
+    today = local_today(clock, employee.time_zone)
+    year = year or today.year
+    through = min(today, date(year, 12, 31))
+    written = False
+    entries = uow.ledger.entries(employee.employee_id, year)
+    if missing(grants(policy_on(uow), employee, year, through), entries):
+        locked = uow.employees.lock(employee.employee_id) or employee
+        written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
+        entries = uow.ledger.entries(employee.employee_id, year)  # as it stands under the lock
+    policy = policy_in_force(uow, max(date(year, 1, 1), min(today, date(year, 12, 31))))
+    pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
+    ahead = missing(grants(policy_on(uow), employee, year, date(year, 12, 31)), entries)
+    rows = tuple(
+        replace(_with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today),
+                to_accrue=sum((g.days for g in ahead if g.type_key == row.type_key), Decimal(0)))
+        for row in balance_rows(policy.types_for(employee.region), entries, pending, year)
+    )
+    if written:
+        uow.commit()
+    return BalanceView(person=person(employee), year=year, rows=rows)
+
+
+def _with_expiring(uow: UnitOfWork, employee: Employee, row: BalanceRow, leave_type: LeaveType,
+                   entries: list[LedgerEntry], year: int, today: date) -> BalanceRow:
+    left, expires = carried_expiring(uow, employee, leave_type, entries, year, today)
+    return replace(row, expiring=left, expires_on=expires) if left else row
+
+
+def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, entries: list[LedgerEntry],
+                     year: int, today: date) -> tuple[Decimal, date | None]:
+    """Carried days of ``year`` that will expire unless used, and when; nothing once they have."""
+    expires = carry_expiry_date(leave_type, year)
+    if expires is None or today > expires or any(
+        e.source == carry_expiry_source(year) and e.type_key == leave_type.key for e in entries
+    ):
+        return Decimal(0), None
+    used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
+    return carried_left(entries, leave_type.key, year, used), expires
+
+
+def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBalance) -> BalanceView:
+    """The asker's balances, or someone else's for their manager (any level up) or HR.
+
+    Anyone else asking about a person gets the same refusal whether that person exists or not,
+    and it names nobody: the directory is not theirs to probe.
+    """
+    actor = actor_employee(uow, actor_email)
+    if command.person is None:
+        return balance(uow, clock, actor, command.year)
+    if actor.is_hr:
+        return balance(uow, clock, person_named(uow, actor, command.person), command.year)
+    try:
+        subject = person_named(uow, actor, command.person)
+    except UnknownEmployee:
+        subject = None
+    if subject is None or not (subject.employee_id == actor.employee_id
+                               or is_in_reporting_line(actor, subject, uow.employees.get)):
+        raise NotAllowed(f"You can see your own balances and those of people who report to you; "
+                         f"'{clip(command.person, 80)}' is not one of them.", NOT_MANAGER)
+    return balance(uow, clock, subject, command.year)
+
+
+def request_seen_by(uow: UnitOfWork, clock: Clock, actor_email: str, request_id: int) -> RequestView | None:
+    """One request as it stands, for someone who may see it (:func:`core.domain.approvals.may_see`).
+
+    None when there is no such request or it isn't the asker's to see: a door redraws a card
+    only for people who may read it.
+    """
+    actor = actor_employee(uow, actor_email)
+    request = uow.requests.get(request_id)
+    if request is None or request.id is None:
+        return None
+    found = request.id
+    if not may_see(actor, request, lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)),
+                   lambda: {d.decided_by for d in uow.decisions.for_request(found)}):
+        return None
+    return Presenter(uow).request(request)
+
+
+def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
+    actor = actor_employee(uow, actor_email)
+    presenter = Presenter(uow)
+    requests = uow.requests.search(employee_ids=[actor.employee_id])
+    return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests))
+
+
+def pending_for(uow: UnitOfWork, actor_email: str) -> RequestListView:
+    """Requests waiting for the asker's decision; HR also sees those that have no approver."""
+    actor = actor_employee(uow, actor_email)
+    presenter = Presenter(uow)
+    waiting = uow.requests.search(statuses=[RequestStatus.PENDING], approver_id=actor.employee_id)
+    if actor.is_hr:
+        orphans = [r for r in uow.requests.search(statuses=[RequestStatus.PENDING]) if r.approver_id is None]
+        waiting = sorted(waiting + orphans, key=lambda r: (r.created_at, r.id or 0), reverse=True)
+    return RequestListView(title="Waiting for your decision", requests=tuple(presenter.request(r) for r in waiting))
+
+
+def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
+    """My manager, the people who share my manager, and the people who report to me."""
+    members = {e.employee_id: e for e in uow.employees.reports_of(employee.employee_id)}
+    if employee.manager_id:
+        members.update((e.employee_id, e) for e in uow.employees.reports_of(employee.manager_id))
+        manager = uow.employees.get(employee.manager_id)
+        if manager:
+            members[manager.employee_id] = manager
+    members[employee.employee_id] = employee
+    return [e for e in members.values() if e.is_active]
+
+
+def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
+    """Who in the asker's team is out on ``day``; the leave type only where the asker may see it."""
+    actor = actor_employee(uow, actor_email)
+    members = {e.employee_id: e for e in team_members(uow, actor)}
+    requests = uow.requests.search(employee_ids=list(members), statuses=ACTIVE, overlapping=(day, day))
+    seen = Absences(uow, latest_policy(uow), actor, day, day, max((r.end for r in requests), default=day))
+    absences = tuple(seen.view(r, members[r.employee_id], day)
+                     for r in sorted(requests, key=lambda r: members[r.employee_id].name))
+    return TeamView(day=day, absences=absences)
+
+
+def team_chart(uow: UnitOfWork, actor_email: str, command: ShowTeamChart) -> TeamChartView:
+    """People out per day, counts only: HR admins see every department, everyone else their own."""
+    actor = actor_employee(uow, actor_email)
+    departments = None if actor.is_hr else [actor.department]
+    heatmap = department_heatmap(uow, latest_policy(uow), command.start, command.days, departments)
+    return TeamChartView(heatmap=heatmap, scope="all departments" if actor.is_hr else actor.department)
+
+
+def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
+    """The holidays of the asker's region and location; one row per date."""
+    actor = actor_employee(uow, actor_email)
+    found = uow.holidays.between(actor.region, date(year, 1, 1), date(year, 12, 31))
+    by_day: dict[date, str] = {}
+    for holiday in sorted(found, key=lambda h: (h.day, h.source != "policy")):
+        if holiday.applies_to(actor.region, actor.location):
+            by_day.setdefault(holiday.day, holiday.name)
+    rows = tuple(HolidayRow(day=d, name=n) for d, n in sorted(by_day.items()))
+    return HolidaysView(year=year, region=actor.region, holidays=rows)
+
+
+def apply_form(uow: UnitOfWork, actor_email: str) -> ApplyFormView:
+    actor = actor_employee(uow, actor_email)
+    types = latest_policy(uow).types_for(actor.region)
+    return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))

@@ -1,0 +1,195 @@
+"""The scheduled jobs: their slots (who, where, when) and one run of each, exactly once.
+
+A run first takes its (job, period) record, then plans its posts, in one transaction: two
+schedulers, a restart or a manual ``jobs run`` racing for the same period find the record taken
+and do nothing; a run that dies before committing leaves nothing behind and is done whole by the
+next tick. Sending happens afterwards (:mod:`core.scheduling.posting`), post by post.
+
+Channels are configured per platform in the chat directory under ``digest:hr`` and
+``digest:dept:<Department>`` (values: a Slack channel id, or the key of a Teams channel the bot
+was added to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from core.domain.model import Employee, format_request_number
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.scheduling.digests import department_zone, hr_digest, whos_out
+from core.scheduling.jobs import JobResult, run_job
+from core.scheduling.reminders import is_working_day, reminders
+from core.scheduling.schedule import Catchup, DueRun, Every, Slot, due_runs, instant
+from core.shared.context import latest_policy
+
+PLATFORMS = ("slack", "teams")
+HR_CHANNEL = "digest:hr"
+#: A ledger job (accrual, year end) still ``running`` after this long lost its runner; it is run again.
+STALE_RUN = timedelta(hours=1)
+
+DESCRIPTIONS = {
+    "reminders": "09:30 on working days in each approver's time zone: what waits for them; escalation",
+    "whos-out": "09:00 in each department's time zone: who is out today and this week",
+    "hr-digest": "Mondays 09:00 (organisation's time zone): the weekly HR digest",
+    "document-reminders": "Mondays 10:00 (organisation's time zone): documents still due, to each employee",
+    "accrual": "the 1st of each month: accrual and grants due, carried days past expiry (catches up)",
+    "year-end": "1 January: carry-forward and expiry of the year before (catches up)",
+    "reassign": "08:00 daily: pending requests whose approver is away move to their cover",
+}
+JOB_NAMES = tuple(DESCRIPTIONS)
+LEDGER_JOBS = ("accrual", "year-end", "reassign")
+
+
+def dept_key(department: str) -> str:
+    return f"digest:dept:{department}"
+
+
+def slots(uow: UnitOfWork, org_zone: str) -> list[Slot]:
+    """Every slot, from the people in the directory (their zones and departments) right now."""
+    people = [e for e in uow.employees.all() if e.is_active]
+    departments: dict[str, list[Employee]] = {}
+    for e in people:
+        departments.setdefault(e.department, []).append(e)
+    found = [Slot("reminders", zone, zone, time(9, 30), Every.DAY, Catchup.SAME_DAY)
+             for zone in sorted({e.time_zone for e in people})]
+    found += [Slot("whos-out", dept, department_zone(members, org_zone), time(9, 0), Every.DAY, Catchup.SAME_DAY)
+              for dept, members in sorted(departments.items())]
+    found += [
+        Slot("hr-digest", "", org_zone, time(9, 0), Every.MONDAY, Catchup.SAME_WEEK),
+        Slot("document-reminders", "", org_zone, time(10, 0), Every.MONDAY, Catchup.SAME_WEEK),
+        Slot("accrual", "", org_zone, time(0, 30), Every.MONTH, Catchup.ALWAYS),
+        Slot("year-end", "", org_zone, time(1, 0), Every.YEAR, Catchup.ALWAYS),
+        Slot("reassign", "", org_zone, time(8, 0), Every.DAY, Catchup.SAME_DAY),
+    ]
+    return found
+
+
+@dataclass
+class RunOutcome:
+    job: str
+    period: str
+    ran: bool  # False: another run had it
+    summary: str = ""
+    posts: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+Plan = Callable[[UnitOfWork, datetime], tuple[list[tuple[str, dict[str, Any]]], str]]
+
+
+def channels(uow: UnitOfWork, key: str, platforms: Sequence[str]) -> list[str]:
+    """Post targets for a configured channel: ``slack:channel:C123`` per platform that has one."""
+    return [f"{p}:channel:{address}" for p in platforms if (address := uow.chat.address(p, key))]
+
+
+def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
+    """The planning function of a posting job's run: (target, payload) pairs and a summary.
+
+    Channel posts go to every platform with a configured channel (whichever process has that
+    door sends them); personal ones to ``platforms``, the doors enabled where the job runs.
+    """
+    slot, day = run.slot, run.day
+
+    def hr(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+        targets = channels(uow, HR_CHANNEL, PLATFORMS)
+        if not targets:
+            return [], "no HR channel configured"
+        payload = hr_digest(uow, now, day - timedelta(days=day.weekday()))
+        return [(t, payload) for t in targets], f"HR digest of the week of {payload['week_of']}"
+
+    def out(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+        targets = channels(uow, dept_key(slot.key), PLATFORMS)
+        if not targets:
+            return [], f"no channel for {slot.key}"
+        members = [e for e in uow.employees.all() if e.department == slot.key and e.is_active]
+        policy = latest_policy(uow)
+        local = next((e for e in members if e.time_zone == slot.zone), None)
+        if local is not None and not is_working_day(uow, policy, local, day):
+            return [], f"{day} is not a working day in {slot.key}"
+        payload = whos_out(uow, now, slot.key, day)
+        return [(t, payload) for t in targets], f"who's out in {slot.key}: {payload['today']['total']} today"
+
+    def remind(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+        found, summary = reminders(uow, now, slot.key, day)
+        return [(f"{p}:person:{approver}", payload) for approver, payload in found for p in platforms], summary
+
+    def documents(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+        by_person: dict[str, list[dict[str, Any]]] = {}
+        for due in uow.jobs.documents_due():
+            by_person.setdefault(due.employee_id, []).append(
+                {"number": format_request_number(due.request_id), "start": due.start.isoformat(),
+                 "end": due.end.isoformat(), "type": due.type_key})
+        posts = [(f"{p}:person:{who}", {"kind": "document_reminder", "requests": rows})
+                 for who, rows in sorted(by_person.items()) for p in platforms]
+        return posts, f"{len(by_person)} document reminder(s)"
+
+    return {"hr-digest": hr, "whos-out": out, "reminders": remind, "document-reminders": documents}[slot.job]
+
+
+def run_due(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun, platforms: Sequence[str]) -> RunOutcome:
+    """Run one occurrence unless another run already took its (job, period)."""
+    now = clock.now()
+    if run.job in LEDGER_JOBS:
+        return _run_ledger_job(uow_factory, clock, run)
+    plan = _plan(run, platforms)
+    with uow_factory() as uow:
+        if not uow.jobs.start(run.job, run.period, now):
+            return RunOutcome(run.job, run.period, ran=False)
+        posts, summary = plan(uow, now)
+        for target, payload in posts:
+            uow.jobs.add_post(run.job, run.period, target, payload, now)
+        uow.jobs.finish(run.job, run.period, now, "ok", summary)
+        uow.commit()
+    return RunOutcome(run.job, run.period, ran=True, summary=summary, posts=len(posts))
+
+
+def _run_ledger_job(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun) -> RunOutcome:
+    """Accrual, year end, reassign: per-person transactions of their own, idempotent; the record
+    only keeps two runners from doing the work at once, and is taken over when its runner died."""
+    now = clock.now()
+    with uow_factory() as uow:
+        taken = uow.jobs.start(run.job, run.period, now) or uow.jobs.restart(run.job, run.period, now,
+                                                                              now - STALE_RUN)
+        uow.commit()
+    if not taken:
+        return RunOutcome(run.job, run.period, ran=False)
+    try:
+        result: JobResult = run_job(uow_factory, clock, run.job, run.day)
+    except Exception as error:
+        with uow_factory() as uow:
+            uow.jobs.finish(run.job, run.period, clock.now(), "failed", f"{type(error).__name__}: {error}"[:500])
+            uow.commit()
+        raise
+    with uow_factory() as uow:
+        uow.jobs.finish(run.job, run.period, clock.now(), "ok", result.summary)
+        uow.commit()
+    return RunOutcome(run.job, run.period, ran=True, summary=result.summary)
+
+
+def pending_runs(uow_factory: UnitOfWorkFactory, clock: Clock, org_zone: str,
+                 only: Iterable[str] | None = None) -> list[DueRun]:
+    """The occurrences due now that no run has taken yet."""
+    now = clock.now()
+    with uow_factory() as uow:
+        wanted = [s for s in slots(uow, org_zone) if only is None or s.job in set(only)]
+        due = due_runs(now, wanted)
+        done: set[tuple[str, str]] = set()
+        for job in {r.job for r in due}:
+            done |= {(job, p) for p in uow.jobs.taken(job, [r.period for r in due if r.job == job])}
+    return [r for r in due if (r.job, r.period) not in done]
+
+
+def for_date(uow_factory: UnitOfWorkFactory, org_zone: str, job: str, on: date) -> list[DueRun]:
+    """The occurrences of ``job`` for the period containing ``on`` (a manual ``jobs run --as-of``)."""
+    with uow_factory() as uow:
+        wanted = [s for s in slots(uow, org_zone) if s.job == job]
+    runs = []
+    for slot in wanted:
+        day = on
+        if slot.every is Every.MONDAY:
+            day = on - timedelta(days=on.weekday())
+        runs.append(DueRun(slot, day, instant(day, slot.at, slot.zone)))
+    return runs

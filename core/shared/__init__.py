@@ -1,0 +1,5 @@
+"""What every use case shares: the person's local today and the policy in force (:mod:`.context`),
+the audit trail, the retry loop of one unit of work, the rate limit and the work calendar.
+
+May import: :mod:`core.balances`, :mod:`core.ports` and everything below them.
+"""
