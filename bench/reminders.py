@@ -24,6 +24,7 @@ from bot.settings import Settings
 from core.service import LeaveService
 from scheduler.runner import AlwaysLeader, SchedulerRunner
 from storage import tables
+from storage.chat import SqlChatStore
 from storage.engine import make_engine
 from storage.uow import uow_factory
 
@@ -54,7 +55,7 @@ def main(approvers: int = 1000, url: str | None = None) -> None:
                             slack_api_url=slack.url)
         service = LeaveService(factory, clock, default_time_zone="Asia/Kolkata")
         runner = SchedulerRunner(factory, clock, "Asia/Kolkata", AlwaysLeader(),
-                                 {"slack": SlackPoster(service, factory, posting_client(settings))},
+                                 {"slack": SlackPoster(service, SqlChatStore(engine), posting_client(settings))},
                                  jobs=["reminders"])
         started = time.perf_counter()
         report = runner.tick()

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert
 
 from core.service import LeaveService
 from storage import tables
+from storage.cache import Kind, bump
 from storage.migrate import upgrade
 from storage.uow import uow_factory
 
@@ -92,10 +93,15 @@ def organisation(employees: int, departments: int, joining: Callable[[int], date
 
 def write(engine: Engine, people: list[dict[str, Any]], requests: Iterable[dict[str, Any]],
           ledger: Iterable[dict[str, Any]], chunk: int = 5000) -> None:
-    """Bulk-insert (executemany, ``chunk`` rows at a time) in one transaction; managers first."""
+    """Bulk-insert (executemany, ``chunk`` rows at a time) in one transaction; managers first.
+
+    The directory's version stamp is written too, as every writer of the directory must, so that
+    the processes serving this organisation may keep the people they read (:mod:`storage.cache`).
+    """
     with engine.begin() as connection:
         connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is None])
         connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is not None])
+        bump(connection, [Kind.EMPLOYEES])
         for table, rows in ((tables.leave_requests, requests), (tables.ledger_entries, ledger)):
             each = iter(rows)
             while batch := list(islice(each, chunk)):

@@ -2,14 +2,22 @@
 
 Drawn with a bare :class:`matplotlib.figure.Figure` on the Agg canvas (no pyplot, so no global
 state and safe in the doors' worker threads). Made for a phone: about 960 px wide, large type,
-the ``cividis`` palette (sequential and readable with every common colour-vision deficiency),
 and the number in every cell so the colour is never the only cue (at most three characters,
-smaller type when it needs it: :func:`cell_label`). Weekends and holidays are
-hatched grey. Row labels are department names only; the map carries no names of people.
+smaller type when it needs it: :func:`cell_label`).
 
-The PNG is reduced to a palette of a few dozen colours: the picture has few colours anyway. A
-:data:`COMPACT` layout (narrower, fewer rows and colours) makes a file of 8 to 15 KB for a picture
-that must travel inside a Teams message, whose size Teams limits (see :mod:`bot.teams.pictures`).
+The colour scale is fixed (:data:`SHADES`): a cell's shade says what share of its department is
+out (under 10 %, 10 to 25 %, 25 to 50 %, half or more), the same from one week's picture to the
+next and from one department to another, whatever the busiest cell of the picture; a legend under
+the map says so. The shades are steps of ``cividis``, sequential and readable with every common
+colour-vision deficiency. Pending leave (which may still be refused) is not in the numbers: its
+cells are outlined with a dashed line. Weekends and holidays are hatched grey. Each row is labelled
+with its department, its headcount and its team limit; the map carries no names of people.
+
+The PNG is reduced to a palette of a few dozen colours: the picture has few colours anyway. The
+:data:`COMPACT` layout (fewer rows and colours) makes a file small enough to travel inside a Teams
+message, whose size Teams limits (see :mod:`bot.teams.pictures`); it keeps the full picture's width
+and type, since Teams stretches an image to the card's width whatever its own: a narrower drawing
+would only be shown larger and blurred. No word of either is smaller than :data:`MIN_TYPE_PT`.
 """
 
 from __future__ import annotations
@@ -22,23 +30,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from PIL import Image
 
 from core.domain.heatmap import WEEK_SPAN_DAYS, HeatMap, HeatRow
-from core.domain.text import WEEKDAY_NAMES, format_day, format_days
+from core.domain.text import WEEKDAY_NAMES, counted, format_day, format_days
 
 #: Reversed so that more people out is darker; light to dark blue through grey and olive.
 PALETTE = "cividis_r"
 WIDTH_PX = 960
 DPI = 100
-TITLE_PX, ROW_PX, AXIS_PX, NOTE_PX = 56, 54, 56, 34
+TITLE_PX, ROW_PX, AXIS_PX, LEGEND_PX, NOTE_PX = 56, 54, 56, 62, 30
 LEFT = 0.25
-FIRST_SHADE = 0.15
 EMPTY_COLOUR = "#ffffff"
 GRID_COLOUR = "#bdbdbd"
+#: The dashed outline of a cell with pending leave: dark enough on the lightest and the darkest shade.
+PENDING_COLOUR = "#d95f02"
 #: Rows beyond this are folded into one "N other depts" row, so the picture stays readable.
 MAX_ROWS = 16
 LABEL_CHARS = 17
@@ -51,6 +61,38 @@ DIGIT_EM, CELL_FILL = 0.7, 0.75
 POINTS_PER_INCH = 72
 OFF_COLOUR = "#d9d9d9"
 PNG_COLOURS = 64
+#: How far (0-255 on any channel) from a key colour the image's own palette colours must be.
+KEY_MARGIN = 16
+#: No text of any picture is smaller than this (12.5 px at :data:`DPI`), however narrow the cells.
+MIN_TYPE_PT = 9.0
+
+
+@dataclass(frozen=True)
+class Shade:
+    """One step of the fixed colour scale: cells where at least ``share`` of the department is out."""
+
+    share: float
+    label: str
+    colour: str
+
+
+def _steps(*steps: tuple[float, str, float]) -> tuple[Shade, ...]:
+    palette = colormaps[PALETTE]
+    return tuple(Shade(share, label, to_hex(palette(at))) for share, label, at in steps)
+
+
+#: The fixed colour scale, lightest first: a share of the department out and its colour.
+SHADES = _steps((0.0, "under 10%", 0.2), (0.10, "10 to 25%", 0.45), (0.25, "25 to 50%", 0.7),
+                (0.50, "half or more", 0.95))
+LEGEND_TITLE = "Share of the department out"
+
+
+def shade(count: Decimal, headcount: int) -> str:
+    """A cell's colour on the fixed scale: white when nobody is out, else the step of the share out."""
+    if not count:
+        return EMPTY_COLOUR
+    share = float(count) / max(1, headcount)
+    return [s for s in SHADES if share >= s.share][-1].colour
 
 
 @dataclass(frozen=True)
@@ -58,15 +100,16 @@ class Layout:
     """How big a picture is drawn: the full one for files and links, a compact one to embed."""
 
     width_px: int = WIDTH_PX
-    #: Type, row height and margins relative to the full picture.
-    scale: float = 1.0
     max_rows: int = MAX_ROWS
     colours: int = PNG_COLOURS
+    #: Whether type is smoothed: smooth edges take most of a small PNG's bytes, and crisp type reads as well.
+    smooth_type: bool = True
 
 
 FULL = Layout()
-#: Still readable in a Teams card (which shows an image about 500 px wide anyway) at a third of the bytes.
-COMPACT = Layout(width_px=640, scale=0.7, max_rows=8, colours=8)
+#: Small enough for a Teams message (fewer rows, colours and pixels, crisp type) with the full picture's type:
+#: 8 to 15 KB for a fortnight. Teams stretches a card's image to the card, so its words come out larger.
+COMPACT = Layout(width_px=800, max_rows=8, colours=16, smooth_type=False)
 
 
 def fold(heatmap: HeatMap, limit: int = MAX_ROWS) -> HeatMap:
@@ -117,7 +160,7 @@ def alt_text(heatmap: HeatMap) -> str:
 
 def _busiest(head: str, entries: list[str], shown: int) -> str:
     left = len(entries) - shown
-    more = f"; {left} more departments with people out" if left else ""
+    more = f"; {counted(left, 'more department')} with people out" if left else ""
     return f"{head}; busiest: {'; '.join(entries[:shown])}{more}."
 
 
@@ -129,38 +172,62 @@ def _clip_words(text: str, limit: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ;,") + "…"
 
 
+def row_details(heatmap: HeatMap) -> list[str]:
+    """What each row's label says under the department: its headcount and its team limit."""
+    return [counted(r.headcount, "person", "people") + (f", limit {r.limit}" if r.limit is not None else "")
+            for r in heatmap.rows]
+
+
 def render_png(heatmap: HeatMap, scope: str, layout: Layout = FULL) -> bytes:
     """The heat map as PNG bytes (``fold``-ed to at most ``layout.max_rows`` rows)."""
     return _small_png(draw(heatmap, scope, layout), layout.colours)
 
 
 def draw(heatmap: HeatMap, scope: str, layout: Layout = FULL) -> Figure:
-    """The heat map drawn on a figure of its own (``fold``-ed to at most ``layout.max_rows`` rows)."""
+    """The heat map drawn on a figure of its own (``fold``-ed to at most ``layout.max_rows`` rows), with
+    its legend: the fixed scale's shades, pending leave and days off."""
     shown = fold(heatmap, layout.max_rows)
     days, rows = shown.days, shown.rows
-    k = layout.scale
-    title_px, row_px, axis_px, note_px = (round(k * n) for n in (TITLE_PX, ROW_PX, AXIS_PX, NOTE_PX))
-    height = title_px + row_px * max(1, len(rows)) + axis_px + note_px
+    below = AXIS_PX + LEGEND_PX + NOTE_PX
+    height = TITLE_PX + ROW_PX * max(1, len(rows)) + below
     figure = Figure(figsize=(layout.width_px / DPI, height / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((LEFT, (axis_px + note_px) / height, 1 - LEFT - 0.01, row_px * max(1, len(rows)) / height))
+    axes = figure.add_axes((LEFT, below / height, 1 - LEFT - 0.01, ROW_PX * max(1, len(rows)) / height))
     wide = len(days) > WEEK_SPAN_DAYS
-    _cells(axes, shown, k * (10 if wide else 15), layout.width_px * (1 - LEFT - 0.01) / max(1, len(days)))
+    _cells(axes, shown, 10 if wide else 15, layout.width_px * (1 - LEFT - 0.01) / max(1, len(days)))
     axes.set_xlim(0, len(days))
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([x + 0.5 for x in range(len(days))])
-    axes.set_xticklabels([f"{WEEKDAY_NAMES[d.weekday()][:2]}\n{d.day}" for d in days],
-                         fontsize=k * (10 if wide else 13))
+    axes.set_xticklabels([f"{WEEKDAY_NAMES[d.weekday()][:2]}\n{d.day}" for d in days], fontsize=10 if wide else 13)
     axes.set_yticks([y + 0.5 for y in range(len(rows))])
-    axes.set_yticklabels(row_labels(shown), fontsize=k * 15)
+    axes.set_yticklabels([f"{name}\n{detail}" for name, detail in zip(row_labels(shown), row_details(shown),
+                                                                     strict=True)], fontsize=12)
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
-    figure.text(0.01, 1 - 12 * k / height, title(shown, scope), fontsize=k * 17, va="top")
+    figure.text(0.01, 1 - 12 / height, title(shown, scope), fontsize=17, va="top")
+    _legend(figure, (NOTE_PX + LEGEND_PX) / height)
     pending = sum(r.pending for r in rows)
-    figure.text(0.01, 10 * k / height, "Hatched: weekend or holiday. Approved leave; a half day counts 0.5."
-                + (f" Not counted: {pending} pending." if pending else ""), fontsize=k * 12)
+    figure.text(0.01, 8 / height, "Numbers: people out on approved leave; a half day counts 0.5."
+                + (f" Pending: {counted(pending, 'request')}." if pending else ""), fontsize=11)
+    for text in figure.findobj(Text):
+        text.set_antialiased(layout.smooth_type)
     return figure
+
+
+def legend_entries() -> list[Patch]:
+    """The legend's swatches: the fixed scale's shades, then a cell with pending leave and a day off."""
+    return [*(Patch(facecolor=s.colour, edgecolor=GRID_COLOUR, label=s.label) for s in SHADES),
+            Patch(facecolor=EMPTY_COLOUR, edgecolor=PENDING_COLOUR, linestyle="--", linewidth=2, label="pending"),
+            Patch(facecolor=OFF_COLOUR, hatch="//", edgecolor="white", label="day off")]
+
+
+def _legend(figure: Figure, top: float) -> None:
+    """The legend in one row under the map, its title saying what the shades measure."""
+    handles = legend_entries()
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, top), ncol=len(handles), frameon=False,
+                  fontsize=11, title=LEGEND_TITLE, title_fontsize=11, alignment="left", handlelength=1.4,
+                  columnspacing=1.0, handletextpad=0.4, borderaxespad=0)
 
 
 def cell_label(count: Decimal) -> str:
@@ -180,17 +247,18 @@ def cell_font(label: str, font: float, cell_px: float) -> float:
 
 
 def _cells(axes: Axes, heatmap: HeatMap, font: float, cell_px: float) -> None:
-    """One square per department and day: hatched grey when nobody works, else shaded by the count."""
-    top = float(max((n for r in heatmap.rows for n in r.out), default=Decimal(1)) or 1)
-    palette = colormaps[PALETTE]
+    """One square per department and day: hatched grey when nobody works, else shaded on the fixed scale
+    by the share of the department out; a dashed outline inside a cell with pending leave."""
     for y, row in enumerate(heatmap.rows):
         for x, (count, off) in enumerate(zip(row.out, row.off, strict=True)):
             if off and not count:
                 axes.add_patch(Rectangle((x, y), 1, 1, facecolor=OFF_COLOUR, hatch="//", edgecolor="white"))
                 continue
-            # Nobody out is white; half a person already has a visible tint.
-            colour = palette(FIRST_SHADE + (1 - FIRST_SHADE) * float(count) / top) if count else EMPTY_COLOUR
+            colour = shade(count, row.headcount)
             axes.add_patch(Rectangle((x, y), 1, 1, facecolor=colour, edgecolor=GRID_COLOUR, linewidth=1))
+            if row.pending_on(x):
+                axes.add_patch(Rectangle((x + 0.1, y + 0.1), 0.8, 0.8, fill=False, edgecolor=PENDING_COLOUR,
+                                         linestyle="--", linewidth=2, gid="pending"))
             if count:
                 dark = sum(to_rgb(colour)) / 3 < 0.5
                 label = cell_label(count)
@@ -198,13 +266,30 @@ def _cells(axes: Axes, heatmap: HeatMap, font: float, cell_px: float) -> None:
                           color="white" if dark else "black", fontweight="bold")
 
 
+def key_colours() -> tuple[str, ...]:
+    """The colours that mean something (the scale's shades, pending, days off, the grid, the type): a
+    palette PNG keeps each of them exactly, so that a cell's shade is still its legend's."""
+    return tuple(dict.fromkeys([EMPTY_COLOUR, "#000000", GRID_COLOUR, OFF_COLOUR, PENDING_COLOUR,
+                                *(s.colour for s in SHADES)]))
+
+
 def _small_png(figure: Figure, colours: int) -> bytes:
-    """Save, then reduce to a palette PNG: a fraction of the size, and the same picture."""
+    """Save, then reduce to a palette PNG of ``colours`` colours: the :func:`key_colours`, and the
+    image's own most common others for the edges of type and lines. A fraction of the size, and the
+    same picture: an adaptive palette alone would merge a shade that few cells use into its neighbour."""
     raw = io.BytesIO()
     figure.savefig(raw, format="png", dpi=DPI, facecolor="white")
     raw.seek(0)
+    keys = [tuple(round(255 * c) for c in to_rgb(colour)) for colour in key_colours()]
     with Image.open(raw) as image:
-        small = image.convert("RGB").quantize(colors=colours)
+        rgb = image.convert("RGB")
+        found = rgb.quantize(colors=max(1, colours - len(keys))).getpalette() or []
+        # Pillow matches colours approximately: an image colour next to a key one would take its pixels.
+        others = [colour for colour in zip(found[0::3], found[1::3], found[2::3], strict=True)
+                  if min(max(abs(a - b) for a, b in zip(colour, key, strict=True)) for key in keys) > KEY_MARGIN]
+        palette = Image.new("P", (1, 1))
+        palette.putpalette([c for colour in keys + others[: colours - len(keys)] for c in colour])
+        small = rgb.quantize(palette=palette, dither=Image.Dither.NONE)
         out = io.BytesIO()
         small.save(out, format="png", optimize=True)
     return out.getvalue()

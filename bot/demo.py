@@ -1,28 +1,48 @@
-"""The demo organisation that ``leavebot demo`` seeds into an empty database.
+"""The demo organisation that ``leavebot demo`` seeds into an empty database, and the demo's settings.
 
 It goes in through the same import as HR's own CSV files, so the demo exercises the real path
-and shows what a good file looks like (``bot/demo/employees.csv``).
+and shows what a good file looks like (``bot/demo/employees.csv``). The demo runs on its
+organisation's clock (India), and its console shows what the bot does, not the scheduler library
+reporting every minute that its tick ran.
 """
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 
 from bot.settings import Settings
-from core.directory.csv_import import ImportResult
 from core.errors import UnknownEmployee
 from core.service import LeaveService
+from core.views import ImportResult
 
 DEMO_CSV = "demo/employees.csv"
 EMPLOYEE = "ananya.iyer@demo.leavebot.example"
 MANAGER = "rohan.mehta@demo.leavebot.example"
 HR_ADMIN = "kavita.rao@demo.leavebot.example"
+#: Where the demo people work (every row of the demo file), and so the demo's clock.
+TIME_ZONE = "Asia/Kolkata"
+#: The scheduler library's loggers that write two lines a minute, one per tick of the scheduler.
+TICK_LOGGERS = ("apscheduler.executors.default",)
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The demo's settings: the Bot Framework Emulator on this machine may try Teams, unless a real
-    Teams app is configured (then its authentication stays on, as always)."""
-    return settings if settings.teams_auth_enabled else settings.model_copy(update={"teams_emulator": True})
+    """The demo's settings: the organisation's time zone unless ``TIMEZONE`` names another, and the Bot
+    Framework Emulator on this machine may try Teams, unless a real Teams app is configured (then its
+    authentication stays on, as always)."""
+    changes: dict[str, object] = {}
+    if "timezone" not in settings.model_fields_set:
+        changes["timezone"] = TIME_ZONE
+    if not settings.teams_auth_enabled:
+        changes["teams_emulator"] = True
+    return settings.model_copy(update=changes)
+
+
+def quiet_ticks(debug: bool) -> None:
+    """Keep the scheduler's per-minute lines out of the demo's console, unless ``--debug`` asked for everything."""
+    if not debug:
+        for name in TICK_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def demo_csv() -> str:

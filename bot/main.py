@@ -67,12 +67,13 @@ def build_runtime(settings: Settings, *, metrics: bool = True) -> Runtime:
         from bot.observability.metrics import Telemetry
 
         telemetry = Telemetry()
-        telemetry.watch_database(factory, clock)
     kicks: list[OutboxDelivery] = []
     service = LeaveService(factory, clock, default_time_zone=settings.timezone,
                            on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url,
                            watch=telemetry.watch if telemetry is not None else watched,
                            rate_limit=settings.rate_limit)
+    if telemetry is not None:
+        telemetry.watch_database(service, clock)
     delivery = OutboxDelivery(service)
     kicks.append(delivery)
     service.ensure_policy(default_policy_document(), source="default")
@@ -83,6 +84,16 @@ def build_service(settings: Settings) -> tuple[LeaveService, Engine]:
     """The service and its engine, for commands that do not deliver notices themselves."""
     runtime = build_runtime(settings, metrics=False)
     return runtime.service, runtime.engine
+
+
+def preload_doors(settings: Settings) -> None:
+    """Import what :func:`mount_doors` will, ahead of it: the parent of several workers does, so
+    that every worker it forks (a replacement too) starts with the doors loaded, sharing their
+    memory, instead of importing them all over again (:mod:`bot.workers`)."""
+    from bot import calendars, downloads, server, slack, teams  # noqa: F401
+
+    if settings.enable_scheduled_jobs:
+        from bot import scheduled  # noqa: F401
 
 
 def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> None:
@@ -100,27 +111,28 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     from bot.calendars import calendar_notifiers, mount_feeds
     from bot.downloads import mount_downloads
 
-    service, factory, clock = runtime.service, runtime.uow_factory, runtime.clock
+    service, clock = runtime.service, runtime.clock
     if settings.slack_socket_mode:
-        runtime.delivery.add(slack.make_notifier(service, factory, settings, clock=clock))
-        _until_shutdown(app, lambda: slack.run_socket_mode(service, factory, settings, clock=clock,
-                                                           work=shutdown.work_of(app)))
+        runtime.delivery.add(slack.make_notifier(service, runtime.chat, settings, clock=clock))
+        _until_shutdown(app, lambda: slack.run_socket_mode(service, settings, clock=clock,
+                                                           work=shutdown.work_of(app), downloads=runtime.downloads))
     elif settings.slack_enabled:
-        runtime.delivery.add(slack.mount_slack(app, service, factory, settings, clock=clock))
+        runtime.delivery.add(slack.mount_slack(app, service, runtime.chat, settings, clock=clock,
+                                               downloads=runtime.downloads))
     teams_notifier = None
     if settings.teams_mode == "off":
         log.info("Teams: off (no MICROSOFT_APP_ID, TEAMS_EMULATOR not set): /api/messages is not served")
     else:
-        teams_notifier = teams.mount_teams(app, service, factory, settings, clock=clock)
+        teams_notifier = teams.mount_teams(app, service, runtime.chat, runtime.downloads, settings, clock=clock)
         runtime.delivery.add(teams_notifier)
     if settings.enable_scheduled_jobs:
         from bot.scheduled import scheduling  # imports APScheduler only when the scheduler runs
 
         app.cleanup_ctx.append(scheduling(runtime, settings, teams_notifier))
-    for calendar in calendar_notifiers(settings, factory, clock):
+    for calendar in calendar_notifiers(settings, service):
         runtime.delivery.add(calendar)
     mount_feeds(app, runtime)
-    mount_downloads(app, runtime.uow_factory, runtime.clock)
+    mount_downloads(app, runtime.downloads, runtime.clock)
     app.cleanup_ctx.append(_delivering(runtime.delivery))
 
 

@@ -18,7 +18,8 @@ from core.domain.text import WEEKDAY_NAMES, format_day
 
 
 def format_time(value: datetime | None) -> str:
-    return "" if value is None else f"{format_day(value.date())} {value:%H:%M} UTC"
+    """``Wed 25 Nov 2026 10:00 IST``: in the zone the view gives it (the reader's, or UTC)."""
+    return "" if value is None else f"{format_day(value.date())} {value:%H:%M} {value.tzname() or 'UTC'}"
 
 
 def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]], right: Iterable[int] = ()) -> str:

@@ -7,6 +7,7 @@ feeds) can name it without importing the root that imports them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -15,7 +16,11 @@ from bot.delivery import OutboxDelivery
 from bot.observability.context import watched
 from core.observation import Watcher
 from core.ports import Clock, UnitOfWorkFactory
+from core.ports.chat import ChatStore
+from core.ports.downloads import Downloads
 from core.service import LeaveService
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Telemetry
@@ -23,9 +28,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Runtime:
-    """Everything a command needs, wired once: the service, its database, the outbox delivery and
-    the metrics that the service and the scheduler feed (None for a one-shot command, which
-    nothing scrapes)."""
+    """Everything a command needs, wired once: the service, its database, the outbox delivery, the
+    metrics that the service and the scheduler feed (None for a one-shot command, which nothing
+    scrapes), and the stores only the doors use, made from the same database on first use."""
 
     service: LeaveService
     engine: Engine
@@ -38,3 +43,13 @@ class Runtime:
     def watch(self) -> Watcher:
         """The watcher of work run beside the service's own (the scheduler's jobs): the metrics' when kept."""
         return self.telemetry.watch if self.telemetry is not None else watched
+
+    @cached_property
+    def chat(self) -> ChatStore:
+        """The doors' own addresses and cards (no part of the core's unit of work), in the same database."""
+        return SqlChatStore(self.engine)
+
+    @cached_property
+    def downloads(self) -> Downloads:
+        """The files the doors hand out by link (no part of the core's unit of work), in the same database."""
+        return SqlDownloads(self.engine)

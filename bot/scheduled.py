@@ -1,8 +1,8 @@
 """The doors' side of scheduled posts: render a job's payload with the door's templates and post it.
 
-A payload is plain JSON written when the job ran (see :mod:`core.scheduling.digests`,
-:mod:`core.scheduling.reminders`); only the wording happens here. Errors are sorted the way
-:mod:`core.scheduling.posting` understands, as for the outbox's notices.
+A payload is plain JSON written when the job ran (a digest, a who's-out, a reminder); only the
+wording happens here. Each door's poster is a :class:`core.ports.jobs.Poster`, its errors sorted
+the way that port says, as for the outbox's notices.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, S
 
 from bot import charts
 from bot.charts import Picture
+from bot.digest_words import empty_sections, nothing_line
 from bot.downloads import DownloadLinks
 from bot.rendering import format_span
 from bot.runtime import Runtime
@@ -36,8 +37,9 @@ from bot.teams.pictures import CardPicture, PictureLinks
 from core.domain.heatmap import HeatMap
 from core.domain.lists import shorter
 from core.domain.text import format_day
-from core.ports import UnitOfWorkFactory, Unreachable
-from core.scheduling.posting import Poster
+from core.ports import Unreachable
+from core.ports.chat import ChatStore
+from core.ports.jobs import Poster
 from core.service import LeaveService
 from core.views import Person
 from scheduler import app as scheduler_app
@@ -81,6 +83,8 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
     shaped: dict[str, Any] = rows(payload)
     if "week_of" in shaped:
         shaped["week_day"] = _day(shaped["week_of"])
+    if shaped.get("kind") == "hr_digest":  # its empty sections are folded into one line
+        shaped["empty"], shaped["nothing"] = empty_sections(shaped), nothing_line(shaped)
     return shaped
 
 
@@ -100,9 +104,9 @@ def _template(payload: dict[str, Any]) -> str:
 class SlackPoster:
     """Posts to a channel id, or by DM to an employee (the DM channel remembered as the notifier does)."""
 
-    def __init__(self, service: LeaveService, uow_factory: UnitOfWorkFactory, client: WebClient) -> None:
+    def __init__(self, service: LeaveService, chat: ChatStore, client: WebClient) -> None:
         self._service = service
-        self._uow_factory = uow_factory
+        self._chat = chat
         self._client = client
 
     def message(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -126,15 +130,14 @@ class SlackPoster:
             raise delivery_error(error, f"posting to {channel}") from error
 
     def _dm(self, employee_id: str) -> str:
-        with self._uow_factory() as uow:
-            employee = uow.employees.get(employee_id)
-            channel = uow.chat.address(SLACK, f"employee:{employee_id}")
+        employee = self._service.employee(employee_id)
         if employee is None:
             raise Unreachable(f"no employee {employee_id}")
+        channel = self._chat.address(SLACK, f"employee:{employee_id}")
         if channel:
             return channel
-        user_id = slack_user_id(self._service, self._uow_factory, self._client,
-                                Person(employee.employee_id, employee.name, employee.email))
+        person = Person(employee.employee_id, employee.name, employee.email)
+        user_id = slack_user_id(self._service, self._client, person)
         try:
             opened = self._client.conversations_open(users=user_id)
         except SlackApiError as error:
@@ -150,9 +153,9 @@ class TeamsPoster:
             address) to send it inside the card when it fits.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: TeamsNotifier,
+    def __init__(self, service: LeaveService, notifier: TeamsNotifier,
                  picture_links: PictureLinks | None = None) -> None:
-        self._uow_factory = uow_factory
+        self._service = service
         self._notifier = notifier
         self._picture_links = picture_links
 
@@ -179,8 +182,7 @@ class TeamsPoster:
         if kind == "channel":
             self._notifier.post_to_channel(address, card)
             return
-        with self._uow_factory() as uow:
-            employee = uow.employees.get(address)
+        employee = self._service.employee(address)
         if employee is None:
             raise Unreachable(f"no employee {address}")
         self._notifier.post_to_person(Person(employee.employee_id, employee.name, employee.email), card)
@@ -188,7 +190,8 @@ class TeamsPoster:
 
 def posting_client(settings: Settings) -> WebClient:
     """A Web API client that hands every 429 back at once, so the sender can learn the rate
-    (:class:`core.scheduling.posting.Pacer`) instead of the client sleeping through it unseen."""
+    (:meth:`core.service.LeaveService.deliver_posts` paces itself) instead of the client sleeping
+    through it unseen."""
     return WebClient(token=bot_token(settings), base_url=api_base_url(settings), timeout=timeout(settings),
                      retry_handlers=[ConnectionErrorRetryHandler(), ServerErrorRetryHandler(max_retry_count=1)])
 
@@ -198,13 +201,13 @@ def build_runner(runtime: Runtime, settings: Settings, teams_notifier: TeamsNoti
     """The scheduler of this process: database leadership, and a poster for each enabled door."""
     posters: dict[str, Poster] = {}
     if settings.slack_enabled:
-        posters["slack"] = SlackPoster(runtime.service, runtime.uow_factory, posting_client(settings))
+        posters["slack"] = SlackPoster(runtime.service, runtime.chat, posting_client(settings))
     if teams_notifier is not None and settings.teams_auth_enabled:
-        links = DownloadLinks(runtime.uow_factory, runtime.clock, settings.public_url)
-        posters["teams"] = TeamsPoster(runtime.uow_factory, teams_notifier, links if links.public else None)
+        links = DownloadLinks(runtime.downloads, runtime.clock, settings.public_url)
+        posters["teams"] = TeamsPoster(runtime.service, teams_notifier, links if links.public else None)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    return SchedulerRunner(runtime.uow_factory, runtime.clock, settings.timezone,
-                           Leadership(runtime.engine, holder), posters, extra, watch=runtime.watch)
+    return SchedulerRunner(runtime.service, runtime.clock, Leadership(runtime.engine, holder), posters, extra,
+                           watch=runtime.watch)
 
 
 def scheduling(runtime: Runtime, settings: Settings,

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from core.shared.limits import RateLimit
+from core.ports.limits import RateLimit
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 DATABASES = ("sqlite", "mysql", "mariadb")
@@ -81,6 +81,8 @@ class Settings(BaseSettings):
 
     #: Seconds ``leavebot serve`` gives requests in flight to finish after SIGTERM (then each stage is cut short).
     shutdown_timeout: float = 25.0
+    #: Processes ``leavebot serve`` answers with, on its one port (unset: one per CPU it may use).
+    workers: int | None = Field(None, ge=1)
     #: Seconds every outgoing call (Slack, Bot Framework, Google, Graph) may take before it counts as failed.
     http_timeout_seconds: float = 10.0
     #: Each person's commands and clicks: this many a minute on average (0: no limit), up to the burst at once.

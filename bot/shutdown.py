@@ -15,6 +15,9 @@ still queued never starts. Each use case is one transaction, so a request is eit
 never begun.
 
 Everything is bounded by ``SHUTDOWN_TIMEOUT``: what has not finished by then is cancelled.
+
+In a server of several workers (:mod:`bot.workers`) each worker does all of this for what it took
+in, on the SIGTERM its parent sends it; the parent exits once every worker has.
 """
 
 from __future__ import annotations

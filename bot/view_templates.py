@@ -30,4 +30,6 @@ TEMPLATES: dict[type[Any], str] = {
     views.AuditView: "audit.j2",
     views.TeamChartView: "team_chart.j2",
     views.QuietView: "quiet.j2",
+    views.DocumentHandedInView: "document_handed_in.j2",
+    views.DocumentsView: "documents.j2",
 }

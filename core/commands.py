@@ -1,20 +1,109 @@
 """Neutral commands: what a person asked for, whichever door they used.
 
 The text grammar (:mod:`core.language.grammar`) and each door's forms and buttons produce these; the
-service (:meth:`core.service.LeaveService.execute`) runs the matching use case.
+service (:meth:`core.service.LeaveService.execute`) runs the matching use case. The words people
+type for each (:data:`USAGE`, :data:`EXAMPLES`) are kept here too, where every door's help can read them.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date
 
+from core.domain.documents import DocumentFile
 from core.domain.model import HalfDay
+
+#: One usage line per subcommand; the grammar's messages quote them and every door's help lists them.
+USAGE: dict[str, str] = {
+    "apply": "/leave apply TYPE START [to END] [half-day|first-half|second-half|morning|afternoon] [REASON]",
+    "balance": "/leave balance [@person] [YEAR]",
+    "list": "/leave list",
+    "cancel": "/leave cancel ID [DATE [to DATE]]",
+    "pending": "/leave pending",
+    "approve": "/leave approve ID [NOTE]",
+    "reject": "/leave reject ID [REASON]",
+    "team": "/leave team [DATE] | /leave team week|month [FROM]",
+    "holidays": "/leave holidays [YEAR]",
+    "report": "/leave report PERIOD [DEPARTMENT] | /leave report FROM to TO [department DEPARTMENT]",
+    "insight": "/leave insight quiet [DEPARTMENT]",
+    "audit": "/leave audit [@person] [PERIOD]",
+    "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
+    "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
+    "feed": "/leave feed",
+    "document": "/leave document ID [FILE]",
+    "help": "/leave help [all]",
+}
+
+#: One worked example per subcommand, shown next to the usage when words are missing.
+EXAMPLES: dict[str, str] = {
+    "apply": "/leave apply casual 24 Dec to 26 Dec family trip",
+    "balance": "/leave balance @priya 2027",
+    "list": "/leave list",
+    "cancel": "/leave cancel LV-1042 28 Dec to 31 Dec",
+    "pending": "/leave pending",
+    "approve": "/leave approve LV-1042",
+    "reject": "/leave reject LV-1042 the release is that week",
+    "team": "/leave team tomorrow",
+    "holidays": "/leave holidays 2027",
+    "report": "/leave report 2026-Q4 Engineering",
+    "insight": "/leave insight quiet Engineering",
+    "audit": "/leave audit @priya 2026-11",
+    "plan": "/leave plan privilege 14 Dec to 18 Dec",
+    "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
+    "feed": "/leave feed",
+    "document": "/leave document LV-1042 certificate.pdf",
+    "help": "/leave help all",
+}
+
+#: What each subcommand is for, in a few words, as help lists it beside the usage.
+PURPOSE: dict[str, str] = {
+    "apply": "apply for leave (or /leave apply alone for a form)",
+    "balance": "your balances; managers and HR may ask about their people",
+    "list": "your requests, newest first",
+    "cancel": "cancel a request not yet started, or only some days still to come",
+    "pending": "requests waiting for your decision",
+    "approve": "approve a request waiting for you",
+    "reject": "reject a request waiting for you, saying why",
+    "team": "who in your team is out on a day (default today), or per day for two or four weeks",
+    "holidays": "holidays that apply to you",
+    "report": "HR only: a CSV of leave taken (2026-11, 2026-Q4, 2026)",
+    "insight": "HR only: who had no leave in the last 90 days",
+    "audit": "HR only: who did what, refused attempts included",
+    "plan": "what-if: days, holidays, balance after and every check; nothing is created",
+    "delegate": "who decides for you while you are away (delegate off to end)",
+    "feed": "a calendar feed of your leave, for Google or Outlook",
+    "document": "open a request's documents, or hand one in",
+    "help": "the commands for you; help all: every command, with an example of each",
+}
+
+
+class Audience(enum.StrEnum):
+    """Who a subcommand is for: short help lists only the reader's, ``help all`` every one."""
+
+    EVERYONE = "everyone"
+    #: Whoever decides leave: managers, HR, anyone with reports or standing in for an approver.
+    APPROVERS = "approvers"
+    HR = "hr"
+
+
+#: Who each subcommand is for (the use cases still decide who may run it).
+AUDIENCE: dict[str, Audience] = {
+    **dict.fromkeys(("apply", "balance", "list", "cancel", "team", "holidays", "plan", "feed", "document", "help"),
+                    Audience.EVERYONE),
+    **dict.fromkeys(("pending", "approve", "reject", "delegate"), Audience.APPROVERS),
+    **dict.fromkeys(("report", "insight", "audit"), Audience.HR),
+}
+
+#: What the short help leaves to ``help all``: rarely typed, or explained where they are needed.
+FULL_HELP_ONLY = frozenset({"feed", "document", "help"})
 
 
 @dataclass(frozen=True)
 class Help:
-    pass
+    """``/leave`` or ``/leave help``: what the asker can type; ``full`` (``help all``): every command."""
+
+    full: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,8 +232,35 @@ class ShowFeed:
     """``/leave feed``: the asker's own calendar feed link."""
 
 
+@dataclass(frozen=True)
+class ShowDocuments:
+    """``/leave document ID``: a request's documents, to open (its employee, approver chain and HR)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class HandInDocument:
+    """A supporting document for one of the asker's own requests.
+
+    Attributes:
+        request_id: the request; None when the file came without one (dropped into a chat): then
+            the request named in ``words`` (``LV-1042``), else the asker's one request with a
+            document due.
+        file: the file as the door received it; None when none came with the words (``/leave
+            document LV-1042 FILE`` typed where no file can be read): the asker is told how.
+        path: the FILE typed in the terminal, for that door to read into ``file``.
+        words: what the person wrote with the file.
+    """
+
+    request_id: int | None = None
+    file: DocumentFile | None = None
+    path: str = ""
+    words: str = ""
+
+
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
     | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate | ShowFeed | ShowTeamChart | ShowQuiet
-    | ShowAudit
+    | ShowAudit | ShowDocuments | HandInDocument
 )

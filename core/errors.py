@@ -88,6 +88,10 @@ class CannotCancel(LeaveError):
     """The request is in a state, or has reached a date, that forbids cancelling."""
 
 
+class BadDocument(LeaveError):
+    """A file handed in is not one that is taken (its kind, its size), or its request takes no more."""
+
+
 class PolicyError(LeaveError):
     """A policy file is malformed; the message names the offending key."""
 

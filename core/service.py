@@ -1,25 +1,33 @@
 """The core's front desk: one object every door calls, whatever the door.
 
 Each call is one unit of work, run again whole when storage reports a lost race. Chat calls
-(:meth:`LeaveService.handle_text`, :meth:`LeaveService.execute`) turn refusals into a
-:class:`~core.views.RefusalView`; admin calls raise the :class:`~core.errors.LeaveError` so that
-the CLI can choose its exit code.
+(:meth:`LeaveService.handle_text`, :meth:`LeaveService.execute`, :meth:`LeaveService.answer`) turn
+refusals into a :class:`~core.views.RefusalView`; admin calls raise the :class:`~core.errors.LeaveError`
+so that the CLI can choose its exit code.
+
+A chat command is one unit of work from end to end: the person is found (a chat account by its
+link, which is made on first contact), held back if they go too fast (in memory), their words
+read, the command's use case run (:data:`HANDLERS`, each given the :class:`~core.shared.context.CommandContext`
+resolved once for the command), audited and committed.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from core.calendars import feeds
+from core.calendars.sync import CalendarSync, calendar_status, resync
 from core.commands import (
     ApplyLeave,
     CancelRequest,
     Command,
     Decide,
     Delegate,
+    HandInDocument,
     Help,
     ListRequests,
     OpenApplyForm,
@@ -27,6 +35,7 @@ from core.commands import (
     Report,
     ShowAudit,
     ShowBalance,
+    ShowDocuments,
     ShowFeed,
     ShowHolidays,
     ShowPending,
@@ -34,42 +43,63 @@ from core.commands import (
     ShowTeam,
     ShowTeamChart,
 )
+from core.delivery import notices
 from core.delivery.relay import DeliveryReport, deliver_due
-from core.directory import admin, identity
+from core.directory import admin, channels, identity
 from core.directory.admin import PolicySummary
-from core.directory.csv_import import ImportResult
 from core.domain.model import AuditEntry, Employee, RequestStatus
+from core.domain.schedule import LEDGER_JOBS, DueRun
 from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
-from core.language.grammar import parse_command
+from core.language import help as guide
+from core.language.grammar import parse_command, subcommand
 from core.language.reading import dates_read, reading_for
 from core.observation import COMMAND, ERROR, REFUSED, UNPARSED, Observation, Watcher, command_word, unwatched
 from core.policy.public_holidays import public_holidays
+from core.policy.validation import validate_employee
 from core.ports import AuditQuery, Clock, Conflict, Notifier, Unavailable, UnitOfWork, UnitOfWorkFactory
+from core.ports.calendars import PROVIDERS, CalendarGateway
+from core.ports.jobs import Poster
+from core.ports.limits import RateLimit
 from core.reports import insight
 from core.reports import leave_report as reports
-from core.requests import planning, queries, workflow
-from core.scheduling import digests
-from core.scheduling.jobs import JOBS, JobResult, run_job
+from core.requests import documents, home, planning, queries, workflow
+from core.scheduling import digests, posting, scheduled
+from core.scheduling.jobs import JobResult, run_job
+from core.scheduling.status import schedule_view
 from core.shared import audit
-from core.shared.context import actor_employee, refuse
-from core.shared.limits import RateLimit, RateLimiter, SlowDown
-from core.shared.transactions import in_unit_of_work
+from core.shared.context import CommandContext, latest_policy, local_today, refuse
+from core.shared.limits import RateLimiter, SlowDown, Verdict
+from core.shared.transactions import before_writing, in_unit_of_work, looking_first
 from core.views import (
     AppliedView,
+    BacklogView,
     BalanceView,
+    CalendarStatusView,
     CancelledView,
     DecidedView,
+    DocumentHandedInView,
+    Feed,
     HelpView,
+    HomeView,
+    ImportResult,
+    PostReport,
     RefusalView,
     ReportView,
     RequestView,
+    ResyncView,
+    RunOutcome,
+    ScheduleView,
+    SeenRequestView,
     View,
 )
 
 T = TypeVar("T")
 
 
+#: What a home page's reads are recorded as when a stranger opens it.
+HOME = "home"
 UNAVAILABLE = "LeaveBot can't reach its database right now — nothing was saved; try again shortly."
+BUSY = "LeaveBot is very busy right now and nothing was changed; please try again shortly."
 
 
 class Busy(LeaveError):
@@ -81,6 +111,39 @@ class DatabaseUnavailable(LeaveError):
 
     def __init__(self, message: str = UNAVAILABLE) -> None:
         super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ChatUser:
+    """A person as a chat platform names them, for :meth:`LeaveService.answer` to find in the directory.
+
+    Attributes:
+        platform: ``slack`` or ``teams``.
+        user_id: their account there (the Slack user id, the Teams AAD object id).
+        email: their profile's e-mail there, once the door has asked the platform for it (first
+            contact): the account is then linked to the employee with that e-mail
+            (:mod:`core.directory.identity`).
+    """
+
+    platform: str
+    user_id: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one chat command came to, for a door that does more than show the view.
+
+    Attributes:
+        view: the reply (a :class:`~core.views.RefusalView` when refused).
+        actor: who asked, when the directory knows them.
+        command: what ran (or was refused): None when the line could not be read, or the person
+            was refused before it was.
+    """
+
+    view: View
+    actor: Employee | None = None
+    command: Command | None = None
 
 
 class LeaveService:
@@ -101,47 +164,71 @@ class LeaveService:
 
     # -- chat: every door ---------------------------------------------------------------------
 
-    def handle_text(self, actor_email: str, text: str, source: str) -> View:
-        """Parse what a person typed (in their own local date) and run it."""
-        with self._watch(Observation(COMMAND, UNPARSED, door=source)) as seen:
-            held = self._brake(actor_email, source)
-            if held is not None:
-                seen.outcome = REFUSED
-                return held
-            try:
-                command = self.read_command(actor_email, text, source)
-            except LeaveError as error:
-                seen.outcome = _outcome(error)
-                return RefusalView(error.message)
-            seen.name = command_word(command)
-            return self._execute(actor_email, command, source, None, seen, typed=True)
+    def handle_text(self, actor_email: str, text: str, source: str,
+                    adjust: Callable[[Command], Command] | None = None) -> View:
+        """Read what a person typed (in their own local date) and run it, in one unit of work.
+
+        ``adjust`` is the door's last word on the command once read, as for :meth:`answer` (the
+        terminal reads the file that ``document LV-1042 FILE`` names).
+        """
+        return self._answer(actor_email, text, source, adjust=adjust).view
 
     def read_command(self, actor_email: str, text: str, source: str) -> Command:
         """What a person's line means, read as they write dates and count days (:mod:`core.language.reading`).
 
-        For a door that acts on the command itself before running it (Slack opens a form).
-
         Raises:
             LeaveError: the words are not a command, or the person is unknown (recorded).
         """
-        return self._run(lambda uow: parse_command(
-            text, reading_for(uow, self._clock, self._known_actor(uow, actor_email, source, text))))
+
+        def read(uow: UnitOfWork) -> Command:
+            actor = self._known_actor(uow, actor_email, source, text)
+            return parse_command(text, reading_for(self._context(uow, actor, source)))
+
+        return self._run(read, read_only=True)
 
     def execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None = None,
-                *, counted: bool = True, typed: bool = False) -> View:
-        """Run a neutral command for a person; refusals come back as a view, never as a crash.
+                *, counted: bool = True) -> View:
+        """Run a neutral command for a person, in one unit of work; refusals come back as a view,
+        never as a crash.
 
         ``counted`` is False when a door reads on the person's behalf rather than the person
-        acting (the Slack Home tab, the list redrawn after a click): that is not held against
-        their rate limit. ``typed`` is True when the command was read from a typed line
-        (:meth:`read_command`): a refused application then says which dates were understood.
+        acting (a card redrawn after a click): that is not held against their rate limit.
         """
-        with self._watch(Observation(COMMAND, command_word(command), door=source)) as seen:
-            held = self._brake(actor_email, source) if counted else None
-            if held is not None:
-                seen.outcome = REFUSED
-                return held
-            return self._execute(actor_email, command, source, idempotency_key, seen, typed=typed)
+        return self._answer(actor_email, command, source, idempotency_key, counted=counted).view
+
+    def answer(self, who: ChatUser | str, asked: str | Command, source: str, idempotency_key: str | None = None, *,
+               counted: bool = True, adjust: Callable[[Command], Command] | None = None) -> Answer | None:
+        """What a chat user typed (``asked`` a line) or clicked (a command), run for them: finding
+        them, the brake, reading, running and recording all in one unit of work (a read-only one
+        for a command that only looks: :data:`LOOKING`).
+
+        Args:
+            who: the chat user, or the e-mail of a person named for this command only, whose chat
+                accounts are neither read nor linked (the Teams Emulator, where nobody proves who
+                they are).
+            adjust: the door's last word on the command once read, before it runs (Slack names a
+                mentioned person by the e-mail Slack gave); it runs inside the unit of work, so it
+                must not wait on anything.
+
+        Returns:
+            What came of it, with who asked and what was run for a door that does more than show
+            the view; None when the account is linked to nobody and came without an e-mail: the
+            door asks the platform for it and asks again with it (nothing was run or recorded).
+
+        Raises:
+            AlreadyLinked: the e-mail's employee is linked to another account (recorded); nothing ran.
+            Busy, DatabaseUnavailable: linking an account met for the first time failed; nothing ran.
+        """
+        if isinstance(who, ChatUser) and who.email is not None:
+            # First contact: the link is made in a unit of work of its own, so that it stands
+            # whatever the command comes to (None: nobody has the e-mail, a stranger).
+            self.link_by_email(who.platform, who.user_id, who.email)
+        try:
+            return self._answer(who, asked, source, idempotency_key, counted=counted, adjust=adjust)
+        except _Unlinked:
+            if isinstance(who, ChatUser) and who.email is not None:  # the link was moved meanwhile
+                raise Busy(BUSY) from None
+            return None
 
     def record_stranger(self, identity: str, source: str, attempted: str) -> RefusalView | None:
         """A chat user the directory does not know tried ``attempted``, and the door refused them itself.
@@ -152,32 +239,132 @@ class LeaveService:
         Args:
             identity: their e-mail when the platform told one, else their platform id.
         """
-        held = self._brake(identity, source)
+        held = self._brake(self._check(identity), identity, source, self._record)
         if held is None:
             self._record(audit.stranger(self._clock.now(), identity, source, attempted))
         return held
 
-    def _brake(self, actor_email: str, source: str) -> RefusalView | None:
+    def _answer(self, who: str | ChatUser, asked: str | Command, source: str, idempotency_key: str | None = None,
+                *, counted: bool = True, adjust: Callable[[Command], Command] | None = None) -> Answer:
+        """Find the person, brake, read, run, audit, commit: one unit of work, run again whole
+        after a lost race; a refusal is answered as a :class:`~core.views.RefusalView`.
+
+        A command that only looks runs in a read-only unit of work (SQLite takes no write lock for
+        it); should it come to a write (a refusal or a flood to record, grants that came due) it
+        runs again whole in one that writes, kept across the two as across retries: the brake is
+        asked once, the watcher sees it once.
+
+        The watcher sees the command from the moment the person is found (a chat account the core
+        cannot place yet runs nothing), once however often the work runs.
+
+        Raises:
+            _Unlinked: ``who`` is a chat account linked to nobody, without an e-mail to link it by.
+        """
+        read = isinstance(asked, str)
+        given = None if isinstance(asked, str) else asked
+        turn = _Turn(Observation(COMMAND, command_word(given) if given else UNPARSED, door=source), command=given)
+        with contextlib.ExitStack() as watching:
+
+            def watched() -> Observation:
+                if not turn.watched:
+                    turn.seen, turn.watched = watching.enter_context(self._watch(turn.seen)), True
+                return turn.seen
+
+            def work(uow: UnitOfWork) -> Answer:
+                employee, name = self._person(uow, who)
+                turn.actor = employee
+                seen = watched()
+                if counted and turn.verdict is None:
+                    turn.verdict = self._check(name)
+                held = self._brake(turn.verdict, name, source, lambda entry: _commit(uow, entry))
+                if held is not None:
+                    seen.outcome = REFUSED
+                    return Answer(held, employee)
+                attempted = asked if isinstance(asked, str) else command_word(asked)
+                turn.actor = self._known(uow, employee, name, source, attempted)
+                ctx = self._context(uow, turn.actor, source, idempotency_key)
+                command = parse_command(asked, reading_for(ctx)) if isinstance(asked, str) else asked
+                turn.command = adjust(command) if adjust is not None else command
+                seen.name = command_word(turn.command)
+                handler = HANDLERS.get(type(turn.command))
+                if handler is None:
+                    raise LeaveError(f"I can't handle {type(turn.command).__name__} yet.")
+                return Answer(handler(ctx, turn.command), turn.actor, turn.command)
+
+            try:
+                answer = self._run(work, read_only=_only_looks(asked))
+            except LeaveError as error:
+                watched().outcome = _outcome(error)
+                return Answer(self._refusal(error, turn, source, typed=read), turn.actor,
+                              turn.command)
+            view = answer.view
+            if isinstance(view, RefusalView):
+                watched().outcome = REFUSED
+            changed = isinstance(view, DecidedView | CancelledView) or (
+                isinstance(view, AppliedView | DocumentHandedInView) and not view.duplicate)
+            if changed and self._on_change is not None:
+                self._on_change()
+            return answer
+
+    def _person(self, uow: UnitOfWork, who: str | ChatUser) -> tuple[Employee | None, str]:
+        """The employee ``who`` is (None: nobody the directory has), and the name the brake and the
+        audit log know them by: the e-mail (the chat profile's for a stranger).
+
+        Raises:
+            _Unlinked: a chat account linked to nobody, whose e-mail is not a stranger's.
+        """
+        if isinstance(who, str):
+            return uow.employees.by_email(who), who
+        employee = uow.employees.by_chat_id(who.platform, who.user_id)
+        if employee is not None:
+            return employee, employee.email
+        if who.email is None or uow.employees.by_email(who.email) is not None:
+            raise _Unlinked()
+        return None, who.email
+
+    def _known(self, uow: UnitOfWork, employee: Employee | None, name: str, source: str, attempted: str) -> Employee:
+        """The actor as the directory knows them; a stranger's (or a leaver's) attempt is refused and recorded."""
+        try:
+            return validate_employee(employee, name)
+        except (UnknownEmployee, InactiveEmployee) as error:
+            raise refuse(uow, error, audit.stranger(self._clock.now(), name, source, attempted)) from None
+
+    def _known_actor(self, uow: UnitOfWork, actor_email: str, source: str, attempted: str) -> Employee:
+        """:meth:`_known` for someone named by e-mail."""
+        return self._known(uow, uow.employees.by_email(actor_email), actor_email, source, attempted)
+
+    def _context(self, uow: UnitOfWork, actor: Employee, source: str,
+                 idempotency_key: str | None = None) -> CommandContext:
+        return CommandContext(uow, self._clock, actor, local_today(self._clock, actor.time_zone), source,
+                              idempotency_key, self._public_url)
+
+    def _check(self, name: str) -> Verdict | None:
+        """The brake's verdict on one more action by ``name`` (None: there is no brake)."""
+        return self._limiter.check(name) if self._limiter is not None else None
+
+    def _brake(self, verdict: Verdict | None, name: str, source: str,
+               record: Callable[[AuditEntry], None]) -> RefusalView | None:
         """Hold back someone who is going too fast; their first refusal in a window is recorded."""
-        if self._limiter is None:
+        if verdict is None or verdict.allowed:
             return None
-        verdict = self._limiter.check(actor_email)
-        if verdict.allowed:
-            return None
-        if verdict.report:
+        if verdict.report and self._limiter is not None:
             limit = self._limiter.limit
-            self._record(audit.refusal(
-                self._clock.now(), actor_email, audit.RATE_LIMITED, source,
+            record(audit.refusal(
+                self._clock.now(), name, audit.RATE_LIMITED, source,
                 f"over {limit.burst} actions at once or {limit.per_minute:g} a minute; "
                 f"held back for {verdict.retry_after} s"))
         return RefusalView(SlowDown(verdict.retry_after).message)
 
-    def _known_actor(self, uow: UnitOfWork, actor_email: str, source: str, attempted: str) -> Employee:
-        """The actor as the directory knows them; a stranger's (or a leaver's) attempt is refused and recorded."""
-        try:
-            return actor_employee(uow, actor_email)
-        except (UnknownEmployee, InactiveEmployee) as error:
-            raise refuse(uow, error, audit.stranger(self._clock.now(), actor_email, source, attempted)) from None
+    def _refusal(self, error: LeaveError, turn: _Turn, source: str, *, typed: bool) -> RefusalView:
+        """The answer to a refused command. A refusal that the use case did not record itself is
+        recorded here, after its unit of work was rolled back; a typed application's refusal says
+        which dates were read."""
+        if isinstance(error, NotAllowed) and not error.audited and turn.actor is not None and turn.command is not None:
+            self._record(audit.refusal(self._clock.now(), turn.actor.email, error.action or command_word(turn.command),
+                                       source, error.message))
+        if typed and turn.command is not None:
+            return RefusalView(dates_read(turn.command, error.message))
+        return RefusalView(error.message)
 
     def _record(self, entry: AuditEntry) -> None:
         """Write one refusal's audit entry in its own unit of work.
@@ -185,73 +372,8 @@ class LeaveService:
         When the database is too busy or unreachable to take it, the refusal still stands and is
         still answered: nothing was done, which is what the entry would have said.
         """
-
-        def write(uow: UnitOfWork) -> None:
-            uow.audit.add(entry)
-            uow.commit()
-
         with contextlib.suppress(Busy, DatabaseUnavailable):
-            self._run(write)
-
-    def _execute(self, actor_email: str, command: Command, source: str, idempotency_key: str | None,
-                 seen: Observation, *, typed: bool = False) -> View:
-        try:
-            view = self._run(lambda uow: self._dispatch(uow, actor_email, command, source, idempotency_key))
-        except LeaveError as error:
-            seen.outcome = _outcome(error)
-            if isinstance(error, NotAllowed) and not error.audited:
-                self._record(audit.refusal(self._clock.now(), actor_email, error.action or command_word(command),
-                                           source, error.message))
-            return RefusalView(dates_read(command, error.message) if typed else error.message)
-        if isinstance(view, RefusalView):
-            seen.outcome = REFUSED
-        changed = isinstance(view, DecidedView | CancelledView) or (
-            isinstance(view, AppliedView) and not view.duplicate
-        )
-        if changed and self._on_change is not None:
-            self._on_change()
-        return view
-
-    def _dispatch(self, uow: UnitOfWork, actor_email: str, command: Command, source: str,
-                  idempotency_key: str | None) -> View:
-        clock = self._clock
-        self._known_actor(uow, actor_email, source, command_word(command))
-        match command:
-            case Help():
-                return HelpView(balance=queries.balance_for(uow, clock, actor_email, ShowBalance()))
-            case OpenApplyForm():
-                return queries.apply_form(uow, actor_email)
-            case ApplyLeave():
-                return workflow.apply_leave(uow, clock, actor_email, command, source, idempotency_key)
-            case Decide():
-                return workflow.decide(uow, clock, actor_email, command, source)
-            case CancelRequest():
-                return workflow.cancel(uow, clock, actor_email, command, source)
-            case ShowBalance():
-                return queries.balance_for(uow, clock, actor_email, command)
-            case ListRequests():
-                return queries.my_requests(uow, actor_email)
-            case ShowPending():
-                return queries.pending_for(uow, actor_email)
-            case ShowTeam():
-                return queries.team_out(uow, actor_email, command.day)
-            case ShowTeamChart():
-                return queries.team_chart(uow, actor_email, command)
-            case ShowQuiet():
-                return insight.quiet_for(uow, clock, actor_email, command, source)
-            case ShowHolidays():
-                return queries.holidays_for(uow, actor_email, command.year)
-            case ShowAudit():
-                return audit.audit_for(uow, actor_email, command)
-            case Report():
-                return reports.leave_report(uow, clock, actor_email, command, source)
-            case PlanLeave():
-                return planning.plan(uow, clock, actor_email, command)
-            case Delegate():
-                return planning.delegate(uow, clock, actor_email, command)
-            case ShowFeed():
-                return feeds.my_feed(uow, clock, actor_email, self._public_url)
-        raise LeaveError(f"I can't handle {type(command).__name__} yet.")
+            self._run(lambda uow: _commit(uow, entry))
 
     # -- administration: the CLI ----------------------------------------------------------------
 
@@ -279,11 +401,6 @@ class LeaveService:
 
     def sync_holidays(self, country: str, subdiv: str | None, year: int) -> int:
         return self._run(lambda uow: admin.sync_holidays(uow, self._clock, public_holidays, country, subdiv, year))
-
-    def request_seen_by(self, actor_email: str, request_id: int) -> RequestView | None:
-        """One request as ``actor_email`` may see it, to redraw a card they clicked; None when it
-        does not exist or isn't theirs to see."""
-        return self._run(lambda uow: queries.request_seen_by(uow, self._clock, actor_email, request_id))
 
     def balance_of(self, email: str, year: int | None = None) -> BalanceView:
         def look(uow: UnitOfWork) -> BalanceView:
@@ -337,33 +454,281 @@ class LeaveService:
 
     def run_job(self, name: str, as_of: date) -> JobResult:
         """Run a periodic job for the period containing ``as_of`` (and catch up on missed ones)."""
-        if name not in JOBS:
-            raise LeaveError(f"There is no job '{name}'. Jobs: {', '.join(JOBS)}.")
+        if name not in LEDGER_JOBS:
+            raise LeaveError(f"There is no job '{name}'. Jobs: {', '.join(LEDGER_JOBS)}.")
         result = run_job(self._uow_factory, self._clock, name, as_of)
         if result.written and self._on_change is not None:
             self._on_change()
         return result
 
+    def backlog(self) -> BacklogView:
+        """What waits: the outbox's depth and oldest event, and the calendar failures per provider."""
+
+        def look(uow: UnitOfWork) -> BacklogView:
+            waiting, oldest = uow.outbox.depth()
+            failures = uow.calendars.failures()
+            return BacklogView(waiting, oldest, {provider: sum(1 for f in failures if f.provider == provider)
+                                                 for provider in PROVIDERS})
+
+        return self._run(look)
+
     def deliver_notices(self, notifiers: Sequence[Notifier], limit: int = 100) -> DeliveryReport:
         """Deliver the outbox to the doors (after a change, and on a schedule for retries)."""
         return deliver_due(self._uow_factory, self._clock, notifiers, limit, self._watch)
 
+    # -- calendars: sync, status and feeds -----------------------------------------------------
+
+    def sync_calendar(self, request_id: int, gateway: CalendarGateway, default_provider: str | None) -> None:
+        """Bring the request's events in ``gateway``'s calendars in line with the request as it is now:
+        a calendar notifier's delivery. Raises like a notifier (:class:`core.ports.RetryLater`,
+        :class:`core.ports.DeliveryFailed`, the latter recorded for ``calendar_status``)."""
+        CalendarSync(self._uow_factory, self._clock, gateway, default_provider).request(request_id)
+
+    def resync_calendars(self, gateways: Sequence[CalendarGateway], default_provider: str | None,
+                         employee_email: str | None = None) -> ResyncView:
+        """The same sync over current and upcoming leave (one person's, by e-mail, or everyone's):
+        repairs events deleted or changed by hand."""
+        return resync(self._uow_factory, self._clock, gateways, default_provider, self._default_time_zone,
+                      employee_email)
+
+    def calendar_status(self) -> CalendarStatusView:
+        return self._run(calendar_status)
+
+    def create_feed(self, employee_email: str | None = None, department: str | None = None) -> str:
+        """A new feed link (its path) of a person or a department; only its hash is kept."""
+        return self._run(lambda uow: feeds.new_feed_link(uow, self._clock, employee_email, department))
+
+    def revoke_feed(self, link: str) -> bool:
+        """Stop a feed, named by its token or link; False when no active feed has that token."""
+        return self._run(lambda uow: feeds.revoke_feed(uow, self._clock, link))
+
+    def feed(self, token: str) -> Feed | None:
+        """What a feed link serves; None for an unknown or revoked token, or a person no longer active."""
+        return self._run(lambda uow: feeds.feed_for(uow, self._clock, token), read_only=True)
+
+    # -- what the doors show: Home, a request as its viewer sees it ---------------------------
+
+    def home_view(self, actor_email: str, source: str) -> HomeView:
+        """``actor_email``'s home page (the Slack App Home tab), read in one unit of work.
+
+        The door reads it on the person's behalf, so it is not held against their rate limit.
+        Someone the directory does not know (or no longer lists) is refused and recorded as for
+        any command; the page then says why, as it does when the database is out of reach.
+        """
+
+        def look(uow: UnitOfWork) -> HomeView:
+            employee = uow.employees.by_email(actor_email)
+            try:
+                actor = self._known(uow, employee, actor_email, source, HOME)
+            except (UnknownEmployee, InactiveEmployee) as error:
+                return home.refused_home(error.message, self._today(employee), employee)
+            return home.home_of(uow, self._clock, actor)
+
+        try:
+            return self._run(look, read_only=True)
+        except LeaveError as error:
+            return home.refused_home(error.message, self._today(None))
+
+    def reject_reason_required(self) -> bool:
+        """Whether a rejection must say why (the policy's ``reject_reason``), for a door that asks for
+        the reason before it knows which request or who asks (Slack's form opens on the Reject click)."""
+        return self._run(lambda uow: latest_policy(uow).reject_reason_required, read_only=True)
+
+    def request_seen_by(self, actor_email: str, request_id: int) -> SeenRequestView | None:
+        """One request as ``actor_email`` may see it now and whether they may decide it, to redraw a
+        card they clicked or that their chat client asked to refresh; None when it does not exist or
+        isn't theirs to see. For someone who may decide, it carries what the approver's card shows."""
+
+        def look(uow: UnitOfWork) -> SeenRequestView | None:
+            seen = queries.request_seen_by(uow, self._clock, actor_email, request_id)
+            if seen is None or not seen.can_decide:
+                return seen
+            return replace(seen, approver_notice=notices.approval_notice(uow, self._clock, request_id, actor_email))
+
+        return self._run(look, read_only=True)
+
+    def read_report(self, period: str) -> Report:
+        """The operator's ``leavebot report PERIOD``: the period read as ``/leave report`` reads it,
+        today being the operator's in the default time zone.
+
+        Raises:
+            LeaveError: the words are not a period (the CLI's usage error).
+        """
+        command = parse_command(f"report {period}", self._today(None))
+        assert isinstance(command, Report)  # the first word chose the command
+        return command
+
+    def _today(self, employee: Employee | None) -> date:
+        """Today where ``employee`` is, or in the default time zone for nobody in particular."""
+        return local_today(self._clock, employee.time_zone if employee else self._default_time_zone)
+
+    # -- the digests' channels, and whom the doors' own stores reach --------------------------
+
+    def set_digest_channel(self, platform: str, department: str | None, address: str) -> str:
+        """Point the HR digest (``department`` None) or a department's who's-out at a channel; its key.
+
+        Raises:
+            ValueError: an unknown platform.
+        """
+        return self._run(lambda uow: channels.set_channel(uow, self._clock, platform, department, address))
+
+    def digest_channels(self) -> list[tuple[str, str, str]]:
+        """``(what, platform, address)`` of every configured channel, ``what`` being HR or a department."""
+        return self._run(channels.channel_list)
+
+    def employee(self, employee_id: str) -> Employee | None:
+        """The directory's entry of an employee id (leavers too): for a door that keeps its addresses by
+        employee id and must find the person behind one."""
+        return self._run(lambda uow: uow.employees.get(employee_id))
+
+    def hr_admin_ids(self) -> list[str]:
+        """The employee ids of the active HR admins, who may decide any request."""
+        return self._run(lambda uow: [hr.employee_id for hr in uow.employees.hr_admins() if hr.is_active])
+
+    # -- scheduling: the scheduler process and its CLI -------------------------------------------
+    # The organisation's time zone, which the digests and the ledger jobs keep, is the default one.
+
+    def due_runs(self, only: Iterable[str] | None = None) -> list[DueRun]:
+        """The job occurrences due now that no run has taken yet, in order: a scheduler tick's work
+        (``only``: these jobs alone)."""
+        return self._run(lambda uow: scheduled.pending_runs(uow, self._clock.now(), self._default_time_zone, only))
+
+    def runs_for_date(self, job: str, on: date) -> list[DueRun]:
+        """The occurrences of ``job`` for the period containing ``on`` (``leavebot jobs run``); none
+        when it has nobody to run for."""
+        return self._run(lambda uow: scheduled.for_date(uow, self._default_time_zone, job, on))
+
+    def run_due(self, run: DueRun, platforms: Sequence[str]) -> RunOutcome:
+        """Run one occurrence unless another run (a replica, a manual ``jobs run``) already took its
+        period: then ``ran`` is False and nothing was done. Personal posts are planned for
+        ``platforms``, the doors of the process that will send them (:meth:`deliver_posts`).
+
+        A posting job takes its period and plans its posts in one unit of work; a ledger job
+        (accrual, year end, reassign) works person by person, each in a unit of work of its own.
+        """
+        return scheduled.run_due(self._uow_factory, self._clock, run, platforms)
+
+    def deliver_posts(self, posters: Mapping[str, Poster], sleep: Callable[[float], None]) -> PostReport:
+        """Send the due planned posts of every platform that has a poster here; never raises for a
+        platform's failure. Each post is claimed, then settled, in units of work of their own, so
+        no post goes out twice; ``sleep`` waits out a platform's short ``Retry-After``."""
+        return posting.deliver_posts(self._uow_factory, self._clock, posters, sleep)
+
+    def schedule_status(self) -> ScheduleView:
+        """``leavebot jobs list``: each job's next and last run, the channels it misses, and the
+        outbox's backlog."""
+        return self._run(lambda uow: schedule_view(uow, self._clock.now(), self._default_time_zone))
+
     # -- transactions ---------------------------------------------------------------------------
 
-    def _run(self, work: Callable[[UnitOfWork], T]) -> T:
+    def _run(self, work: Callable[[UnitOfWork], T], *, read_only: bool = False) -> T:
         """One unit of work; run again from the start when it lost a race to another one.
+
+        ``read_only`` for work that only looks, unless it comes to a write after all: it then runs
+        again in a unit of work that writes (:func:`~core.shared.transactions.looking_first`).
 
         An unreachable database is not retried here (it would only make the person wait): it
         becomes a refusal that says so, and the next request reconnects.
         """
         try:
+            if read_only:
+                return looking_first(self._uow_factory, work)
             return in_unit_of_work(self._uow_factory, work)
         except Conflict as error:
-            raise Busy("LeaveBot is very busy right now and nothing was changed; please try again shortly.") from error
+            raise Busy(BUSY) from error
         except Unavailable as error:
             raise DatabaseUnavailable() from error
+
+
+def _only_looks(asked: str | Command) -> bool:
+    """Whether a command only looks, as far as can be told before its unit of work: a line by its
+    first word (reading the rest needs the person's dates, read in the unit of work)."""
+    if isinstance(asked, str):
+        return subcommand(asked) in LOOKING_WORDS
+    return type(asked) in LOOKING
 
 
 def _outcome(error: LeaveError) -> str:
     """A busy or unreachable database is our failure, not a refusal of what the person asked."""
     return ERROR if isinstance(error, Busy | DatabaseUnavailable) else REFUSED
+
+
+class _Unlinked(Exception):
+    """A chat account linked to nobody came without the e-mail to link it by."""
+
+
+@dataclass
+class _Turn:
+    """One chat command on its way through :meth:`LeaveService._answer`, kept across the retries of
+    its unit of work: the watcher's observation (once entered), the brake's verdict (asked once),
+    who asked and what they asked, as far as they are known."""
+
+    seen: Observation
+    watched: bool = False
+    verdict: Verdict | None = None
+    actor: Employee | None = None
+    command: Command | None = None
+
+
+def _commit(uow: UnitOfWork, entry: AuditEntry) -> None:
+    before_writing(uow)
+    uow.audit.add(entry)
+    uow.commit()
+
+
+# -- the use case of each chat command ----------------------------------------------------------
+
+Handler = Callable[[CommandContext, Any], View]
+
+
+def _help(ctx: CommandContext, command: Help) -> HelpView:
+    """The words the asker can type, with the leave types they may take and their balance beside
+    them; ``help all`` is the reference of every command instead, without the balance."""
+    balance = None if command.full else queries.balance_for(ctx, ShowBalance())
+    return HelpView(balance=balance, commands=guide.commands_for(ctx, command.full), full=command.full,
+                    leave_types=guide.leave_types_for(ctx))
+
+
+def _feed(ctx: CommandContext, command: ShowFeed) -> View:
+    return feeds.my_feed(ctx.uow, ctx.clock, ctx.actor.email, ctx.public_url)
+
+
+#: One use case per command type, each taking the command's context (resolved once, in the
+#: command's unit of work) and the command. Those that only read (:data:`LOOKING`) write nothing and
+#: commit nothing: the balance alone writes, and only the grants and accruals that came due since
+#: anyone last looked; a refusal that HR's commands record is written too.
+HANDLERS: dict[type, Handler] = {
+    Help: _help,
+    OpenApplyForm: queries.apply_form,
+    ApplyLeave: workflow.apply_leave,
+    Decide: workflow.decide,
+    CancelRequest: workflow.cancel,
+    ShowBalance: queries.balance_for,
+    ListRequests: queries.my_requests,
+    ShowPending: queries.pending_for,
+    ShowTeam: queries.team_out,
+    ShowTeamChart: queries.team_chart,
+    ShowQuiet: insight.quiet_for,
+    ShowHolidays: queries.holidays_for,
+    ShowAudit: audit.audit_for,
+    Report: reports.leave_report,
+    PlanLeave: planning.plan,
+    Delegate: planning.delegate,
+    ShowFeed: _feed,
+    ShowDocuments: documents.show,
+    HandInDocument: documents.hand_in,
+}
+
+#: The commands whose use cases only look. They run in a read-only unit of work, so that looking
+#: never waits for a writer (nor, on SQLite, holds one up). What they may come to write after all
+#: (the balance's grants that came due, a refusal recorded, the brake's note of a flood) first asks
+#: for a unit of work that writes (:func:`~core.shared.transactions.before_writing`), and the
+#: command runs again whole in one: correct always, and as cheap as a look in the steady state.
+LOOKING: frozenset[type] = frozenset({
+    Help, OpenApplyForm, ShowBalance, ListRequests, ShowPending, ShowTeam, ShowTeamChart, ShowQuiet,
+    ShowHolidays, ShowAudit, Report, PlanLeave,
+})
+#: The first words of the typed lines that always read as one of :data:`LOOKING` (``apply`` may be
+#: a form or an application, ``document`` a look or a hand-in: those run as writes).
+LOOKING_WORDS = frozenset({"help", "balance", "list", "pending", "team", "holidays", "report", "insight", "audit",
+                           "plan"})

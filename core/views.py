@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.heatmap import HeatMap
 from core.domain.model import HalfDay, RequestStatus
 
@@ -26,20 +26,26 @@ class BalanceRow:
     type_key: str
     code: str
     name: str
-    entitled: Decimal
-    taken: Decimal
-    pending: Decimal
+    entitled: Amount
+    taken: Amount
+    pending: Amount
     #: Days that left the year: expired at year end, or carried into the next year.
-    lapsed: Decimal = Decimal(0)
+    lapsed: Amount = NO_DAYS
     #: Carried-forward days that will expire on ``expires_on`` unless used before.
-    expiring: Decimal = Decimal(0)
+    expiring: Amount = NO_DAYS
     expires_on: date | None = None
     #: Days still to accrue by the year's end; leave later in the year may already count on them.
-    to_accrue: Decimal = Decimal(0)
+    to_accrue: Amount = NO_DAYS
 
     @property
-    def available(self) -> Decimal:
+    def available(self) -> Amount:
         return self.entitled - self.taken - self.pending - self.lapsed
+
+    @property
+    def at_year_end(self) -> Amount:
+        """The projection, shown as one ("left at year end, with accrual"): what is available once
+        the rest of the year's accruals are in. Year-end carry-forward and expiry are not foreseen."""
+        return self.available + self.to_accrue
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class RequestView:
     start: date
     end: date
     half: HalfDay | None
-    days: Decimal
+    days: Amount
     status: RequestStatus
     reason: str
     approver: Person | None
@@ -74,11 +80,44 @@ class RequestView:
     flags: tuple[str, ...] = ()
     #: Days given back by a partial cancel.
     cancelled_dates: tuple[date, ...] = ()
+    #: Filed after the leave began (its first day is before the day it was filed).
+    back_dated: bool = False
+    #: It waits for the decision of the person reading the view ("waiting for you").
+    yours_to_decide: bool = False
+    #: A pending request past its first step: who approved the steps before the one it waits at.
+    approved_by: tuple[Person, ...] = ()
+    #: A pending request can be rejected only with a reason (the policy's ``reject_reason``).
+    reject_reason_required: bool = False
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """One command as help shows it: its usage (``/leave apply TYPE START ...``), what it is for, an example."""
+
+    word: str
+    usage: str
+    purpose: str
+    example: str
+
+
+@dataclass(frozen=True)
+class LeaveTypeView:
+    """A leave type someone may take, as they may type it: its key or its code."""
+
+    key: str
+    code: str
+    name: str
 
 
 @dataclass(frozen=True)
 class HelpView:
+    """What the asker can type: the commands for them (``full``: every command, for ``help all``),
+    the leave types they may take, and their balances."""
+
     balance: BalanceView | None = None
+    commands: tuple[CommandHelp, ...] = ()
+    full: bool = False
+    leave_types: tuple[LeaveTypeView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,8 +130,9 @@ class ApplyFormView:
 @dataclass(frozen=True)
 class AppliedView:
     request: RequestView
-    #: Days left in each year the request touches, after this request.
-    available_after: dict[int, Decimal] = field(default_factory=dict)
+    #: The balance of the request's type in each year it touches, with this request counted: the
+    #: rows ``balance`` shows from now on.
+    balance_after: dict[int, BalanceRow] = field(default_factory=dict)
     duplicate: bool = False
 
 
@@ -104,13 +144,32 @@ class DecidedView:
 @dataclass(frozen=True)
 class CancelledView:
     request: RequestView
-    restored: Decimal
+    restored: Amount
 
 
 @dataclass(frozen=True)
 class RequestListView:
     title: str
     requests: tuple[RequestView, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """A person's home page (the Slack App Home tab): their balances, their upcoming and pending
+    leave, and what waits for their decision, all read at once.
+
+    ``name`` is how to greet them; ``today`` is their local date (what may still be cancelled);
+    ``show_queue`` is True for approvers even when nothing waits; ``problems`` says why something
+    could not be shown (e.g. the directory does not know them), and then the rest is empty.
+    """
+
+    name: str
+    today: date
+    balance: BalanceView | None = None
+    upcoming: tuple[RequestView, ...] = ()
+    queue: tuple[RequestView, ...] = ()
+    show_queue: bool = False
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,7 +237,7 @@ class ReportTotal:
 
     type_key: str
     name: str
-    days: Decimal
+    days: Amount
 
 
 @dataclass(frozen=True)
@@ -209,6 +268,58 @@ class ReportView:
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """One supporting document kept with a request, as it is listed (its file is not read)."""
+
+    id: int
+    name: str
+    media_type: str
+    size: int
+    handed_in_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentCopy:
+    """A document with its file, for a door to hand out: by one-time link (Slack, Teams) or written
+    to disk (the terminal)."""
+
+    info: DocumentInfo
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DocumentHandedInView:
+    """The reply to a document handed in: kept with the request, which no longer waits for one.
+
+    Nothing changed when ``duplicate`` (the platform told of this very upload before: a door that
+    answered then need not answer again) or ``repeated`` (the same file was handed in for the
+    request before, in another upload: the person is told so).
+    """
+
+    request: RequestView
+    document: DocumentInfo
+    duplicate: bool = False
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentsView:
+    """A request's documents, for someone allowed to open them (its employee, approver chain, HR).
+
+    ``files`` are the documents with their bytes, oldest first; a door that hands them out says
+    where in ``links`` (one each, same order: a one-time download link, or the path it wrote).
+    ``yours``: the asker is the request's employee, who hands documents in; ``how_to``: tell them
+    how (they asked to hand one in without a file, or one is due and none was handed in yet).
+    """
+
+    request: RequestView
+    files: tuple[DocumentCopy, ...] = ()
+    links: tuple[ReportLink, ...] = ()
+    yours: bool = False
+    how_to: bool = False
+
+
+@dataclass(frozen=True)
 class CheckView:
     name: str  # notice, overlap, balance, blackout, team_limit
     ok: bool
@@ -223,13 +334,14 @@ class PlanView:
     start: date
     end: date
     half: HalfDay | None
-    days: Decimal
+    days: Amount
     holidays: tuple[HolidayRow, ...]
-    available_after: dict[int, Decimal]
+    #: As :attr:`AppliedView.balance_after`: the balance once such a request is made.
+    balance_after: dict[int, BalanceRow]
     checks: tuple[CheckView, ...]
     approval: tuple[str, ...]
     flags: tuple[str, ...] = ()
-    expiring: Decimal = Decimal(0)
+    expiring: Amount = NO_DAYS
     expires_on: date | None = None
 
     @property
@@ -259,12 +371,76 @@ class FeedView:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class FeedItem:
+    """One run of days of approved leave in an iCalendar feed; ``title`` is already private where it must be."""
+
+    uid: str
+    title: str
+    first: date
+    last: date  # inclusive
+    half: HalfDay | None
+    stamp: datetime
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed link serves; the door turns it into iCalendar text."""
+
+    name: str
+    items: tuple[FeedItem, ...]
+
+
+@dataclass(frozen=True)
+class CalendarFailureLine:
+    """A calendar sync a provider refused for good, as HR reads it (``request`` as shown: ``LV-1042``)."""
+
+    request: str
+    provider: str
+    employee: str  # the e-mail of the request's owner (the calendar's, when the request is gone)
+    at: datetime
+    detail: str
+
+
+@dataclass(frozen=True)
+class CalendarStatusView:
+    """``leavebot calendar status``: events kept per provider, and the permanent failures, newest first."""
+
+    events: dict[str, int]
+    failures: tuple[CalendarFailureLine, ...]
+
+
+@dataclass(frozen=True)
+class ResyncView:
+    """What ``leavebot calendar resync`` did: events written and removed over the requests checked,
+    the refusals (``LV-1042 lena@x.test: …``, kept for ``calendar status``) and the syncs to retry
+    later (``LV-1042 google: try again later: …``)."""
+
+    checked: int
+    written: int
+    removed: int
+    refused: tuple[str, ...]
+    later: tuple[str, ...]
+
+
 class NoticeKind(enum.StrEnum):
     APPROVAL_NEEDED = "approval_needed"  # to the approver: the card with Approve / Reject
     DECIDED = "decided"  # to the employee: the outcome
     REQUEST_CLOSED = "request_closed"  # to the approver: decided, cancelled or shortened; update the cards
     REASSIGNED = "reassigned"  # to the employee and the previous approver: who holds the request now
     CALENDAR = "calendar"  # to calendar targets only: bring the employee's calendars in line with the request
+    DOCUMENT_ADDED = "document_added"  # to the approvers: a document was handed in, with a way to open it
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Why a pending request reached its approver by escalation: ``unanswered`` (None: someone no
+    longer in the directory) had it ``working_days`` working days without deciding; the request
+    has waited ``waited_days`` calendar days since it was filed."""
+
+    unanswered: Person | None
+    working_days: int
+    waited_days: int
 
 
 @dataclass(frozen=True)
@@ -279,20 +455,41 @@ class Notice:
     kind: NoticeKind
     recipient: Person
     request: RequestView
-    #: For the approver: days left in each year the request touches, once it is approved.
-    available_after: dict[int, Decimal] = field(default_factory=dict)
-    #: For the approver: who else in the team is out during the request.
+    #: For the approver: the balance of the request's type in each year it touches, this request
+    #: counted (what ``balance`` shows the employee, and what is left once it is approved).
+    balance_after: dict[int, BalanceRow] = field(default_factory=dict)
+    #: For the approver: who else in the team is out during the request, by date.
     team_out: tuple[AbsenceView, ...] = ()
     #: Short facts for the approver, e.g. "Applied 12 days ahead", "Document due".
     facts: tuple[str, ...] = ()
     #: For REASSIGNED: who holds the request now (None: HR).
     holder: Person | None = None
+    #: For the approver of a request that moved up to them for want of an answer: why, and how long it waited.
+    escalation: Escalation | None = None
+    #: For DOCUMENT_ADDED: the document handed in.
+    document: DocumentInfo | None = None
     #: Set by the outbox for each door: the (event, target) this delivery is, which a door may
     #: attach to what it sends so as to recognise it later.
     delivery_id: str = ""
     #: Set by the outbox when an earlier round may have sent this notice without recording it: a
     #: door that can look up what it sent since then should, rather than send it twice.
     sent_since: datetime | None = None
+    #: The recipient's local date when the notice was made: dates in their current year read without it.
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class SeenRequestView:
+    """One request as one person may see it right now, and whether they may approve or reject it:
+    for redrawing a card they clicked or that their client asked to refresh.
+
+    ``approver_notice`` is, for someone who may decide, what the approver's card shows beside the
+    request (facts, balance after, who else is out), the same as the card the outbox sent.
+    """
+
+    request: RequestView
+    can_decide: bool = False
+    approver_notice: Notice | None = None
 
 
 @dataclass(frozen=True)
@@ -333,6 +530,86 @@ class AuditView:
 
 
 @dataclass(frozen=True)
+class ImportResult:
+    """What an import of the employee CSV did: people added, changed, and already as the file says."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """One (job, period)'s record: taken before anything is sent, so it is done at most once."""
+
+    job: str
+    period: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str  # running | ok | failed
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one occurrence of a scheduled job did; ``ran`` is False when another run (a replica, a
+    manual ``jobs run``) already had its period, and then nothing was done. ``posts``: how many
+    messages it planned."""
+
+    job: str
+    period: str
+    ran: bool
+    summary: str = ""
+    posts: int = 0
+
+
+@dataclass
+class PostReport:
+    """What one round of sending the planned posts did; counted up as the posts go, post by post."""
+
+    delivered: int = 0
+    unreachable: int = 0
+    retrying: int = 0
+    failed: int = 0
+    #: Seconds spent waiting out the platforms' short ``Retry-After``s.
+    waited: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A scheduled job for ``leavebot jobs list``: its next occurrence (the earliest over its
+    audiences; None when it has none, e.g. nobody works here yet), its last run, and what keeps it
+    from posting (a channel not configured), never a crash."""
+
+    name: str
+    description: str
+    next_run: datetime | None
+    last: JobRun | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """The scheduled jobs, and the outbox that every tick also delivers: how many notices wait, and
+    since when the oldest."""
+
+    jobs: tuple[JobStatus, ...]
+    outbox_waiting: int
+    outbox_oldest: datetime | None
+
+
+@dataclass(frozen=True)
+class BacklogView:
+    """What waits to be delivered, for the metrics scrape: outbox events not delivered yet, since
+    when the oldest, and the calendar syncs refused for good (not repaired since) per provider."""
+
+    outbox_waiting: int
+    outbox_oldest: datetime | None
+    calendar_failures: dict[str, int]
+
+
+@dataclass(frozen=True)
 class RefusalView:
     message: str
 
@@ -340,5 +617,5 @@ class RefusalView:
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
     | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView | FeedView
-    | TeamChartView | QuietView | AuditView
+    | TeamChartView | QuietView | AuditView | DocumentHandedInView | DocumentsView
 )

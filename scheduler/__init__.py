@@ -1,1 +1,1 @@
-"""The scheduler: APScheduler wiring around plain job functions of the core."""
+"""The scheduler: APScheduler wiring and leadership around the scheduled-job use cases of the core's service."""

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from core.domain.schedule import DueRun
 from core.observation import FAILED, JOB, SKIPPED, Observation, Watcher, unwatched
-from core.ports import Clock, UnitOfWorkFactory
-from core.scheduling.posting import Poster, PostReport, deliver_posts
-from core.scheduling.schedule import DueRun
-from core.scheduling.scheduled import PLATFORMS, RunOutcome, pending_runs, run_due
+from core.ports import Clock
+from core.ports.jobs import PLATFORMS, Poster
+from core.service import LeaveService
+from core.views import PostReport, RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +54,19 @@ class TickReport:
 
 
 class SchedulerRunner:
-    """Everything a tick needs, injected: the database, a clock, the leadership, the doors' posters.
+    """Everything a tick needs, injected: the core's service, a clock, the leadership, the doors' posters.
 
     ``extra`` are other periodic tasks of the leader (the outbox delivery of a standalone
-    scheduler); ``sleep`` is how a ``Retry-After`` is waited out (instant in tests).
+    scheduler); ``sleep`` is how a ``Retry-After`` is waited out (instant in tests); ``jobs``
+    narrows the jobs this runner runs (all of them by default).
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, org_zone: str, leader: Leader,
+    def __init__(self, service: LeaveService, clock: Clock, leader: Leader,
                  posters: Mapping[str, Poster], extra: Sequence[Callable[[], None]] = (),
                  sleep: Callable[[float], None] = time.sleep, jobs: Iterable[str] | None = None,
                  watch: Watcher = unwatched) -> None:
-        self._uow_factory = uow_factory
+        self._service = service
         self._clock = clock
-        self._org_zone = org_zone
         self._leader = leader
         self._posters = dict(posters)
         self._extra = list(extra)
@@ -101,7 +102,7 @@ class SchedulerRunner:
         if not leader:
             return report
         try:
-            for run in pending_runs(self._uow_factory, self._clock, self._org_zone, self._jobs):
+            for run in self._service.due_runs(self._jobs):
                 self._run_one(run, report)
             report.posts = self.send()
         except Exception as error:  # the database may be down for a moment; the next tick retries
@@ -120,7 +121,7 @@ class SchedulerRunner:
         failure is logged and reported, never raised, so that it does not stop the other jobs."""
         with self._watch(Observation(JOB, run.job)) as seen:
             try:
-                outcome = run_due(self._uow_factory, self._clock, run, self.platforms)
+                outcome = self._service.run_due(run, self.platforms)
             except Exception as error:
                 seen.outcome = FAILED
                 log.exception("scheduler: %s %s failed", run.job, run.period)
@@ -134,7 +135,7 @@ class SchedulerRunner:
 
     def send(self) -> PostReport:
         """Send the planned posts that are due (also after a manual run)."""
-        report = deliver_posts(self._uow_factory, self._clock, self._posters, self._sleep)
+        report = self._service.deliver_posts(self._posters, self._sleep)
         for error in report.errors:
             log.warning("scheduler post: %s", error)
         return report

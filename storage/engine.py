@@ -3,6 +3,11 @@
 SQLite serialises writers with ``BEGIN IMMEDIATE`` (a transaction takes the write lock when it
 starts, so two units of work never deadlock halfway through); MySQL/MariaDB run at READ COMMITTED
 with row locks (``SELECT ... FOR UPDATE``) and a pool sized for the bot's thread pool.
+
+A transaction begun on a connection marked :func:`read_only` only looks, and the database holds
+it to that: SQLite begins it deferred (under WAL a reader takes no lock, so it neither waits for
+the writer nor holds it up) with ``PRAGMA query_only`` on; MySQL/MariaDB begin it with
+``START TRANSACTION READ ONLY``. A write attempted in one fails there and then.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ MYSQL_READ_TIMEOUT_SECONDS = 60
 MYSQL_BACKENDS = ("mysql", "mariadb")
 #: Key in a pooled connection's ``info``: see :func:`mark_transaction_ended`.
 TRANSACTION_ENDED = "leavebot_transaction_ended"
+#: Execution option of a connection whose transactions only look: see :func:`read_only`.
+READ_ONLY = "leavebot_read_only"
+#: Key in a pooled SQLite connection's ``info``: whether its ``PRAGMA query_only`` is on.
+QUERY_ONLY = "leavebot_query_only"
 
 
 def make_engine(url: str, *, sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> Engine:
@@ -87,10 +96,15 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
             cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: SQLite then never has to fail a transaction midway
-        # because another writer got there first; a waiting writer just waits (busy timeout).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        looking = _is_read_only(connection)
+        if connection.info.get(QUERY_ONLY, False) != looking:  # a pooled connection keeps its last mode
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if looking else 'OFF'}")
+            connection.info[QUERY_ONLY] = looking
+        # A writer takes the write lock up front: SQLite then never has to fail a transaction
+        # midway because another writer got there first; a waiting writer just waits (busy
+        # timeout). A reader takes none.
+        connection.exec_driver_sql("BEGIN" if looking else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -116,7 +130,23 @@ def _mysql_engine(url: URL) -> Engine:
     )
     event.listen(engine, "checkout", _on_checkout)
     event.listen(engine, "reset", _reset)
+    event.listen(engine, "begin", _begin_mysql)
     return engine
+
+
+def read_only(connection: Connection) -> Connection:
+    """Mark ``connection`` (before its transaction begins) so that its transactions only look."""
+    return connection.execution_options(**{READ_ONLY: True})
+
+
+def _is_read_only(connection: Connection) -> bool:
+    return bool(connection.get_execution_options().get(READ_ONLY, False))
+
+
+def _begin_mysql(connection: Connection) -> None:
+    """A read-only transaction is begun explicitly; any other begins implicitly, with its first statement."""
+    if _is_read_only(connection):
+        connection.exec_driver_sql("START TRANSACTION READ ONLY")
 
 
 def mark_transaction_ended(connection: Connection) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from core.ports.jobs import DocumentDue, JobRun, PlannedPost
+from core.ports.jobs import DocumentDue, PlannedPost
+from core.views import JobRun
 from storage.engine import is_mysql
 from storage.json_columns import to_json
 from storage.tables import job_posts, job_runs, leave_requests, ledger_entries, scheduler_leases

@@ -33,3 +33,4 @@ def utc_type() -> sa.types.TypeEngine[Any]:
 def long_text_type() -> sa.types.TypeEngine[str]:
     """Text of up to 16 MB (``MEDIUMTEXT`` on MySQL/MariaDB, whose ``TEXT`` stops at 64 KB)."""
     return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+

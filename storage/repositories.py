@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Connection, Row, insert, select, update
+from sqlalchemy import Column, ColumnElement, Connection, Row, insert, select, update
 
 from core import ports
 from core.domain.amount import Amount, Unit
@@ -30,6 +30,7 @@ from core.domain.model import (
     Source,
     SourceKind,
 )
+from storage.cache import Kind, Stamps
 from storage.json_columns import to_json
 from storage.tables import (
     employees,
@@ -43,39 +44,53 @@ class SqlEmployeeRepository:
 
     One use case asks for the same people several times (the actor by e-mail, then by id for the
     approval chain and again for the reply), so the repository keeps an identity map of the people
-    it has read, for its unit of work only: each person costs one query per transaction. Every write
-    to the directory clears the map, and :meth:`lock` always reads the row from the database (as it
-    stands under the lock) and refreshes the map with it.
+    it has read, for its unit of work only: each person costs one look-up per transaction. A
+    look-up by id, e-mail or chat id (and the list of HR admins) is answered from the process's
+    cache while the directory's stamp holds (:mod:`storage.cache`), so a command's people cost no
+    query at all once read. Every write to the directory clears the map and is read fresh for the
+    rest of the transaction, and :meth:`lock` always reads the row from the database (as it stands
+    under the lock) and refreshes the map with it.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, stamps: Stamps) -> None:
         self._conn = connection
+        self._stamps = stamps
         self._by_id: dict[str, Employee | None] = {}
         self._id_by_email: dict[str, str | None] = {}
 
     def get(self, employee_id: str) -> Employee | None:
         if employee_id not in self._by_id:
-            row = self._conn.execute(select(employees).where(employees.c.employee_id == employee_id)).first()
-            self._by_id[employee_id] = self._seen(row) if row else None
+            found = self._stamps.cached(Kind.EMPLOYEES, ("id", employee_id),
+                                        lambda: self._one(employees.c.employee_id == employee_id))
+            self._by_id[employee_id] = self._seen(found) if found else None
         return self._by_id[employee_id]
 
     def lock(self, employee_id: str) -> Employee | None:
         query = select(employees).where(employees.c.employee_id == employee_id).with_for_update()
         row = self._conn.execute(query).first()
-        self._by_id[employee_id] = self._seen(row) if row else None
+        self._by_id[employee_id] = self._seen(_employee(row)) if row else None
         return self._by_id[employee_id]
 
     def by_email(self, email: str) -> Employee | None:
         key = email.strip().lower()
         if key not in self._id_by_email:
-            row = self._conn.execute(select(employees).where(employees.c.email == key)).first()
-            self._id_by_email[key] = self._seen(row).employee_id if row else None
+            found = self._stamps.cached(Kind.EMPLOYEES, ("email", key), lambda: self._one(employees.c.email == key))
+            self._id_by_email[key] = self._seen(found).employee_id if found else None
         known = self._id_by_email[key]
         return self._by_id.get(known) if known is not None else None
 
-    def _seen(self, row: Row[Any]) -> Employee:
-        """The employee of a row just read, remembered by id and e-mail (replacing an older read)."""
-        employee = _employee(row)
+    def _one(self, condition: ColumnElement[bool]) -> Employee | None:
+        row = self._conn.execute(select(employees).where(condition)).first()
+        return self._kept(_employee(row)) if row else None
+
+    def _kept(self, employee: Employee) -> Employee:
+        """An employee just read from the database, kept by the process under their id and e-mail too."""
+        self._stamps.keep(Kind.EMPLOYEES, ("id", employee.employee_id), employee)
+        self._stamps.keep(Kind.EMPLOYEES, ("email", employee.email), employee)
+        return employee
+
+    def _seen(self, employee: Employee) -> Employee:
+        """An employee just read, remembered by id and e-mail (replacing an older read)."""
         earlier = self._by_id.get(employee.employee_id)
         if earlier is not None and earlier.email != employee.email:
             self._id_by_email.pop(earlier.email, None)  # the row changed since: its old e-mail is stale
@@ -85,6 +100,7 @@ class SqlEmployeeRepository:
 
     def _forget(self) -> None:
         """A write to the directory: whatever was remembered may be stale now."""
+        self._stamps.changed(Kind.EMPLOYEES)
         self._by_id.clear()
         self._id_by_email.clear()
 
@@ -94,7 +110,7 @@ class SqlEmployeeRepository:
 
     def reports_of(self, manager_id: str) -> list[Employee]:
         query = select(employees).where(employees.c.manager_id == manager_id).order_by(employees.c.employee_id)
-        return [self._seen(row) for row in self._conn.execute(query)]
+        return [self._seen(self._kept(_employee(row))) for row in self._conn.execute(query)]
 
     def in_department(self, department: str) -> list[Employee]:
         """Read through ``ix_employees_department_employee_id``; MySQL compares without case, so the
@@ -103,8 +119,11 @@ class SqlEmployeeRepository:
         return [found for found in map(_employee, self._conn.execute(query)) if found.department == department]
 
     def hr_admins(self) -> list[Employee]:
+        return [self._seen(found) for found in self._stamps.cached(Kind.EMPLOYEES, "hr admins", self._read_hr_admins)]
+
+    def _read_hr_admins(self) -> tuple[Employee, ...]:
         query = select(employees).where(employees.c.role == Role.HR_ADMIN.value).order_by(employees.c.employee_id)
-        return [self._seen(row) for row in self._conn.execute(query)]
+        return tuple(self._kept(_employee(row)) for row in self._conn.execute(query))
 
     def save(self, employee: Employee) -> None:
         """Insert or update by ``employee_id``; select-then-write works the same on every database."""
@@ -137,8 +156,8 @@ class SqlEmployeeRepository:
     def by_chat_id(self, platform: str, user_id: str) -> Employee | None:
         """The employee linked to this chat user; None when nobody is (yet)."""
         column = _chat_column(platform)
-        row = self._conn.execute(select(employees).where(column == user_id)).first()
-        return self._seen(row) if row else None
+        found = self._stamps.cached(Kind.EMPLOYEES, ("chat", platform, user_id), lambda: self._one(column == user_id))
+        return self._seen(found) if found else None
 
     def link_chat_id(self, employee_id: str, platform: str, user_id: str) -> None:
         """Link the chat user to the employee, taking the id away from anyone who had it.
@@ -270,8 +289,9 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "start_date": request.start,
         "end_date": request.end,
         "half": request.half.value if request.half else None,
-        "days": request.days,
-        "year_days": to_json({str(year): str(days) for year, days in request.year_days.items()}),
+        "days": _days_column(request.days, "a leave request"),
+        "year_days": to_json({str(year): str(_days_column(days, "a leave request"))
+                              for year, days in request.year_days.items()}),
         "status": request.status.value,
         "reason": request.reason,
         "document_ref": request.document_ref,
@@ -287,6 +307,20 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         if request.cancelled_dates
         else None,
     }
+
+
+def _days_column(amount: Amount, keeper: str) -> Decimal:
+    """The figure a ``days`` column holds for ``amount``.
+
+    Every stored type counts in days and the columns keep no unit, so an amount in hours is refused
+    rather than read back later as that many days.
+
+    Raises:
+        ValueError: for an amount in hours.
+    """
+    if amount.unit is not Unit.DAYS:
+        raise ValueError(f"{keeper} keeps days, not {amount.unit}: {amount.text()} was not written")
+    return amount.value
 
 
 #: How many characters the comma-joined approval chain may take (``leave_requests.levels``).
@@ -314,7 +348,7 @@ def _request(row: Row[Any]) -> LeaveRequest:
         type_key=row.type_key,
         start=row.start_date,
         end=row.end_date,
-        days=Decimal(row.days),
+        days=Amount(Decimal(row.days)),
         status=RequestStatus(row.status),
         created_at=row.created_at,
         half=HalfDay(row.half) if row.half else None,
@@ -326,7 +360,7 @@ def _request(row: Row[Any]) -> LeaveRequest:
         decided_at=row.decided_at,
         decision_note=row.decision_note,
         idempotency_key=row.idempotency_key,
-        year_days={int(year): Decimal(days) for year, days in json.loads(row.year_days).items()},
+        year_days={int(year): Amount(Decimal(days)) for year, days in json.loads(row.year_days).items()},
         levels=tuple(row.levels.split(",")) if row.levels else (),
         level=int(row.level),
         flags=tuple(json.loads(row.flags)) if row.flags else (),
@@ -348,15 +382,14 @@ class SqlLedgerRepository:
         Raises:
             ValueError: for an amount in hours: the ``days`` column has no unit to tell them apart.
         """
-        if entry.amount.unit is not Unit.DAYS:
-            raise ValueError(f"the ledger keeps days, not {entry.amount.unit}: {entry.amount.text()} was not written")
+        days = _days_column(entry.amount, "the ledger")
         self._conn.execute(
             insert(ledger_entries).values(
                 employee_id=entry.employee_id,
                 type_key=entry.type_key,
                 year=entry.year,
                 kind=entry.kind.value,
-                days=entry.amount.value,
+                days=days,
                 source_kind=entry.source.kind.value,
                 source_id=entry.source.id,
                 once_key=entry.source.once_key,
@@ -399,7 +432,8 @@ def _ledger_entry(row: Row[Any]) -> LedgerEntry:
 if TYPE_CHECKING:  # lets mypy prove that every class implements its port
     from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
     from storage.audit import SqlAuditRepository
-    from storage.chat import SqlChatDirectory
+    from storage.cache import ProcessCache
+    from storage.chat import SqlDigestChannels
     from storage.outbox import SqlOutbox
     from storage.policies import SqlHolidayRepository, SqlPolicyRepository
 
@@ -413,19 +447,20 @@ if TYPE_CHECKING:  # lets mypy prove that every class implements its port
         ports.LedgerRepository,
         ports.AuditRepository,
         ports.Outbox,
-        ports.ChatDirectory,
+        ports.DigestChannels,
         ports.DecisionRepository,
         ports.DelegationRepository,
     ]:
+        stamps = Stamps(connection, ProcessCache())
         return (
-            SqlEmployeeRepository(connection),
-            SqlPolicyRepository(connection),
-            SqlHolidayRepository(connection),
+            SqlEmployeeRepository(connection, stamps),
+            SqlPolicyRepository(connection, stamps),
+            SqlHolidayRepository(connection, stamps),
             SqlRequestRepository(connection),
             SqlLedgerRepository(connection),
             SqlAuditRepository(connection),
             SqlOutbox(connection),
-            SqlChatDirectory(connection),
+            SqlDigestChannels(connection),
             SqlDecisionRepository(connection),
             SqlDelegationRepository(connection),
         )

@@ -168,6 +168,29 @@ leave_requests = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+#: Supporting documents handed in for requests (a medical certificate), file and all. ``ref`` is the
+#: platform's id of the file (``slack:F0123``): a platform telling of one upload twice keeps it once.
+#: The file is kept as base64 text, as ``downloads`` keeps files: the largest taken (10 MB) is then
+#: 13.4 MB on the wire, under MariaDB's default packet limit of 16 MB, where a driver sends bytes
+#: as hex (20 MB).
+request_documents = Table(
+    "request_documents",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("request_id", id_type(), ForeignKey("leave_requests.id"), nullable=False),
+    Column("filename", String(KEY_LENGTH), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("handed_in_at", UtcDateTime(), nullable=False),
+    Column("handed_in_by", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("ref", String(KEY_LENGTH), nullable=True, unique=True),
+    Column("content", long_text_type(), nullable=False),
+    Index(None, "request_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 ledger_entries = Table(
     "ledger_entries",
     metadata,
@@ -400,5 +423,15 @@ downloads = Table(
     # Served to every request until it expires (a picture a Teams card points at), not taken once.
     Column("reusable", Boolean, nullable=False, default=False, server_default=false()),
     Index(None, "expires_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: One row per kind of data that processes keep (policies, holidays, employees), with a random token
+#: that every transaction changing that kind replaces: see :mod:`storage.cache`.
+cache_versions = Table(
+    "cache_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("token", String(32), nullable=False),
     **MYSQL_TABLE_OPTIONS,
 )

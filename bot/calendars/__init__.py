@@ -9,13 +9,14 @@ other one (or to ``none``). With neither configured there are no targets and not
 from __future__ import annotations
 
 from bot.calendars.feed import mount_feeds
-from bot.calendars.notifier import CalendarNotifier, SyncResult
+from bot.calendars.notifier import CalendarNotifier
 from bot.settings import Settings
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports.calendars import CalendarGateway
+from core.service import LeaveService
 from storage.calendars.google import GoogleCalendar
 from storage.calendars.outlook import OutlookCalendar
 
-__all__ = ["CalendarNotifier", "SyncResult", "calendar_notifiers", "default_provider", "mount_feeds"]
+__all__ = ["CalendarNotifier", "calendar_gateways", "calendar_notifiers", "default_provider", "mount_feeds"]
 
 
 def default_provider(settings: Settings) -> str | None:
@@ -26,18 +27,21 @@ def default_provider(settings: Settings) -> str | None:
     return None
 
 
-def calendar_notifiers(settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock) -> list[CalendarNotifier]:
-    """One outbox target per configured provider; none when no calendar is configured."""
-    default = default_provider(settings)
-    notifiers: list[CalendarNotifier] = []
+def calendar_gateways(settings: Settings) -> list[CalendarGateway]:
+    """One gateway per configured provider; none when no calendar is configured."""
+    gateways: list[CalendarGateway] = []
     if settings.google_sync_enabled and settings.google_service_account_file is not None:
-        google = GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url,
-                                timeout=settings.http_timeout_seconds)
-        notifiers.append(CalendarNotifier(google, uow_factory, clock, default))
+        gateways.append(GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url,
+                                       timeout=settings.http_timeout_seconds))
     if settings.outlook_sync_enabled and settings.ms_graph_client_secret is not None:
-        outlook = OutlookCalendar(str(settings.ms_graph_tenant_id), str(settings.ms_graph_client_id),
-                                  settings.ms_graph_client_secret.get_secret_value(),
-                                  settings.ms_graph_authority_url, settings.ms_graph_api_url,
-                                  timeout=settings.http_timeout_seconds)
-        notifiers.append(CalendarNotifier(outlook, uow_factory, clock, default))
-    return notifiers
+        gateways.append(OutlookCalendar(str(settings.ms_graph_tenant_id), str(settings.ms_graph_client_id),
+                                        settings.ms_graph_client_secret.get_secret_value(),
+                                        settings.ms_graph_authority_url, settings.ms_graph_api_url,
+                                        timeout=settings.http_timeout_seconds))
+    return gateways
+
+
+def calendar_notifiers(settings: Settings, service: LeaveService) -> list[CalendarNotifier]:
+    """One outbox target per configured provider."""
+    default = default_provider(settings)
+    return [CalendarNotifier(gateway, service, default) for gateway in calendar_gateways(settings)]

@@ -14,33 +14,28 @@ from icalendar import Event as IcsEvent
 
 from bot.runtime import Runtime
 from bot.server import call_core
-from core.calendars.feeds import Feed, feed_for
-from core.ports import Clock, UnitOfWorkFactory
+from core.service import LeaveService
+from core.views import Feed
 
-SOURCES = web.AppKey("feed_sources", tuple)
+SERVICE = web.AppKey("feed_service", LeaveService)
 SUFFIX = ".ics"
 NOT_FOUND = "Not found\n"
 
 
 def mount_feeds(app: web.Application, runtime: Runtime) -> None:
-    """Serve the feeds from ``runtime``'s database on ``app``."""
-    app[SOURCES] = (runtime.uow_factory, runtime.clock)
+    """Serve the feeds of ``runtime``'s service on ``app``."""
+    app[SERVICE] = runtime.service
     app.router.add_get("/calendar/{name}", serve_feed)
 
 
 async def serve_feed(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     token = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else ""
-    feed = await call_core(request.app, _load, *request.app[SOURCES], token) if token else None
+    feed = await call_core(request.app, request.app[SERVICE].feed, token) if token else None
     if feed is None:
         return web.Response(status=404, text=NOT_FOUND)
     return web.Response(body=to_ics(feed), content_type="text/calendar", charset="utf-8",
                         headers={"Cache-Control": "private, max-age=300"})
-
-
-def _load(uow_factory: UnitOfWorkFactory, clock: Clock, token: str) -> Feed | None:
-    with uow_factory() as uow:
-        return feed_for(uow, clock, token)
 
 
 def to_ics(feed: Feed) -> bytes:

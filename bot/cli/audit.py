@@ -16,10 +16,9 @@ from bot.cli import output as out
 from bot.cli.scheduler import _iso_date
 from bot.main import build_service
 from bot.settings import Settings
-from core.domain.dates import parse_request_id
+from core.domain.dates import day_bounds, parse_request_id
 from core.errors import LeaveError
 from core.ports import AuditQuery
-from core.shared.audit import day_bounds
 
 SYSTEM = "system"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")

@@ -9,43 +9,57 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from bot.cli.documents import save_documents, with_file
+from bot.cli.strangers import unknown_person
 from bot.render_text import render
 from core import views
+from core.commands import Command
 from core.errors import LeaveError, UnknownEmployee
 
 PROMPT = "leave> "
 QUIT_WORDS = frozenset({"quit", "exit"})
 SOURCE = "console"
+#: Where the chat draws ``team week|month`` pictures: they are looked at once, and kept out of the working tree.
+PICTURE_DIR = Path(tempfile.gettempdir()) / "leavebot-pictures"
 
 
 class ChatService(Protocol):
     """The part of the core's service that a chat needs."""
 
-    def handle_text(self, actor_email: str, text: str, source: str) -> views.View: ...
+    def handle_text(self, actor_email: str, text: str, source: str,
+                    adjust: Callable[[Command], Command] | None = None) -> views.View: ...
 
     def balance_of(self, email: str, year: int | None = None) -> views.BalanceView: ...
+
+    def has_employees(self) -> bool: ...
 
 
 def run_chat(
     service: ChatService, email: str, stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None,
-    report_dir: Path | None = None,
+    report_dir: Path | None = None, picture_dir: Path | None = None, database: str = "the database",
 ) -> int:
     """Chat as ``email`` until end of input or ``quit``; return the process exit code.
 
     An e-mail that is not in the directory is bad input (exit 2), said once on stderr with what
-    to do about it, rather than answered with a refusal for every line. A report's files are
-    written into ``report_dir`` (by default the current directory) and their paths shown; so is
-    the picture of ``team week|month`` (a terminal shows its counts as a table).
+    to do about it, rather than answered with a refusal for every line: the message names
+    ``database`` and says when it has nobody in it at all (a chat started outside the folder of its
+    SQLite file opens an empty one there). A report's files are written into ``report_dir`` (by
+    default the current directory) and their paths shown, and so are a request's documents
+    (``document LV-1042``; ``document LV-1042 FILE`` hands FILE in). The picture of
+    ``team week|month`` (a terminal shows its counts as a table) is looked at once and thrown away:
+    it goes into ``picture_dir``, by default :data:`PICTURE_DIR`, out of the working tree.
     """
     errors = stderr if stderr is not None else sys.stderr
     try:
         person = service.balance_of(email).person
     except UnknownEmployee:
-        errors.write(f"No employee with e-mail {email}; ask HR to add you (leavebot employees import)\n")
+        errors.write(unknown_person(email, database, service.has_employees()) + "\n")
         errors.flush()
         return 2
     except LeaveError as exc:
@@ -69,12 +83,14 @@ def run_chat(
             continue
         if text.casefold() in QUIT_WORDS:
             return 0
-        view = service.handle_text(email, text, source=SOURCE)
+        view = service.handle_text(email, text, source=SOURCE, adjust=with_file)
         if isinstance(view, views.ReportView):
             view = save_report(view, report_dir or Path.cwd())
+        if isinstance(view, views.DocumentsView):
+            view = save_documents(view, report_dir or Path.cwd())
         reply = render(view)
         if isinstance(view, views.TeamChartView):
-            reply += f"\nPicture: {save_chart(view, report_dir or Path.cwd())}"
+            reply += f"\nPicture: {save_chart(view, picture_dir or PICTURE_DIR)}"
         stdout.write(reply + "\n\n")
         stdout.flush()
 

@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.cli import audit, calendar, digest, link, ops, report
 from bot.cli import output as out
 from bot.cli.scheduler import add_commands as add_scheduler_commands
+from bot.listening import PortInUse
 from bot.observability.logs import configure_logging
 from bot.observability.sentry import start_sentry
 from bot.settings import Settings, SettingsError, door_states, load_settings
 from core.domain.model import RequestStatus
 from core.domain.text import counted
-from core.errors import ImportRejected, LeaveError, PolicyError
+from core.errors import ImportRejected, LeaveError, PolicyError, UnknownEmployee
 from core.service import Busy, DatabaseUnavailable, LeaveService
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from bot.workers import Worker
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SOURCE = "cli"
@@ -69,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{getattr(args, 'file', None) or 'default policy'}: {exc.message}", EXIT_USAGE, debug)
     except (Busy, DatabaseUnavailable) as exc:  # the input was fine; the operation could not be done now
         return _fail(exc.message, EXIT_FAILED, debug)
+    except PortInUse as exc:
+        return _fail(f"leavebot: {exc}", EXIT_FAILED, debug)
     except LeaveError as exc:
         return _fail(exc.message, EXIT_USAGE, debug)
     except UsageError as exc:
@@ -95,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    add("serve", cmd_serve, "run the HTTP server (Slack, Teams, health)")
+    serve = add("serve", cmd_serve, "run the HTTP server (Slack, Teams, health)")
+    serve.add_argument("--workers", type=_count_of_workers, metavar="N",
+                       help="processes answering on the port (default: WORKERS, else one per CPU; 1 with Socket Mode)")
     add("demo", cmd_demo, "seed a demo organisation into an empty database, then serve")
     chat = add("chat", cmd_chat, "chat with the bot in this terminal as an employee")
     chat.add_argument("--as", dest="email", required=True, metavar="EMAIL", help="the employee's e-mail")
@@ -151,22 +157,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.main import build_runtime
+    from bot.main import build_runtime, preload_doors
+    from bot.workers import serve_workers, shared_metrics, worker_count
 
-    _serve(build_runtime(settings), settings)
-    return EXIT_OK
+    count, notice = worker_count(settings, args.workers)
+    if notice is not None:
+        print(notice)
+    if count == 1:
+        _serve(build_runtime(settings), settings)
+        return EXIT_OK
+    with shared_metrics() as metrics_dir:  # first: the runtime's metrics then count into the workers' files
+        runtime = build_runtime(settings)  # migrated and seeded once, here, not by every worker
+        preload_doors(settings)
+        _announce(runtime, settings)
+        runtime.engine.dispose()  # so that no worker shares a connection with another
+        return serve_workers(count, settings, metrics_dir,
+                             lambda worker: _run(runtime, worker.settings(settings), worker))
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import chat_hints, demo_present, demo_settings, seed_demo
+    from bot.demo import chat_hints, demo_present, demo_settings, quiet_ticks, seed_demo
     from bot.main import build_runtime
 
     settings = demo_settings(settings)
+    quiet_ticks(bool(getattr(args, "debug", False)))
     runtime = build_runtime(settings)
     service = runtime.service
     seeded = seed_demo(service)
     if seeded is not None:
-        print(f"Demo organisation added: {seeded.created} people in India (Asia/Kolkata).")
+        print(f"Demo organisation added: {counted(seeded.created, 'person', 'people')} in India (Asia/Kolkata).")
     if demo_present(service):
         print("\n".join(chat_hints(_command_name())))
     else:
@@ -177,6 +196,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.chat import run_chat
+    from bot.cli.strangers import database_name
     from bot.main import build_runtime
 
     # No per-person brake here: the rate limit protects the chat platforms' doors from floods, while
@@ -187,8 +207,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
         # A change made here reaches the approver's Slack at once; Teams (which needs the server's
         # connection to the Bot Framework) hears of it when the server delivers the outbox.
-        runtime.delivery.add(slack.make_notifier(runtime.service, runtime.uow_factory, settings, clock=runtime.clock))
-    code = run_chat(runtime.service, args.email, sys.stdin, sys.stdout, sys.stderr)
+        runtime.delivery.add(slack.make_notifier(runtime.service, runtime.chat, settings, clock=runtime.clock))
+    code = run_chat(runtime.service, args.email, sys.stdin, sys.stdout, sys.stderr,
+                    database=database_name(runtime.engine.url))
     runtime.delivery.deliver_now()
     return code
 
@@ -259,7 +280,14 @@ def cmd_holidays_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_balance(args: argparse.Namespace, settings: Settings) -> int:
-    view = _service(settings).balance_of(args.email, args.year)
+    from bot.cli.strangers import database_name, unknown_person
+    from bot.main import build_service
+
+    service, engine = build_service(settings)
+    try:
+        view = service.balance_of(args.email, args.year)
+    except UnknownEmployee:
+        raise UsageError(unknown_person(args.email, database_name(engine.url), service.has_employees())) from None
     _print(out.dumps(out.balance_json(view)) if args.json else out.balance_text(view))
     return EXIT_OK
 
@@ -286,18 +314,38 @@ def _service(settings: Settings) -> LeaveService:
 
 
 def _serve(runtime: Runtime, settings: Settings) -> None:
+    _announce(runtime, settings)
+    _run(runtime, settings)
+
+
+def _announce(runtime: Runtime, settings: Settings) -> None:
+    print(f"Database: {runtime.engine.url!r}")
+    for door in door_states(settings).values():
+        print(f"{door.name}: {door.state} ({door.detail})")
+
+
+def _run(runtime: Runtime, settings: Settings, worker: Worker | None = None) -> None:
+    """Serve the doors, as the one process or as ``worker``, until stopped."""
     from bot.main import mount_doors
     from bot.server import create_app, run_server
 
     doors = door_states(settings)
-    print(f"Database: {runtime.engine.url!r}")
-    for door in doors.values():
-        print(f"{door.name}: {door.state} ({door.detail})")
     app = create_app(runtime.engine, service=runtime.service, doors={key: door.state for key, door in doors.items()},
-                     telemetry=runtime.telemetry, metrics_port=settings.metrics_port,
+                     telemetry=runtime.telemetry,
+                     metrics_port=settings.metrics_port if worker is None else worker.metrics_listener,
                      metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None)
     mount_doors(app, runtime, settings)
-    run_server(app, settings.host, settings.port, settings.shutdown_timeout)
+    run_server(app, settings.host, settings.port, settings.shutdown_timeout, worker=worker)
+
+
+def _count_of_workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of workers (1 or more)")
+    return count
 
 
 def _read(path: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings, SettingsError
+from core.domain.text import counted
 from core.errors import LeaveError
 from storage.engine import make_engine
 
@@ -78,7 +79,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         raise LeaveError(f"export: cannot write {args.out}: {error.strerror or error}; nothing was written") from None
     rows = sum(len(table["rows"]) for table in document["tables"].values())
-    print(f"{args.out}: {rows} rows of {len(document['tables'])} tables at schema revision "
+    print(f"{args.out}: {counted(rows, 'row')} of {counted(len(document['tables']), 'table')} at schema revision "
           f"{document['schema_revision']} (left out: {', '.join(document['skipped']) or 'nothing'}).")
     return EXIT_OK
 
@@ -103,7 +104,8 @@ def cmd_import_state(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     tables = sum(1 for count in summary.rows.values() if count)
-    print(f"{name}: restored {summary.total} rows into {tables} tables at schema revision {summary.revision}.")
+    print(f"{name}: restored {counted(summary.total, 'row')} into {counted(tables, 'table')} at schema revision "
+          f"{summary.revision}.")
     return EXIT_OK
 
 

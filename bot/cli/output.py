@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
+from core.domain.amount import Amount
 from core.domain.model import AuditEntry, format_request_number
 from core.views import BalanceView, Person, RequestListView, RequestView
 
 
-def number(value: Decimal) -> float:
+def number(value: Amount) -> float:
     """Days as a JSON number: half days stay exact (.5), as binary floats represent halves exactly."""
-    return float(value)
+    return float(value.value)
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -61,6 +61,8 @@ def request_json(request: RequestView) -> dict[str, Any]:
         "half": None if request.half is None else str(request.half),
         "status": str(request.status),
         "approver": email_of(request.approver),
+        # The level a pending request waits at (manager, hr): "hr" names HR when no single admin is its approver.
+        "waiting_for": request.waiting_for,
         "reason": request.reason,
         "created_at": iso(request.created_at),
         "decided_by": email_of(request.decided_by),

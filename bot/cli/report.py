@@ -16,10 +16,7 @@ from typing import Any
 
 from bot.main import build_runtime
 from bot.settings import Settings
-from core.commands import Report
 from core.errors import LeaveError
-from core.language.grammar import parse_command
-from core.shared.context import local_today
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -38,8 +35,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render_text import render
 
     runtime = build_runtime(settings, metrics=False)
-    parsed = parse_command("report " + " ".join(args.period), local_today(runtime.clock, settings.timezone))
-    assert isinstance(parsed, Report)
+    parsed = runtime.service.read_report(" ".join(args.period))
     if parsed.department and args.department:
         raise LeaveError(f"Name the department once: '{parsed.department}' follows the period and "
                          f"--department says '{args.department}'.")

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 
 from bot.main import build_runtime
 from bot.settings import Settings
+from core.domain.schedule import JOB_NAMES, LEDGER_JOBS
+from core.domain.text import counted
 from core.errors import LeaveError
-from core.scheduling.jobs import JOBS as LEDGER_JOBS
-from core.scheduling.scheduled import JOB_NAMES, for_date, run_due
-from scheduler.status import job_statuses, list_channels, set_channel
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -59,10 +58,9 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     runtime = build_runtime(settings)
     notifier = None
     if settings.slack_enabled:
-        runtime.delivery.add(slack.make_notifier(runtime.service, runtime.uow_factory, settings,
-                                                 clock=runtime.clock))
+        runtime.delivery.add(slack.make_notifier(runtime.service, runtime.chat, settings, clock=runtime.clock))
     if settings.teams_auth_enabled:
-        notifier = teams.mount_teams(web.Application(), runtime.service, runtime.uow_factory, settings,
+        notifier = teams.mount_teams(web.Application(), runtime.service, runtime.chat, runtime.downloads, settings,
                                      clock=runtime.clock)
         runtime.delivery.add(notifier)
     runner = scheduled.build_runner(runtime, settings, notifier, extra=[runtime.delivery.deliver_now])
@@ -79,7 +77,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
     runtime = _runtime(settings)
     zone = ZoneInfo(settings.timezone)
-    for status in job_statuses(runtime.uow_factory, runtime.clock, settings.timezone):
+    schedule = runtime.service.schedule_status()
+    for status in schedule.jobs:
         upcoming = status.next_run.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if status.next_run else "-"
         last = status.last
         result = (f"{last.outcome} {last.period} at {last.started_at:%Y-%m-%d %H:%M} UTC"
@@ -88,10 +87,10 @@ def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{'':18}  {status.description}")
         for problem in status.problems:
             print(f"{'':18}  ! {problem}")
-    with runtime.uow_factory() as uow:
-        waiting, oldest = uow.outbox.depth()
+    oldest = schedule.outbox_oldest
     since = f", oldest from {oldest:%Y-%m-%d %H:%M} UTC" if oldest else ""
-    print(f"{'outbox':18}  every 30 s in serve and on each scheduler tick; {waiting} notice(s) waiting{since}")
+    print(f"{'outbox':18}  every 30 s in serve and on each scheduler tick; "
+          f"{counted(schedule.outbox_waiting, 'notice')} waiting{since}")
     print(f"{'':18}  notices and calendar work to Slack, Teams, Google and Outlook, with back-off")
     return EXIT_OK
 
@@ -108,12 +107,12 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
         for detail in result.details:
             print(f"  {detail}")
         return EXIT_OK
-    runs = for_date(runtime.uow_factory, settings.timezone, args.name, as_of)
+    runs = runtime.service.runs_for_date(args.name, as_of)
     if not runs:
         raise LeaveError(f"{args.name}: nobody to run it for (no active employees).")
     runner = scheduled.build_runner(runtime, settings, None)
     for run in runs:
-        outcome = run_due(runtime.uow_factory, runtime.clock, run, runner.platforms)
+        outcome = runtime.service.run_due(run, runner.platforms)
         print(f"{run.job} {run.period}: " + (outcome.summary if outcome.ran else "already done, not repeated"))
     report = runner.send()
     print(f"Posted {report.delivered}, unreachable {report.unreachable}, failed {report.failed}, "
@@ -127,14 +126,14 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_channels_set(args: argparse.Namespace, settings: Settings) -> int:
     runtime = _runtime(settings)
     platform, address = ("slack", args.slack) if args.slack else ("teams", args.teams)
-    set_channel(runtime.uow_factory, runtime.clock, platform, None if args.hr else args.department, address)
+    runtime.service.set_digest_channel(platform, None if args.hr else args.department, address)
     what = "HR digest" if args.hr else f"who's out in {args.department}"
     print(f"{what}: posted to {platform} {address}.")
     return EXIT_OK
 
 
 def cmd_channels_list(args: argparse.Namespace, settings: Settings) -> int:
-    rows = list_channels(_runtime(settings).uow_factory)
+    rows = _runtime(settings).service.digest_channels()
     if not rows:
         print("No channels configured: leavebot channels set --hr|--department NAME --slack ID|--teams KEY")
     for what, platform, address in rows:

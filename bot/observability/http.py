@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -31,7 +32,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def install_observability(app: web.Application, telemetry: Telemetry, *, metrics_token: str | None = None,
-                          metrics_port: int | None = None) -> None:
+                          metrics_port: int | socket.socket | None = None) -> None:
     """Give every request an id (echoed as ``X-Request-Id``), count and time it, serve ``/metrics``.
 
     The middleware goes first so that whatever other middlewares answer (a refusal, a limit)
@@ -40,7 +41,8 @@ def install_observability(app: web.Application, telemetry: Telemetry, *, metrics
     Args:
         metrics_token: when set, a scrape without ``Authorization: Bearer`` and this token gets 401.
         metrics_port: when set, ``/metrics`` is served on ``127.0.0.1`` at this port, while the
-            app runs, and not on the app itself.
+            app runs, and not on the app itself; or on this socket, bound there already (the
+            workers of one server share the one their parent bound, :mod:`bot.workers`).
     """
     app[TELEMETRY] = telemetry
     app.middlewares.insert(0, _observed)
@@ -59,7 +61,7 @@ def _add_metrics(app: web.Application, telemetry: Telemetry, token: str | None) 
 
 
 def _metrics_listener(telemetry: Telemetry, token: str | None,
-                      port: int) -> Callable[[web.Application], AsyncIterator[None]]:
+                      port: int | socket.socket) -> Callable[[web.Application], AsyncIterator[None]]:
     """``/metrics`` alone, on the loopback interface, for as long as the main app runs."""
 
     async def listening(app: web.Application) -> AsyncIterator[None]:
@@ -67,7 +69,9 @@ def _metrics_listener(telemetry: Telemetry, token: str | None,
         _add_metrics(scrape, telemetry, token)
         runner = web.AppRunner(scrape, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, METRICS_HOST, port).start()
+        site = (web.SockSite(runner, port) if isinstance(port, socket.socket)
+                else web.TCPSite(runner, METRICS_HOST, port))
+        await site.start()
         yield
         await runner.cleanup()
 

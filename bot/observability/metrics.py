@@ -4,58 +4,76 @@ Each app has a registry of its own (never the library's global one), so that two
 process, as in the tests, count apart. What the database holds (the outbox's depth and age, the
 calendar syncs that failed for good) is read at scrape time, with a short time-out: always true,
 whichever replica is scraped, and nothing to keep in step.
+
+In a server of several workers (:mod:`bot.workers`) each worker counts into files of its own in
+``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode) and a scrape, whichever worker
+answers it, adds up every worker's files, those of workers that ended included, so that no count
+goes back when a worker is replaced. There is no per-process gauge to combine: the gauges are the
+database's, read once per scrape.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from bot.observability.context import watched
 from core.observation import COMMAND, DELIVERY, JOB, Observation
-from core.policy.calendar import PROVIDERS
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports import Clock
+from core.service import LeaveService
+from core.views import BacklogView
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SCRAPE_TIMEOUT_SECONDS = 2.0
+#: The directory of the workers' metrics files, set by the parent of several workers.
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 #: Chat commands answer in well under a second, or wait on a lock or a platform for a few.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
 class Telemetry:
-    """The metrics of one app; :meth:`watch` is the core's :data:`~core.observation.Watcher`."""
+    """The metrics of one app; :meth:`watch` is the core's :data:`~core.observation.Watcher`.
+
+    :attr:`registry` is what ``/metrics`` shows: this process's metrics, or with several workers
+    every worker's, added up (the metrics then count into the shared files, in no registry).
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        shared = os.environ.get(MULTIPROC_DIR)
+        if shared:
+            multiprocess.MultiProcessCollector(self.registry, path=shared)
+        own = None if shared else self.registry
         self.commands = Counter("leavebot_commands", "Chat commands run, by door, command and outcome",
-                                ["door", "command", "outcome"], registry=self.registry)
+                                ["door", "command", "outcome"], registry=own)
         self.command_seconds = Histogram("leavebot_command_duration_seconds", "Time to run a chat command",
-                                         ["door", "command"], buckets=LATENCY_BUCKETS, registry=self.registry)
+                                         ["door", "command"], buckets=LATENCY_BUCKETS, registry=own)
         self.http_requests = Counter("leavebot_http_requests", "HTTP requests answered, by method, route and status",
-                                     ["method", "route", "status"], registry=self.registry)
+                                     ["method", "route", "status"], registry=own)
         self.http_seconds = Histogram("leavebot_http_request_duration_seconds", "Time to answer an HTTP request",
-                                      ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+                                      ["method", "route"], buckets=LATENCY_BUCKETS, registry=own)
         self.job_runs = Counter("leavebot_job_runs", "Scheduled job runs, by job and outcome (ok, failed, skipped)",
-                                ["job", "outcome"], registry=self.registry)
+                                ["job", "outcome"], registry=own)
         self.job_seconds = Histogram("leavebot_job_duration_seconds", "Time a scheduled job run took", ["job"],
-                                     buckets=LATENCY_BUCKETS, registry=self.registry)
+                                     buckets=LATENCY_BUCKETS, registry=own)
         self.deliveries = Counter("leavebot_outbox_deliveries", "Outbox events taken by a delivery round, by outcome",
-                                  ["event", "outcome"], registry=self.registry)
+                                  ["event", "outcome"], registry=own)
         self._database: DatabaseCollector | None = None
 
-    def watch_database(self, uow_factory: UnitOfWorkFactory, clock: Clock,
+    def watch_database(self, service: LeaveService, clock: Clock,
                        timeout: float = DEFAULT_SCRAPE_TIMEOUT_SECONDS) -> None:
-        """Report the outbox and calendar failures of this database (once per app)."""
+        """Report the outbox and calendar failures of this service's database (once per app)."""
         if self._database is None:
-            self._database = DatabaseCollector(uow_factory, clock, timeout)
+            self._database = DatabaseCollector(service.backlog, clock, timeout)
             self.registry.register(self._database)
 
     def watch(self, observation: Observation) -> AbstractContextManager[Observation]:
@@ -92,8 +110,8 @@ class DatabaseCollector(Collector):
     scrape that times out with the request and process metrics in it.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, timeout: float) -> None:
-        self._uow_factory = uow_factory
+    def __init__(self, backlog: Callable[[], BacklogView], clock: Clock, timeout: float) -> None:
+        self._backlog = backlog
         self._clock = clock
         self._timeout = timeout
 
@@ -115,15 +133,13 @@ class DatabaseCollector(Collector):
 
     def _query(self, into: list[DatabaseSnapshot]) -> None:
         try:
-            with self._uow_factory() as uow:
-                waiting, oldest = uow.outbox.depth()
-                failures = uow.calendars.failures()
+            backlog = self._backlog()
         except Exception as error:  # the scrape reports the database as not answering
             log.warning("metrics: database query failed: %s", error)
             return
+        oldest = backlog.outbox_oldest
         age = max((self._clock.now() - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
-        counts = {provider: sum(1 for f in failures if f.provider == provider) for provider in PROVIDERS}
-        into.append(DatabaseSnapshot(waiting, age, counts))
+        into.append(DatabaseSnapshot(backlog.outbox_waiting, age, backlog.calendar_failures))
 
 
 def _families(snapshot: DatabaseSnapshot | None) -> list[Metric]:

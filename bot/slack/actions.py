@@ -1,7 +1,8 @@
 """Buttons and modals: Approve, Reject (with its reason modal), Cancel, and the apply modal.
 
-Every click is acknowledged first and then handed to the core as a neutral command; the core
-decides whether the clicker may act and audits a refusal. The door then redraws what the person
+Every click is acknowledged first and then handed to the core as a neutral command with the
+clicker's Slack id; the core finds who that is, decides whether they may act and audits a refusal,
+all in the command's one transaction. The door then redraws what the person
 is looking at: a card is updated in place (so it cannot be clicked twice), a click from an
 ephemeral list gets a private reply, a click on the Home tab republishes it. A second click, or a
 replayed request, reaches the core's status check and changes nothing.
@@ -13,6 +14,7 @@ is asked before the ack; it answers in milliseconds.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -21,7 +23,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import render
 from bot.slack.api import error_code
-from bot.slack.door import SOURCE, Ack, Respond, SlackDoor, ephemeral
+from bot.slack.door import Ack, Respond, SlackDoor, ephemeral
 from bot.slack.forms import (
     FormErrors,
     decode_metadata,
@@ -31,7 +33,7 @@ from bot.slack.forms import (
     read_reason,
 )
 from bot.slack.identity import NO_EMAIL, Actor
-from core.commands import CancelRequest, Decide, OpenApplyForm
+from core.commands import CancelRequest, Command, Decide, OpenApplyForm
 from core.domain.dates import parse_request_id
 from core.domain.model import RequestStatus
 from core.errors import BadCommand
@@ -83,28 +85,29 @@ def _user(body: dict[str, Any]) -> str:
     return str((body.get("user") or {}).get("id") or "")
 
 
-async def _acknowledged_click(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient,
-                              respond: Respond) -> tuple[Actor, int] | None:
-    """Acknowledge a button, then who clicked it and on which request (None: nothing to do)."""
+async def _run_click(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient, respond: Respond,
+                     command: Callable[[int], Command]) -> tuple[Actor, int, View] | None:
+    """Acknowledge a button, then run its command on the clicked request for whoever clicked it:
+    who that was, the request and the answer (None: nothing more to do)."""
     await ack()
     clicked = _clicked_request(body)
-    actor = await door.actor(client, _user(body))
     if clicked is None:
         return None
-    if actor is None:
+    asked = await door.ask(client, _user(body), command(clicked[1]))
+    if asked is None:
         refusal = await door.refuse_stranger(_user(body), str((body.get("actions") or [{}])[0].get("action_id") or ""))
         await respond(**ephemeral(render.notice_text(refusal)))
         return None
-    return actor, clicked[1]
+    actor, answer = asked
+    return actor, clicked[1], answer.view
 
 
 async def handle_approve(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient,
                          respond: Respond) -> None:
-    click = await _acknowledged_click(door, ack, body, client, respond)
+    click = await _run_click(door, ack, body, client, respond, lambda request_id: Decide(request_id, approve=True))
     if click is None:
         return
-    actor, request_id = click
-    view = await door.run(door.service.execute, actor.email, Decide(request_id, approve=True), SOURCE)
+    actor, request_id, view = click
     await after_decision(door, client, Surface(body), actor, request_id, view)
 
 
@@ -115,8 +118,9 @@ async def handle_reject_click(door: SlackDoor, ack: Ack, body: dict[str, Any], c
     if clicked is None:
         return
     metadata = encode_metadata({"id": clicked[0], **Surface(body).metadata()})
+    modal = render.reject_modal(clicked[0], metadata, required=await door.reject_reason_required())
     try:
-        await client.views_open(trigger_id=str(body.get("trigger_id")), view=render.reject_modal(clicked[0], metadata))
+        await client.views_open(trigger_id=str(body.get("trigger_id")), view=modal)
     except SlackApiError as error:
         log.warning("views.open for a rejection failed: %s", error_code(error))
 
@@ -129,12 +133,11 @@ async def handle_reject_submit(door: SlackDoor, ack: Ack, body: dict[str, Any], 
     except BadCommand as error:
         await ack(response_action="update", view=render.info_modal("Reject leave", error.message))
         return
-    actor = await door.actor(client, _user(body))
-    if actor is None:
+    asked = await door.ask(client, _user(body), Decide(request_id, approve=False, reason=read_reason(view)))
+    if asked is None:
         await ack(response_action="update", view=render.info_modal("Reject leave", NO_EMAIL))
         return
-    result = await door.run(door.service.execute, actor.email,
-                            Decide(request_id, approve=False, reason=read_reason(view)), SOURCE)
+    actor, result = asked[0], asked[1].view
     if isinstance(result, RefusalView):
         await ack(response_action="update", view=render.info_modal(f"Reject {metadata['id']}", result.message))
     else:
@@ -170,11 +173,10 @@ async def after_decision(door: SlackDoor, client: AsyncWebClient, surface: Surfa
 
 async def handle_cancel(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient,
                         respond: Respond) -> None:
-    click = await _acknowledged_click(door, ack, body, client, respond)
+    click = await _run_click(door, ack, body, client, respond, CancelRequest)
     if click is None:
         return
-    actor, request_id = click
-    view = await door.run(door.service.execute, actor.email, CancelRequest(request_id), SOURCE)
+    actor, _request_id, view = click
     surface = Surface(body)
     if surface.home:
         message = view.message if isinstance(view, RefusalView) else _done(view)
@@ -187,10 +189,10 @@ async def handle_cancel(door: SlackDoor, ack: Ack, body: dict[str, Any], client:
 async def handle_open_apply(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
     """The Home tab's "Apply for leave" button."""
     await ack()
-    actor = await door.actor(client, _user(body))
-    if actor is None:
+    asked = await door.ask(client, _user(body), OpenApplyForm())
+    if asked is None:
         return
-    form = await door.run(door.service.execute, actor.email, OpenApplyForm(), SOURCE)
+    actor, form = asked[0], asked[1].view
     if not isinstance(form, ApplyFormView):
         await door.publish_home(client, actor, notice=form.message if isinstance(form, RefusalView) else "")
         return
@@ -207,12 +209,11 @@ async def handle_apply_submit(door: SlackDoor, ack: Ack, body: dict[str, Any], v
     if isinstance(parsed, FormErrors):
         await ack(response_action="errors", errors=render.field_errors(parsed.errors))
         return
-    actor = await door.actor(client, _user(body))
-    if actor is None:
+    asked = await door.ask(client, _user(body), parsed, f"slack:view:{view.get('id')}")
+    if asked is None:
         await ack(response_action="update", view=render.info_modal("Apply for leave", NO_EMAIL))
         return
-    key = f"slack:view:{view.get('id')}"
-    result = await door.run(door.service.execute, actor.email, parsed, SOURCE, key)
+    actor, result = asked[0], asked[1].view
     if isinstance(result, RefusalView):
         field = field_for_refusal(result.message, parsed)
         await ack(response_action="errors", errors=render.field_errors({field: result.message}))
@@ -229,8 +230,8 @@ def _done(view: View) -> str:
     if isinstance(view, DecidedView):
         request = view.request
         if request.status is RequestStatus.PENDING:
-            holder = request.approver.name if request.approver else "HR"
-            return f"{request.number} approved at your level; it now waits for {holder}."
+            holder = "HR" if request.waiting_for == "hr" or request.approver is None else request.approver.name
+            return f"You approved {request.number} — now with {holder}."
         return f"{request.number} {request.status.value.lower()}."
     if isinstance(view, CancelledView):
         return f"{view.request.number} cancelled; the days are back in the balance."

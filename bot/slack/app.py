@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import actions
+from bot.slack import actions, documents
 from bot.slack.commands import handle_leave_command
 from bot.slack.door import SlackDoor
 from core.errors import LeaveError
@@ -35,6 +35,7 @@ EVENTS_PATH = "/slack/events"
 COMMAND = "/leave"
 APPROVE, REJECT, CANCEL, OPEN_APPLY = "leave_approve", "leave_reject", "leave_cancel", "leave_open_apply"
 APPLY_MODAL, REJECT_MODAL = "leave_apply", "leave_reject"
+HAND_IN, OPEN_DOCUMENT, DOCUMENT_MODAL = "leave_hand_in", "leave_open_document", "leave_document"
 MALFORMED = "the body is not a Slack request"
 UNSIGNED = "the request is not signed by Slack"
 TOO_LARGE = "the body is larger than any Slack request"
@@ -85,6 +86,32 @@ def build_bolt_app(door: SlackDoor, client: AsyncWebClient, signing_secret: str)
     async def reject_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         async with _apology(None):
             await actions.handle_reject_submit(door, ack, body, view, client)
+
+    @app.action(HAND_IN)
+    async def hand_in(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await documents.handle_hand_in_click(door, ack, body, client)
+
+    @app.action(OPEN_DOCUMENT)
+    async def open_document(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        async with _apology(respond):
+            await documents.handle_open_click(door, ack, body, client, respond)
+
+    @app.view(DOCUMENT_MODAL)
+    async def document_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any],
+                                 client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await documents.handle_document_submit(door, ack, body, view, client)
+
+    @app.event("message")
+    async def direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await documents.handle_message(door, event, client)
+
+    @app.event("file_shared")
+    async def file_shared(event: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await documents.handle_file_shared(door, event, client)
 
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:

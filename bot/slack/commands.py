@@ -1,14 +1,17 @@
 """``/leave``: the slash command, read by the core's grammar, answered in private.
 
-Slack wants an answer within 3 seconds. A question that only reads (balance, list, pending,
-team, holidays, help, plan) and a refusal (words that are not a command, someone unknown) are
-answered in the acknowledgement itself, the HTTP response to the command (or the Socket Mode
-ack), so the reply needs no second request; should the core not have answered within
-:data:`ACK_BUDGET`, the acknowledgement goes out empty and the reply follows through the
-command's ``response_url``. Everything else (what changes something, uploads files or opens a
-form) is acknowledged at once and answered through ``response_url`` after. ``/leave apply``
-with nothing after it opens the apply modal. An application typed in full carries the command's
-``trigger_id`` as its idempotency key, so a replayed request never files a second application.
+The core finds the person, reads the line and runs it in one call and one transaction
+(:meth:`~core.service.LeaveService.answer`); the door only asks Slack for the person's e-mail the
+first time it meets them. Slack wants an answer within 3 seconds. A question that only reads
+(balance, list, pending, team, holidays, help, plan) and a refusal (words that are not a command,
+someone unknown, someone going too fast) are answered in the acknowledgement itself, the HTTP
+response to the command (or the Socket Mode ack), so the reply needs no second request; should
+the core not have answered within :data:`ACK_BUDGET`, the acknowledgement goes out empty and the
+reply follows through the command's ``response_url``. Everything else (what changes something,
+uploads files or opens a form) is acknowledged empty and answered through ``response_url``.
+``/leave apply`` with nothing after it opens the apply modal. An application typed in full
+carries the command's ``trigger_id`` as its idempotency key, so a replayed request never files a
+second application.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import charts
 from bot.slack import render
 from bot.slack.api import error_code
-from bot.slack.door import SOURCE, Ack, Respond, SlackDoor, ephemeral
+from bot.slack.door import Ack, Respond, SlackDoor, ephemeral
 from bot.slack.escape import mentioned_user, plain_from_slack
 from bot.slack.forms import encode_metadata
 from bot.slack.identity import Actor, resolve_actor
@@ -37,7 +40,6 @@ from core.commands import (
     Delegate,
     Help,
     ListRequests,
-    OpenApplyForm,
     PlanLeave,
     ShowAudit,
     ShowBalance,
@@ -45,8 +47,7 @@ from core.commands import (
     ShowPending,
     ShowTeam,
 )
-from core.errors import LeaveError
-from core.views import AppliedView, ApplyFormView, RefusalView, ReportView, TeamChartView, View
+from core.views import AppliedView, ApplyFormView, DocumentsView, RefusalView, ReportView, TeamChartView, View
 
 log = logging.getLogger(__name__)
 
@@ -102,29 +103,26 @@ async def handle_leave_command(door: SlackDoor, ack: Ack, command: dict[str, Any
 
 async def _answer(door: SlackDoor, command: dict[str, Any], client: AsyncWebClient, reply: Reply) -> None:
     """Run the command and reply in private (or open the apply modal)."""
-    actor = await door.actor(client, str(command.get("user_id", "")))
-    if actor is None:
-        refusal = await door.refuse_stranger(str(command.get("user_id", "")), str(command.get("text") or ""))
-        await reply.send(render.notice_text(refusal))
+    user_id, raw = str(command.get("user_id", "")), str(command.get("text") or "")
+    named = await _mentioned_person(door, client, raw)
+    # The key only counts for an application: a replayed request never files a second one.
+    key = f"slack:trigger:{command.get('trigger_id')}"
+    asked = await door.ask(client, user_id, plain_from_slack(raw), key,
+                           functools.partial(_naming, named) if named else None)
+    if asked is None:
+        await reply.send(render.notice_text(await door.refuse_stranger(user_id, raw)))
         return
-    today = door.today(actor)
-    try:
-        typed = plain_from_slack(str(command.get("text") or ""))
-        parsed = await door.run(door.service.read_command, actor.email, typed, SOURCE)
-    except LeaveError as error:
-        await reply.send(render.reply(RefusalView(error.message)))
-        return
-    if not isinstance(parsed, QUICK):
+    actor, answer = asked
+    parsed, view = answer.command, answer.view
+    if parsed is not None and not isinstance(parsed, QUICK):
         await reply.acknowledge()
-    if isinstance(parsed, ShowBalance | Delegate | ShowAudit):
-        parsed = await _with_mentioned_person(door, client, parsed, str(command.get("text") or ""))
-    if isinstance(parsed, OpenApplyForm):
-        await _open_apply_form(door, client, actor, command, reply)
+    if isinstance(view, ApplyFormView):
+        await _open_apply_form(client, command, view, reply)
         return
-    key = f"slack:trigger:{command.get('trigger_id')}" if isinstance(parsed, ApplyLeave) else None
-    view: View = await door.run(functools.partial(door.service.execute, typed=True), actor.email, parsed, SOURCE, key)
+    if isinstance(view, DocumentsView):
+        view = await door.hand_out(view)
     actions = render.ListActions(decide=isinstance(parsed, ShowPending), cancel=isinstance(parsed, ListRequests),
-                                 today=today)
+                                 today=door.today(actor))
     await reply.send(render.reply(view, actions))
     if isinstance(view, ReportView):
         await _send_report(client, actor, view)
@@ -134,29 +132,31 @@ async def _answer(door: SlackDoor, command: dict[str, Any], client: AsyncWebClie
         await door.publish_home(client, actor)
 
 
-def _changed(command: Command, view: View) -> bool:
+def _changed(command: Command | None, view: View) -> bool:
     if isinstance(view, AppliedView):
         return not view.duplicate
     return isinstance(command, CHANGING) and not isinstance(view, RefusalView)
 
 
-async def _with_mentioned_person(door: SlackDoor, client: AsyncWebClient, command: ShowBalance | Delegate | ShowAudit,
-                                 raw_text: str) -> ShowBalance | Delegate | ShowAudit:
-    """``/leave balance @priya`` arrives as ``<@U123|priya>``: name that person to the core by e-mail."""
-    words = raw_text.split()
-    mention = next((user for word in words[1:] if (user := mentioned_user(word))), None)
+async def _mentioned_person(door: SlackDoor, client: AsyncWebClient, raw_text: str) -> str | None:
+    """The e-mail of the first person @mentioned after the command's word (``/leave balance @priya``
+    arrives as ``<@U123|priya>``), linked on first contact like anyone; None when there is none."""
+    mention = next((user for word in raw_text.split()[1:] if (user := mentioned_user(word))), None)
     if mention is None:
-        return command
+        return None
     person = await resolve_actor(door.service, door.run, client, mention)
-    return dataclasses.replace(command, person=person.email) if person else command
+    return person.email if person else None
 
 
-async def _open_apply_form(door: SlackDoor, client: AsyncWebClient, actor: Actor, command: dict[str, Any],
+def _naming(email: str, command: Command) -> Command:
+    """The person that a balance, a delegation or an audit search names, as the e-mail Slack gave."""
+    if isinstance(command, ShowBalance | Delegate | ShowAudit):
+        return dataclasses.replace(command, person=email)
+    return command
+
+
+async def _open_apply_form(client: AsyncWebClient, command: dict[str, Any], form: ApplyFormView,
                            reply: Reply) -> None:
-    form = await door.run(door.service.execute, actor.email, OpenApplyForm(), SOURCE)
-    if not isinstance(form, ApplyFormView):
-        await reply.send(render.reply(form))
-        return
     metadata = encode_metadata({"response_url": str(command.get("response_url") or "")})
     try:
         await client.views_open(trigger_id=str(command.get("trigger_id")), view=render.apply_modal(form, metadata))

@@ -34,6 +34,8 @@ MESSAGE_TEXT = 3000
 #: At most this many fields in a section, and options in a select menu.
 SECTION_FIELDS = 10
 SELECT_OPTIONS = 100
+#: At most this many buttons in an actions block.
+ACTIONS_ELEMENTS = 25
 #: At most this many blocks in a message, and in a modal or the Home tab.
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -53,6 +55,13 @@ def escape_mrkdwn(text: object) -> str:
     """
     value = _LEADING_QUOTE.sub(lambda match: match.group(1) + LOOKALIKES[">"], inert_marks(str(text)))
     return _SPECIAL.sub(lambda match: _ESCAPES[match.group()], value)
+
+
+def code_mrkdwn(text: object) -> str:
+    """``text`` for a code span (a link or path to copy): Slack formats nothing inside one, so the
+    marks stay as they are (a look-alike ``_`` would break a path); only ``&``, ``<`` and ``>`` are
+    escaped, and a backtick, which would close the span, is dropped."""
+    return _SPECIAL.sub(lambda match: _ESCAPES[match.group()], str(text).replace("`", ""))
 
 
 def quote_mrkdwn(text: object) -> str:

@@ -10,6 +10,7 @@ repeated delivery harmless and to say what a failure means:
 * ``DECIDED``: the outcome, DM'd to the employee.
 * ``REQUEST_CLOSED``: every recorded card of the request is redrawn in its final state (updating
   is idempotent); the approver gets a DM only when someone else decided or cancelled.
+* ``DOCUMENT_ADDED``: a DM saying a document was handed in, with the button that opens it.
 
 After the message, the recipient's Home tab is republished; that is a courtesy, so its failure
 is logged and never turns a delivered notice into a retried one (which would repeat the DM).
@@ -25,16 +26,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
-from bot.slack import home, render
+from bot.slack import render
 from bot.slack.api import delivery_error, error_code
 from bot.slack.identity import PLATFORM, slack_user_id
-from core.ports import Clock, DeliveryFailed, RetryLater, UnitOfWorkFactory, Unreachable
+from core.ports import Clock, DeliveryFailed, RetryLater, Unreachable
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from core.views import Notice, NoticeKind, Person, RequestView
 
@@ -52,13 +53,12 @@ class SlackNotifier:
 
     name = PLATFORM
 
-    def __init__(self, service: LeaveService, uow_factory: UnitOfWorkFactory, client: WebClient,
-                 clock: Clock | None = None, default_time_zone: str = "UTC") -> None:
+    def __init__(self, service: LeaveService, chat: ChatStore, client: WebClient,
+                 clock: Clock | None = None) -> None:
         self._service = service
-        self._uow_factory = uow_factory
+        self._chat = chat
         self._client = client
         self._clock = clock or SystemClock()
-        self._default_time_zone = default_time_zone
 
     def deliver(self, notice: Notice) -> None:
         """Send one notice; raises what :class:`core.ports.Notifier` documents.
@@ -75,6 +75,8 @@ class SlackNotifier:
                 self._close(notice)
             elif notice.kind is NoticeKind.REASSIGNED:
                 self._reassigned(notice)
+            elif notice.kind is NoticeKind.DOCUMENT_ADDED:
+                self._post(self._dm_channel(notice.recipient)[1], render.document_added_message(notice), notice)
             else:
                 log.warning("no Slack message for notices of kind %s", notice.kind)
                 return
@@ -86,16 +88,13 @@ class SlackNotifier:
 
     def _send_card(self, notice: Notice) -> None:
         recipient, request = notice.recipient, notice.request
-        with self._uow_factory() as uow:
-            cards = uow.chat.cards(PLATFORM, request.id)
+        cards = self._chat.cards(PLATFORM, request.id)
         if any(employee_id == recipient.employee_id for employee_id, _, _ in cards):
             return  # posted before; the outbox is repeating a delivery it did not get to record
         _, channel = self._dm_channel(recipient)
         posted = self._post(channel, render.approval_card(notice), notice)
-        with self._uow_factory() as uow:
-            uow.chat.add_card(PLATFORM, request.id, recipient.employee_id, str(posted.get("channel") or channel),
-                              str(posted.get("ts")), self._clock.now())
-            uow.commit()
+        self._chat.add_card(PLATFORM, request.id, recipient.employee_id, str(posted.get("channel") or channel),
+                            str(posted.get("ts")), self._clock.now())
 
     def _close(self, notice: Notice) -> None:
         request = notice.request
@@ -106,8 +105,7 @@ class SlackNotifier:
 
     def _update_cards(self, request: RequestView, card: dict[str, Any], only_of: str | None = None) -> None:
         """Redraw the request's recorded cards (of one person, with ``only_of``); updating is idempotent."""
-        with self._uow_factory() as uow:
-            cards = uow.chat.cards(PLATFORM, request.id)
+        cards = self._chat.cards(PLATFORM, request.id)
         for employee_id, channel, ts in cards:
             if only_of is not None and employee_id != only_of:
                 continue
@@ -130,10 +128,9 @@ class SlackNotifier:
 
     def _dm_channel(self, person: Person) -> tuple[str, str]:
         """``(user id, DM channel id)``, the channel remembered after the first ``conversations.open``."""
-        user_id = slack_user_id(self._service, self._uow_factory, self._client, person)
+        user_id = slack_user_id(self._service, self._client, person)
         key = f"employee:{person.employee_id}"
-        with self._uow_factory() as uow:
-            channel = uow.chat.address(PLATFORM, key)
+        channel = self._chat.address(PLATFORM, key)
         if channel:
             return user_id, channel
         try:
@@ -141,9 +138,7 @@ class SlackNotifier:
         except SlackApiError as error:
             raise delivery_error(error, f"conversations.open {person.email}") from error
         channel = str((opened.get("channel") or {}).get("id") or user_id)
-        with self._uow_factory() as uow:
-            uow.chat.save_address(PLATFORM, key, channel, self._clock.now())
-            uow.commit()
+        self._chat.save_address(PLATFORM, key, channel, self._clock.now())
         return user_id, channel
 
     def _post(self, channel: str, message: dict[str, Any], notice: Notice) -> dict[str, Any]:
@@ -187,11 +182,8 @@ class SlackNotifier:
 
     def _refresh_home(self, person: Person) -> None:
         try:
-            user_id = slack_user_id(self._service, self._uow_factory, self._client, person)
-            employee = self._service.linked_employee(PLATFORM, user_id)
-            zone = employee.time_zone if employee else self._default_time_zone
-            today = self._clock.now().astimezone(ZoneInfo(zone)).date()
-            data = home.gather(self._service, person.email, employee, today)
-            self._client.views_publish(user_id=user_id, view=render.home(data))
+            user_id = slack_user_id(self._service, self._client, person)
+            page = self._service.home_view(person.email, PLATFORM)
+            self._client.views_publish(user_id=user_id, view=render.home(page))
         except Exception as error:  # a stale Home tab is not worth a repeated DM
             log.warning("Home tab of %s not refreshed: %s", person.email, error)

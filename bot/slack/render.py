@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.slack.escape import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     VIEW_BLOCKS,
+    code_mrkdwn,
     escape_mrkdwn,
     quote_mrkdwn,
     truncate,
@@ -30,7 +31,7 @@ from bot.slack.escape import (
 from bot.view_templates import TEMPLATES
 from core import views
 from core.domain.model import RequestStatus
-from core.domain.text import format_day
+from core.domain.text import counted, format_day
 
 #: How many requests a list shows; Block Kit allows 50 blocks in a message, 100 in a view.
 LIST_LIMIT = 20
@@ -60,25 +61,13 @@ class ListActions:
     today: date | None = None
 
 
-@dataclass(frozen=True)
-class HomeData:
-    """What the Home tab shows; gathered from the core by :mod:`bot.slack.home`."""
-
-    name: str
-    balance: views.BalanceView | None
-    upcoming: tuple[views.RequestView, ...]
-    queue: tuple[views.RequestView, ...]
-    show_queue: bool
-    today: date
-    notice: str = ""
-    problems: tuple[str, ...] = field(default_factory=tuple)
-
-
 def slack_time(value: datetime | None) -> str:
-    """A time that Slack shows in each reader's own time zone, with a UTC fallback."""
+    """A time that Slack shows in each reader's own time zone: "today at 10:00 AM", "Nov 24 at 4:30 PM"
+    (so a template writes "approved by Vikram, {{ at|when }}", never "at" before it); the fallback is
+    in the zone the view gives it (the reader's, or UTC)."""
     if value is None:
         return ""
-    fallback = f"{format_day(value.date())} {value:%H:%M} UTC"
+    fallback = f"{format_day(value.date())} {value:%H:%M} {value.tzname() or 'UTC'}"
     return f"<!date^{int(value.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
@@ -91,7 +80,7 @@ def can_cancel(request: views.RequestView, today: date | None) -> bool:
 
 _ENV = template_environment(
     "slack",
-    filters={"esc": escape_mrkdwn, "quote": quote_mrkdwn, "clip": truncate, "when": slack_time},
+    filters={"esc": escape_mrkdwn, "code": code_mrkdwn, "quote": quote_mrkdwn, "clip": truncate, "when": slack_time},
     template_globals={"status_emoji": STATUS_EMOJI, "can_cancel": can_cancel, "list_limit": LIST_LIMIT,
                       "home_list_limit": HOME_LIST_LIMIT, "audit_detail_limit": AUDIT_DETAIL_LIMIT, **BLOCK_KIT_LIMITS},
 )
@@ -104,7 +93,7 @@ def _render(name: str, block_limit: int, **context: Any) -> dict[str, Any]:
     if isinstance(blocks, list) and len(blocks) > block_limit:
         kept = blocks[: block_limit - 1]
         kept.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"{ELLIPSIS} and {len(blocks) - len(kept)} more blocks not shown."}]})
+            {"type": "mrkdwn", "text": f"{ELLIPSIS} and {counted(len(blocks) - len(kept), 'more block')} not shown."}]})
         rendered["blocks"] = kept
     if "text" in rendered:
         # The fallback text is plain words, but Slack reads mentions in it too: escape it whole.
@@ -154,14 +143,25 @@ def reassigned_message(request: views.RequestView, holder: views.Person | None) 
     return _render("reassigned_dm.j2", MESSAGE_BLOCKS, r=request, holder=holder)
 
 
+def document_added_message(notice: views.Notice) -> Message:
+    """To an approver or HR: a document was handed in, with the button that opens it."""
+    return _render("document_added_dm.j2", MESSAGE_BLOCKS, notice=notice, r=notice.request)
+
+
+def document_modal(request_number: str, private_metadata: str) -> dict[str, Any]:
+    """The hand-in form of a request: one file input."""
+    return _render("document_modal.j2", VIEW_BLOCKS, number=request_number, private_metadata=private_metadata)
+
+
 def apply_modal(form: views.ApplyFormView, private_metadata: str = "") -> dict[str, Any]:
     """The ``/leave apply`` form: type, start, end, half day, reason, document link."""
     return _render("apply_modal.j2", VIEW_BLOCKS, form=form, private_metadata=private_metadata)
 
 
-def reject_modal(request_number: str, private_metadata: str) -> dict[str, Any]:
-    """The reason-for-rejection form that a Reject button opens."""
-    return _render("reject_modal.j2", VIEW_BLOCKS, number=request_number, private_metadata=private_metadata)
+def reject_modal(request_number: str, private_metadata: str, required: bool = True) -> dict[str, Any]:
+    """The reason-for-rejection form that a Reject button opens; ``required``: the policy wants a reason."""
+    return _render("reject_modal.j2", VIEW_BLOCKS, number=request_number, private_metadata=private_metadata,
+                   required=required)
 
 
 def info_modal(title: str, text: str) -> dict[str, Any]:
@@ -169,9 +169,9 @@ def info_modal(title: str, text: str) -> dict[str, Any]:
     return _render("info_modal.j2", VIEW_BLOCKS, title=title, text=text)
 
 
-def home(data: HomeData) -> dict[str, Any]:
-    """The App Home tab."""
-    return _render("home.j2", VIEW_BLOCKS, home=data)
+def home(page: views.HomeView, notice: str = "") -> dict[str, Any]:
+    """The App Home tab; ``notice`` is a line above it, e.g. the outcome of a click on the tab."""
+    return _render("home.j2", VIEW_BLOCKS, home=page, notice=notice)
 
 
 def field_errors(errors: Mapping[str, str]) -> dict[str, str]:

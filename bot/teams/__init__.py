@@ -29,7 +29,9 @@ from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM, TeamsDirectory
 from bot.teams.emulator import request_refusal, service_url_refusal
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.package import TeamsPackageError, build_teams_package, default_manifest_dir, package_for
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports import Clock
+from core.ports.chat import ChatStore
+from core.ports.downloads import Downloads
 from core.service import LeaveService
 
 __all__ = [
@@ -43,8 +45,8 @@ ROUTE = "/api/messages"
 TEAMS_NOTIFIER = web.AppKey("teams_notifier", TeamsNotifier)
 
 
-def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOfWorkFactory, settings: Settings,
-                *, config: TeamsConfig | None = None, clock: Clock | None = None) -> TeamsNotifier:
+def mount_teams(app: web.Application, service: LeaveService, chat: ChatStore, downloads: Downloads,
+                settings: Settings, *, config: TeamsConfig | None = None, clock: Clock | None = None) -> TeamsNotifier:
     """Add ``POST /api/messages`` to the shared app and return the door's notifier.
 
     With an app id every request needs a Bot Framework token. Without one the door is the
@@ -52,10 +54,12 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
     through no proxy, answered at loopback URLs only, their senders never linked to anyone.
 
     Args:
+        chat: where the door keeps its conversation references and the cards it posted.
+        downloads: where the files of its links are kept (HR's report, pictures of cards).
         config: the Bot Framework configuration; by default built from the ``MICROSOFT_APP_*``
             settings (give one to use a national cloud's endpoints).
-        clock: the time stamped on stored references and used for the approver's facts; the
-            system clock by default.
+        clock: the time stamped on stored references and download links; the system clock by
+            default.
 
     Raises:
         ValueError: neither an app id nor ``TEAMS_EMULATOR``: the door would be open to anyone.
@@ -67,10 +71,11 @@ def mount_teams(app: web.Application, service: LeaveService, uow_factory: UnitOf
     clock = clock or SystemClock()
     adapter = make_adapter(config, timeout=settings.http_timeout_seconds)
     run = functools.partial(call_core, app)
-    directory = TeamsDirectory(uow_factory, clock, EMULATOR_PLATFORM if emulator else PLATFORM)
-    links = DownloadLinks(uow_factory, clock, settings.public_url)
+    directory = TeamsDirectory(service, chat, clock, EMULATOR_PLATFORM if emulator else PLATFORM)
+    links = DownloadLinks(downloads, clock, settings.public_url)
     # A Teams client fetches a linked picture itself, so only an absolute link will do.
-    actions = CardActions(service, directory, uow_factory, clock, run, picture_links=links if links.public else None)
+    actions = CardActions(service, directory, run, picture_links=links if links.public else None,
+                          document_links=links)
     bot = LeaveTeamsBot(service, directory, actions, run, links, emulator=emulator)
     # A proactive turn makes up to three calls (a token, a new chat, the message).
     notifier = TeamsNotifier(adapter, directory, config.APP_ID, timeout=3 * settings.http_timeout_seconds)

@@ -3,12 +3,14 @@
 Every incoming activity first resolves who sent it and remembers the conversation it came from
 (so notices can reach that person or channel later); then messages go to the core's text
 grammar, card actions to :class:`~bot.teams.actions.CardActions`, and installs into a team store
-that team's channels for the scheduler's posts.
+that team's channels for the scheduler's posts. Files attached to a message are supporting
+documents, handed in for the sender's request (:mod:`bot.teams.documents`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
@@ -25,11 +27,13 @@ from botbuilder.schema import (
 )
 from botbuilder.schema.teams import ChannelInfo, TeamInfo, TeamsChannelAccount
 
+from bot.documents import FetchFailed
 from bot.downloads import DownloadLinks
 from bot.teams.actions import CardActions
-from bot.teams.cards import CARD_CONTENT_TYPE, Card, refusal_card
+from bot.teams.cards import CARD_CONTENT_TYPE, Card, refusal_card, welcome_card
 from bot.teams.directory import TeamsDirectory
-from bot.teams.identity import Caller, Run, identify
+from bot.teams.documents import AttachedFile, attached_files, fetch_attached
+from bot.teams.identity import Caller, Run, Sender, Unplaced, identify
 from bot.teams.pictures import card_message
 from bot.teams.references import (
     PERSONAL,
@@ -40,16 +44,21 @@ from bot.teams.references import (
     reference_of,
     team_and_channel,
 )
-from core.commands import Help
+from core.commands import HandInDocument, Help
 from core.domain.dates import clip
+from core.domain.documents import MAX_PER_REQUEST
+from core.domain.model import Employee
 from core.errors import LeaveError
-from core.ports import Unavailable
+from core.ports import Conflict, Unavailable
 from core.service import UNAVAILABLE, LeaveService
-from core.views import ReportView
+from core.views import DocumentsView, HelpView, RefusalView, ReportView, View
 
 log = logging.getLogger(__name__)
 
 CALLER = "leavebot.caller"
+SENDER = "leavebot.sender"
+#: What an activity that names no sender at all is told.
+NO_SENDER = "I can't tell who you are."
 SOURCE = "teams"
 #: Activities whose sender is a person worth identifying (and whose conversation is worth keeping).
 PEOPLE_ACTIVITIES = (ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
@@ -70,8 +79,26 @@ class LeaveTeamsBot(TeamsActivityHandler):
         self._downloads = downloads
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        """Identify the sender and remember the conversation, whatever the activity turns out to be."""
+        """Find the sender and remember the conversation, whatever the activity turns out to be.
+
+        A message or a card action is a command, one transaction in all: the core finds its sender
+        in the command's own unit of work (:class:`~bot.teams.identity.Sender`), and the
+        conversation is remembered under who that was as soon as the command has run, before the
+        answer is drawn (the sender may be among the people its card refreshes for); that costs
+        nothing when this process stored it already (:meth:`~bot.teams.directory.TeamsDirectory.remember`).
+        A person's own command sends them no notice (they read the reply), so nothing waits for it.
+        Any other activity from a person (an install, a member added) looks them up and remembers
+        the conversation first.
+        """
         activity = turn_context.activity
+        if _is_command(activity):
+            sender = Sender(turn_context, self._service, self._run, self._emulator,
+                            found=functools.partial(self._remember, activity)) if _has_sender(activity) else None
+            turn_context.turn_state[SENDER] = sender
+            await super().on_turn(turn_context)
+            if sender is None or sender.employee is None:  # a channel's conversation is kept whoever spoke
+                await self._remember(activity, None)
+            return
         if activity.type in PEOPLE_ACTIVITIES:
             try:
                 caller = await identify(turn_context, self._service, self._run, emulator=self._emulator)
@@ -90,18 +117,58 @@ class LeaveTeamsBot(TeamsActivityHandler):
     # -- messages ---------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        caller: Caller | None = turn_context.turn_state.get(CALLER)
-        if caller is None or caller.employee is None:
-            message = await self._refuse_stranger(caller, str(turn_context.activity.text or ""))
+        sender: Sender | None = turn_context.turn_state.get(SENDER)
+        try:
+            if sender is None:
+                raise Unplaced()
+            text = await self._command_text(turn_context)
+            files = attached_files(turn_context.activity)
+            if files:
+                await self._hand_in_all(turn_context, sender, files, text)
+                return
+            answer = await sender.ask(text)
+        except Unplaced:
+            message = await self._refuse_stranger(sender, str(turn_context.activity.text or ""))
             await turn_context.send_activity(card_message(refusal_card(message)))
             return
-        text = await self._command_text(turn_context)
-        view = await self._run(self._service.handle_text, caller.employee.email, text, SOURCE)
+        view = answer.view
+        if answer.actor is None:  # someone the core does not know (refused and recorded), or no database
+            message = view.message if isinstance(view, RefusalView) else UNAVAILABLE
+            await turn_context.send_activity(card_message(refusal_card(message)))
+            return
         if isinstance(view, ReportView):
             # A card cannot carry files: it links to them instead (single use, expiring).
             view = await self._run(self._downloads.attach, view)
-        card = await self._actions.card_for(view, caller.employee, turn_context.activity.from_property.id)
+        elif isinstance(view, DocumentsView):
+            view = await self._run(self._downloads.hand_out, view)
+        card = await self._actions.card_for(view, answer.actor, turn_context.activity.from_property.id)
         await turn_context.send_activity(card_message(card))
+
+    async def _hand_in_all(self, turn_context: TurnContext, sender: Sender, files: list[AttachedFile],
+                           words: str) -> None:
+        """Hand in the files attached to a message, each answered with its own card.
+
+        The sender is looked up first, so that nothing is fetched from Teams for a stranger.
+
+        Raises:
+            Unplaced: the directory does not know the sender; nothing was fetched.
+        """
+        employee = await sender.known()
+        if employee is None:
+            raise Unplaced()
+        for attached in files[:MAX_PER_REQUEST]:
+            handed = await self._hand_in(sender, attached, words)
+            card = await self._actions.card_for(handed, employee, turn_context.activity.from_property.id)
+            await turn_context.send_activity(card_message(card))
+
+    async def _hand_in(self, sender: Sender, attached: AttachedFile, words: str) -> View:
+        """A file attached to the message, fetched from Teams and handed in for its sender."""
+        try:
+            file = await fetch_attached(attached, emulator=self._emulator)
+        except FetchFailed as error:
+            log.warning("Teams: %s not fetched: %s", attached.name, error)
+            return RefusalView(f"{error}; please send it again.")
+        return (await sender.ask(HandInDocument(file=file, words=words))).view
 
     async def _command_text(self, turn_context: TurnContext) -> str:
         """What the person typed, without the bot's @mention; people mentioned become their e-mails.
@@ -159,23 +226,38 @@ class LeaveTeamsBot(TeamsActivityHandler):
         return _card_answer(card)
 
     async def _card_action(self, turn_context: TurnContext, action: dict[str, Any]) -> Card:
-        """The card that replaces the clicked one, for the person who clicked it."""
-        caller: Caller | None = turn_context.turn_state.get(CALLER)
+        """The card that replaces the clicked one, for the person who clicked it; a refusal (the
+        database out of reach, a link refused) is a card too."""
+        sender: Sender | None = turn_context.turn_state.get(SENDER)
         raw = action.get("data")
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         verb = str(action.get("verb") or "")
-        if caller is None or caller.employee is None:
+        try:
+            if sender is None:
+                raise Unplaced()
+            return await self._actions.act(sender, turn_context.activity.from_property.id, verb, data)
+        except Unplaced:
             attempted = f"{verb} {data.get('requestId') or ''}".strip()
-            return refusal_card(await self._refuse_stranger(caller, clip(attempted)))
-        return await self._actions.act(caller.employee, turn_context.activity.from_property.id, verb, data)
+            return refusal_card(await self._refuse_stranger(sender, clip(attempted)))
+        except (LeaveError, Unavailable) as error:
+            return refusal_card(error.message if isinstance(error, LeaveError) else UNAVAILABLE)
 
-    async def _refuse_stranger(self, caller: Caller | None, attempted: str) -> str:
-        """Why someone the directory does not know gets no further; their attempt is recorded by the core
-        (or, when they flood, the core holds them back and says so)."""
-        if caller is None:
-            return "I can't tell who you are."
-        held = await self._run(self._service.record_stranger, caller.email or caller.user_id, SOURCE, attempted)
-        return held.message if held is not None else caller.unknown_message
+    async def _refuse_stranger(self, sender: Sender | None, attempted: str) -> str:
+        """Why someone nothing places in the directory gets no further; their attempt is recorded by the
+        core (or, when they flood, the core holds them back and says so)."""
+        if sender is None:
+            return NO_SENDER
+        held = await self._run(self._service.record_stranger, sender.email or sender.user_id, SOURCE, attempted)
+        return held.message if held is not None else sender.unknown_message
+
+    async def _remember(self, activity: Activity, employee: Employee | None) -> None:
+        """Keep the conversation a command came from, under who sent it; a store that fails is only
+        logged, as the command was answered and the next one stores it."""
+        entries = addresses_for(activity, employee.employee_id if employee else None)
+        try:
+            await self._run(self._directory.remember, entries)
+        except (Unavailable, Conflict):
+            log.warning("Teams: the conversation %s was not remembered", activity.conversation.id, exc_info=True)
 
     # -- installs -------------------------------------------------------------------------------
 
@@ -212,10 +294,11 @@ class LeaveTeamsBot(TeamsActivityHandler):
             return
         caller: Caller | None = turn_context.turn_state.get(CALLER)
         if caller is None or caller.employee is None:
-            card = refusal_card(caller.unknown_message if caller else "I can't tell who you are.")
+            card = refusal_card(caller.unknown_message if caller else NO_SENDER)
         else:
             view = await self._run(self._service.execute, caller.employee.email, Help(), SOURCE)
-            card = await self._actions.card_for(view, caller.employee, activity.from_property.id)
+            card = welcome_card(view) if isinstance(view, HelpView) else refusal_card(
+                view.message if isinstance(view, RefusalView) else "Type help to see what I can do.")
         await turn_context.send_activity(card_message(card))
 
     async def _remember_channels(self, turn_context: TurnContext, team_id: str) -> None:
@@ -242,6 +325,15 @@ class LeaveTeamsBot(TeamsActivityHandler):
 
 def _is_card_action(activity: Activity) -> bool:
     return activity.type == ActivityTypes.invoke and activity.name == "adaptiveCard/action"
+
+
+def _is_command(activity: Activity) -> bool:
+    """A message or a card action: what a person asks of the core, who it is found by."""
+    return activity.type == ActivityTypes.message or _is_card_action(activity)
+
+
+def _has_sender(activity: Activity) -> bool:
+    return activity.from_property is not None and bool(activity.from_property.id)
 
 
 def _card_answer(card: Card) -> InvokeResponse:

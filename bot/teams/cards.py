@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -27,8 +26,6 @@ from bot.teams.pictures import PictureLinks
 from bot.view_templates import TEMPLATES as VIEW_TEMPLATES
 from core import views
 from core.domain.model import HalfDay, RequestStatus
-from core.domain.text import counted, format_day
-from core.language.grammar import EXAMPLES, USAGE
 
 Card = dict[str, Any]
 
@@ -47,10 +44,8 @@ STATUS_WORDS = {
 
 HALF_CHOICES = (("FULL", "Whole days"), (HalfDay.FIRST.value, "First half"), (HalfDay.SECOND.value, "Second half"))
 
-#: What the help card lists, in the order people need it.
-HELP_COMMANDS = ("apply", "balance", "list", "cancel", "pending", "approve", "reject", "team", "holidays", "report",
-                 "insight", "audit")
-
+#: The commands the welcome card runs with a click (verb ``run``, ``data.command``), with their buttons' titles.
+QUICK_COMMANDS = {"balance": "Balance", "team": "Who's out"}
 
 def _json(value: Any) -> Markup:
     """Write one ``{{ ... }}`` as a JSON value; a macro's output (already JSON) passes unchanged."""
@@ -67,28 +62,27 @@ def _colour(value: RequestStatus) -> str:
     return STATUS_WORDS[RequestStatus(value)][1]
 
 
-def _days_phrase(value: Decimal) -> str:
-    return counted(value)
-
-
 def _holder(request: views.RequestView) -> str:
-    """Who a pending request waits for, in words."""
-    if request.waiting_for == "hr" or request.approver is None:
+    """Who a pending request waits for, in words: the reader ("you"), its approver, or HR."""
+    if request.yours_to_decide:
+        return "you"
+    if request.approver is None:
         return "HR"
-    return request.approver.name
+    return f"{request.approver.name} (HR)" if request.waiting_for == "hr" else request.approver.name
 
 
 def _when(value: datetime) -> str:
-    """``Wed 25 Nov 2026 at 04:30 UTC``: a decision's moment, the same for every reader."""
-    moment = value.astimezone(UTC) if value.tzinfo else value
-    return f"{format_day(moment.date())} at {moment:%H:%M} UTC"
+    """A moment as each reader's Teams shows it, in their own time zone and words: Adaptive Cards'
+    ``DATE`` and ``TIME`` functions (in a TextBlock), ``Wed, Nov 25, 2026 at 10:00 AM`` in India."""
+    moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    stamp = f"{moment:%Y-%m-%dT%H:%M:%S}Z"
+    return f"{{{{DATE({stamp}, SHORT)}}}} at {{{{TIME({stamp})}}}}"
 
 
 _ENV = template_environment(
     "teams",
-    filters={"days_phrase": _days_phrase, "when": _when, "status": _status, "colour": _colour, "holder": _holder},
-    template_globals={"usage": USAGE, "examples": EXAMPLES, "help_commands": HELP_COMMANDS,
-                      "half_choices": HALF_CHOICES},
+    filters={"when": _when, "status": _status, "colour": _colour, "holder": _holder},
+    template_globals={"half_choices": HALF_CHOICES, "quick_commands": QUICK_COMMANDS},
     # Autoescaping marks macro output as safe; ``finalize`` then JSON-encodes everything else.
     autoescape=True,
     finalize=_json,
@@ -129,6 +123,7 @@ def render_view(
     refresh_user_ids: Sequence[str] = (),
     notice: str | None = None,
     picture_links: PictureLinks | None = None,
+    reader_id: str | None = None,
 ) -> Card:
     """The card answering a command.
 
@@ -139,6 +134,8 @@ def render_view(
         notice: a line shown above the content (e.g. the outcome of a decision made from a list).
         picture_links: where a team chart's picture is kept for a link (the bot has a public
             address); without, the picture goes inside the card if it fits.
+        reader_id: the employee id of who reads it: one who approved an earlier step of a request
+            reads "You approved — now with HR".
     """
     if isinstance(view, views.ApplyFormView):
         return apply_form(view)
@@ -153,7 +150,7 @@ def render_view(
                                  instead=pictures.CHART_INSTEAD)
     request = getattr(view, "request", None)
     refresh = refresh_section(request.id, refresh_user_ids) if request is not None and refresh_user_ids else None
-    return render(template, view=view, can_decide=can_decide, refresh=refresh, notice=notice)
+    return render(template, view=view, can_decide=can_decide, refresh=refresh, notice=notice, reader_id=reader_id)
 
 
 def apply_form(view: views.ApplyFormView, values: dict[str, str] | None = None, error: str | None = None,
@@ -168,9 +165,11 @@ def apply_form(view: views.ApplyFormView, values: dict[str, str] | None = None, 
 
 
 def approval_card(request: views.RequestView, *, can_decide: bool, facts: Sequence[str] = (),
-                  available_after: dict[int, Decimal] | None = None, team_out: Sequence[views.AbsenceView] = (),
-                  refresh_user_ids: Sequence[str] = (), notice: str | None = None) -> Card:
-    """The approver's card: the request, what it means for the team and the balance, and the buttons.
+                  balance_after: dict[int, views.BalanceRow] | None = None,
+                  team_out: Sequence[views.AbsenceView] = (), escalation: views.Escalation | None = None,
+                  refresh_user_ids: Sequence[str] = (), notice: str | None = None, today: date | None = None) -> Card:
+    """The approver's card: the request, what it means for the team and the balance, and the buttons;
+    ``today`` is the approver's date, whose year the card's dates leave out.
 
     Once the request is no longer pending (or for someone who may not decide) it is the plain
     request card instead, with no buttons.
@@ -178,15 +177,30 @@ def approval_card(request: views.RequestView, *, can_decide: bool, facts: Sequen
     refresh = refresh_section(request.id, refresh_user_ids) if refresh_user_ids else None
     if not can_decide or request.status is not RequestStatus.PENDING:
         return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice)
-    return render("approval.j2", r=request, facts=list(facts), available_after=available_after or {},
-                  team_out=list(team_out), refresh=refresh, notice=notice)
+    return render("approval.j2", r=request, facts=list(facts), balance_after=balance_after or {},
+                  escalation=escalation, team_out=list(team_out), refresh=refresh, notice=notice,
+                  this_year=today.year if today else None)
 
 
 def request_card(request: views.RequestView, refresh_user_ids: Sequence[str] = (),
-                 notice: str | None = None) -> Card:
-    """A request as it stands, without buttons: after a decision, and for people who only watch."""
+                 notice: str | None = None, to_employee: bool = False, reader_id: str | None = None) -> Card:
+    """A request as it stands, without buttons: after a decision, and for people who only watch;
+    ``to_employee`` when it goes to the person whose request it is, who is addressed as "you";
+    ``reader_id`` as for :func:`render_view`."""
     refresh = refresh_section(request.id, refresh_user_ids) if refresh_user_ids else None
-    return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice)
+    return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice,
+                  to_employee=to_employee, reader_id=reader_id)
+
+
+def document_added_card(notice: views.Notice) -> Card:
+    """To an approver or HR: a document was handed in, with the button that opens it."""
+    return render("document_added.j2", added=notice, r=notice.request)
+
+
+def welcome_card(view: views.HelpView) -> Card:
+    """The greeting of someone who added the app for themselves: short, with Apply, Balance and
+    Who's out buttons; ``help`` gives the rest."""
+    return render("welcome.j2", view=view)
 
 
 def refusal_card(message: str) -> Card:

@@ -81,11 +81,13 @@ class TeamsNotifier:
             self._ask_approver(notice)
         elif notice.kind is NoticeKind.DECIDED:
             reference = self._reach(notice.recipient)
-            self._send(reference, cards.request_card(notice.request, self._watchers(notice)))
+            self._send(reference, cards.request_card(notice.request, self._watchers(notice), to_employee=True))
         elif notice.kind is NoticeKind.REQUEST_CLOSED:
             self._update_cards(notice, cards.request_card(notice.request, self._watchers(notice)))
         elif notice.kind is NoticeKind.REASSIGNED:
             self._reassigned(notice)
+        elif notice.kind is NoticeKind.DOCUMENT_ADDED:
+            self._send(self._reach(notice.recipient), cards.document_added_card(notice))
 
     def _ask_approver(self, notice: Notice) -> None:
         """The approval card, remembered so that it can be updated wherever the request is decided."""
@@ -93,8 +95,9 @@ class TeamsNotifier:
             return  # sent before: the outbox is repeating a delivery it did not get to record
         reference = self._reach(notice.recipient)
         card = cards.approval_card(notice.request, can_decide=True, facts=notice.facts,
-                                   available_after=notice.available_after, team_out=notice.team_out,
-                                   refresh_user_ids=self._watchers(notice))
+                                   balance_after=notice.balance_after, team_out=notice.team_out,
+                                   escalation=notice.escalation,
+                                   refresh_user_ids=self._watchers(notice), today=notice.today)
         message_id = self._send(reference, card)
         if message_id:
             self._directory.add_card(notice.request.id, notice.recipient.employee_id, reference, message_id)

@@ -39,7 +39,7 @@ class Grant:
     type_key: str
     kind: EntryKind
     period: str
-    days: Decimal
+    amount: Amount
     starts: date
 
     @property
@@ -68,7 +68,7 @@ def grants(policy_on: PolicyOn, employee: Employee, year: int, through: date) ->
         if leave_type.accrual == "granted":
             days = _granted_days(policy, leave_type, employee, year)
             if days > 0:
-                found.append(Grant(leave_type.key, EntryKind.ALLOCATION, str(year), days, first))
+                found.append(Grant(leave_type.key, EntryKind.ALLOCATION, str(year), Amount(days), first))
     for month in range(1, 13):
         starts = date(year, month, 1)
         if starts > through:
@@ -78,8 +78,8 @@ def grants(policy_on: PolicyOn, employee: Employee, year: int, through: date) ->
             continue
         for leave_type in monthly.types_for(employee.region):
             if leave_type.accrual == "monthly" and leave_type.accrual_rate > 0:
-                found.append(Grant(leave_type.key, EntryKind.ACCRUAL, f"{year}-{month:02d}", leave_type.accrual_rate,
-                                   starts))
+                found.append(Grant(leave_type.key, EntryKind.ACCRUAL, f"{year}-{month:02d}",
+                                   Amount(leave_type.accrual_rate), starts))
     return found
 
 
@@ -102,13 +102,13 @@ def missing(found: Iterable[Grant], entries: Iterable[LedgerEntry]) -> list[Gran
 def entries_for(employee: Employee, found: Iterable[Grant], at: datetime) -> list[LedgerEntry]:
     return [
         LedgerEntry(employee_id=employee.employee_id, type_key=g.type_key, year=g.starts.year, kind=g.kind,
-                    amount=Amount(g.days), created_at=at, source=g.source,
+                    amount=g.amount, created_at=at, source=g.source,
                     note=f"{g.period} {'accrual' if g.kind is EntryKind.ACCRUAL else 'allocation'}")
         for g in found
     ]
 
 
-def year_end(leave_types: Iterable[LeaveType], employee: Employee, year: int, unused: dict[str, Decimal],
+def year_end(leave_types: Iterable[LeaveType], employee: Employee, year: int, unused: dict[str, Amount],
              at: datetime) -> list[LedgerEntry]:
     """Close ``year``: carry up to the cap into the next year, expire the rest.
 
@@ -118,21 +118,21 @@ def year_end(leave_types: Iterable[LeaveType], employee: Employee, year: int, un
     left = employee.leaving_date is not None and employee.leaving_date <= date(year, 12, 31)
     made: list[LedgerEntry] = []
     for leave_type in leave_types:
-        days = unused.get(leave_type.key, ZERO)
-        if days <= 0:
+        days = unused.get(leave_type.key, NO_DAYS)
+        if days <= NO_DAYS:
             continue
-        cap = ZERO if left else (leave_type.max_carry_forward or ZERO)
+        cap = NO_DAYS if left else Amount(leave_type.max_carry_forward or ZERO)
         carried = min(days, cap)
         lost = days - carried
 
-        def entry(kind: EntryKind, amount: Decimal, in_year: int, note: str, key: str = leave_type.key) -> LedgerEntry:
+        def entry(kind: EntryKind, amount: Amount, in_year: int, note: str, key: str = leave_type.key) -> LedgerEntry:
             return LedgerEntry(employee_id=employee.employee_id, type_key=key, year=in_year, kind=kind,
-                               amount=Amount(amount), created_at=at, source=year_end_source(year), note=note)
+                               amount=amount, created_at=at, source=year_end_source(year), note=note)
 
-        if carried > 0:
+        if carried:
             made.append(entry(EntryKind.CARRIED_OUT, -carried, year, f"carried into {year + 1}"))
             made.append(entry(EntryKind.CARRIED_IN, carried, year + 1, f"carried from {year}"))
-        if lost > 0:
+        if lost:
             made.append(entry(EntryKind.EXPIRY, -lost, year, f"{year} year end: over the carry-forward limit"))
     return made
 
@@ -145,15 +145,15 @@ def carry_expiry_date(leave_type: LeaveType, year: int) -> date | None:
     return date(year, month, day)
 
 
-def carried_left(entries: Iterable[LedgerEntry], type_key: str, year: int, used_by_expiry: Decimal) -> Decimal:
+def carried_left(entries: Iterable[LedgerEntry], type_key: str, year: int, used_by_expiry: Amount) -> Amount:
     """Carried days of ``year`` not used by the expiry date (leave uses carried days first)."""
     carried = sum((e.amount for e in entries if e.type_key == type_key and e.year == year
-                   and e.kind is EntryKind.CARRIED_IN), NO_DAYS).value
-    return max(ZERO, carried - used_by_expiry)
+                   and e.kind is EntryKind.CARRIED_IN), NO_DAYS)
+    return max(NO_DAYS, carried - used_by_expiry)
 
 
-def carry_expiry(employee: Employee, type_key: str, year: int, days: Decimal, expires: date,
+def carry_expiry(employee: Employee, type_key: str, year: int, days: Amount, expires: date,
                  at: datetime) -> LedgerEntry:
     return LedgerEntry(employee_id=employee.employee_id, type_key=type_key, year=year, kind=EntryKind.EXPIRY,
-                       amount=-Amount(days), created_at=at, source=carry_expiry_source(year),
+                       amount=-days, created_at=at, source=carry_expiry_source(year),
                        note=f"carried days not used by {expires.isoformat()}")

@@ -11,14 +11,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import EntryKind, LeaveRequest, LedgerEntry, RequestStatus, Source
 from core.policy.rules import LeaveType
 from core.views import BalanceRow
-
-ZERO = Decimal(0)
 
 
 class Counted(enum.StrEnum):
@@ -50,56 +47,53 @@ def balance_rows(
     entries: Iterable[LedgerEntry],
     requests: Iterable[LeaveRequest],
     year: int,
-    projected: Mapping[str, Decimal] | None = None,
+    projected: Mapping[str, Amount] | None = None,
 ) -> tuple[BalanceRow, ...]:
     """One row per leave type for ``year``, from ledger entries and pending requests.
 
     ``projected`` adds entitlement not yet written (accruals up to a future leave date).
     """
     parts: dict[Counted, dict[str, Amount]] = {part: {} for part in Counted}
-    parts[Counted.ENTITLED].update((key, Amount(days)) for key, days in (projected or {}).items())
+    parts[Counted.ENTITLED].update((projected or {}).items())
     for entry in entries:
         if entry.year != year:
             continue
         part = parts[COUNTED[entry.kind]]
         part[entry.type_key] = part.get(entry.type_key, NO_DAYS) + entry.amount
-    entitled = {key: amount.value for key, amount in parts[Counted.ENTITLED].items()}
-    # Debits are negative in the ledger and shown as positive amounts taken or lapsed.
-    taken = {key: (-amount).value for key, amount in parts[Counted.TAKEN].items()}
-    lapsed = {key: (-amount).value for key, amount in parts[Counted.LAPSED].items()}
-    pending: dict[str, Decimal] = {}
+    pending: dict[str, Amount] = {}
     for request in requests:
         if request.status is RequestStatus.PENDING and year in request.year_days:
-            pending[request.type_key] = pending.get(request.type_key, ZERO) + request.year_days[year]
+            pending[request.type_key] = pending.get(request.type_key, NO_DAYS) + request.year_days[year]
+    # Debits are negative in the ledger and shown as positive amounts taken or lapsed.
     return tuple(
         BalanceRow(
             type_key=t.key,
             code=t.code,
             name=t.name,
-            entitled=entitled.get(t.key, ZERO),
-            taken=taken.get(t.key, ZERO),
-            pending=pending.get(t.key, ZERO),
-            lapsed=lapsed.get(t.key, ZERO),
+            entitled=parts[Counted.ENTITLED].get(t.key, NO_DAYS),
+            taken=-parts[Counted.TAKEN].get(t.key, NO_DAYS),
+            pending=pending.get(t.key, NO_DAYS),
+            lapsed=-parts[Counted.LAPSED].get(t.key, NO_DAYS),
         )
         for t in leave_types
     )
 
 
 def request_entries(request: LeaveRequest, kind: EntryKind, at: datetime,
-                    year_days: Mapping[int, Decimal] | None = None) -> list[LedgerEntry]:
+                    year_days: Mapping[int, Amount] | None = None) -> list[LedgerEntry]:
     """Leave taken (negative) on approval, or its reversal (positive) on cancel, per year.
 
     ``year_days`` narrows a reversal to the days of a partial cancel.
     """
     assert request.id is not None
-    sign = -1 if kind is EntryKind.LEAVE_TAKEN else 1
+    taken = kind is EntryKind.LEAVE_TAKEN
     return [
         LedgerEntry(
             employee_id=request.employee_id,
             type_key=request.type_key,
             year=year,
             kind=kind,
-            amount=Amount(sign * days),
+            amount=-days if taken else days,
             created_at=at,
             source=Source.request(request.id),
             note=request.number,

@@ -9,37 +9,20 @@ types the policy makes public (:mod:`core.policy.privacy`). Turning the entries 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from core.calendars.entries import event_key, segments, visible_title
-from core.domain.model import HalfDay, RequestStatus
+from core.domain.model import RequestStatus
 from core.domain.tokens import new_token, token_hash
 from core.errors import LeaveError, UnknownEmployee
 from core.ports import Clock, UnitOfWork
 from core.ports.calendars import FeedToken
 from core.shared.context import Presenter, latest_policy, local_today, person
-from core.views import FeedView
+from core.views import Feed, FeedItem, FeedView
 
 #: How far back and ahead a feed reaches; calendar apps refresh it every few hours.
 PAST = timedelta(days=183)
 AHEAD = timedelta(days=731)
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    uid: str
-    title: str
-    first: date
-    last: date  # inclusive
-    half: HalfDay | None
-    stamp: datetime
-
-
-@dataclass(frozen=True)
-class Feed:
-    name: str
-    items: tuple[FeedItem, ...]
 
 
 def feed_path(token: str) -> str:
@@ -81,6 +64,31 @@ def create_feed(uow: UnitOfWork, clock: Clock, kind: str, subject: str) -> str:
     token = new_token()
     uow.feeds.add(FeedToken(token_hash(token), kind, subject, clock.now()))
     return token
+
+
+def new_feed_link(uow: UnitOfWork, clock: Clock, employee_email: str | None = None,
+                  department: str | None = None) -> str:
+    """HR's new feed of a person (by e-mail) or of a department; the link's path, shown this once."""
+    if employee_email is not None:
+        employee = uow.employees.by_email(employee_email)
+        if employee is None:
+            raise LeaveError(f"No employee with e-mail {employee_email}.")
+        token = create_feed(uow, clock, "employee", employee.employee_id)
+    elif department is not None:
+        token = create_feed(uow, clock, "department", department)
+    else:
+        raise LeaveError("Name the employee or the department the feed is for.")
+    uow.commit()
+    return feed_path(token)
+
+
+def revoke_feed(uow: UnitOfWork, clock: Clock, link: str) -> bool:
+    """Stop the feed named by its token or its link (``.../calendar/TOKEN.ics``): it answers 404 from
+    now on. False when no active feed has that token."""
+    token = link.removesuffix(".ics").rsplit("/", 1)[-1]
+    revoked = uow.feeds.revoke(token_hash(token), clock.now())
+    uow.commit()
+    return revoked
 
 
 def feed_for(uow: UnitOfWork, clock: Clock, token: str) -> Feed | None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from core.domain.model import Employee, Event, LeaveRequest, RequestStatus
 from core.domain.text import counted
 from core.policy.rules import Policy
 from core.ports import Clock, UnitOfWork
+from core.requests import documents
 from core.requests.absence import Absences
 from core.requests.assessment import year_balances
 from core.requests.queries import team_members
 from core.shared.context import Presenter, latest_policy, local_today, person
-from core.views import AbsenceView, Notice, NoticeKind, RequestView
+from core.shared.escalations import last_step
+from core.views import AbsenceView, Escalation, Notice, NoticeKind, RequestView
 
 
 def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
@@ -29,7 +32,23 @@ def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
         return _closed(uow, presenter, request, view, event) + _calendar(presenter, request, view, event)
     if event.name == "leave.reassigned" and request.status is RequestStatus.PENDING:
         return _reassigned(uow, clock, presenter, request, view, event)
+    if event.name == documents.HANDED_IN:
+        return _document_added(uow, presenter, request, view, event)
     return []
+
+
+def approval_notice(uow: UnitOfWork, clock: Clock, request_id: int, viewer_email: str) -> Notice | None:
+    """What the approver's card shows beside a pending request, for someone who may decide it and
+    looks again (a card refreshed or redrawn): their own notice, or the approver's for someone
+    deciding in the approver's place (HR, a delegate). None once the request is no longer pending.
+    """
+    request = uow.requests.get(request_id)
+    if request is None or request.status is not RequestStatus.PENDING:
+        return None
+    presenter = Presenter(uow)
+    notices = _approval_needed(uow, clock, presenter, request, presenter.request(request))
+    viewer = viewer_email.casefold()
+    return next((n for n in notices if n.recipient.email.casefold() == viewer), notices[0] if notices else None)
 
 
 def _approvers(uow: UnitOfWork, request: LeaveRequest) -> list[str]:
@@ -49,19 +68,22 @@ def _approval_needed(uow: UnitOfWork, clock: Clock, presenter: Presenter, reques
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
     leave_type = policy.leave_types.get(request.type_key)
     today = local_today(clock, employee.time_zone)
-    # Pending requests (this one included) are already held, so "available" is what remains after it.
-    available = {year: row.available for year, row in year_balances(
-        uow, employee, leave_type, request.year_days, request.end, today, pending).items()} if leave_type else {}
-    facts = _facts(request, today)
+    filed = request.created_at.astimezone(ZoneInfo(employee.time_zone)).date()
+    # Pending requests (this one included) are already held: the rows ``balance`` shows the employee.
+    after = year_balances(uow, employee, leave_type, request.year_days, today, pending) if leave_type else {}
+    facts = _facts(request, filed)
+    escalation = _escalation(uow, presenter, request, (today - filed).days)
     return [
         Notice(
             key=f"{NoticeKind.APPROVAL_NEEDED.value}:{approver_id}",
             kind=NoticeKind.APPROVAL_NEEDED,
             recipient=person(approver),
             request=view,
-            available_after=available,
+            balance_after=after,
+            escalation=escalation,
             team_out=_team_out(uow, policy, employee, request, approver, local_today(clock, approver.time_zone)),
             facts=facts,
+            today=local_today(clock, approver.time_zone),
         )
         for approver_id in _approvers(uow, request)
         if (approver := presenter.employee(approver_id)) is not None
@@ -125,15 +147,48 @@ def _team_out(uow: UnitOfWork, policy: Policy, employee: Employee, request: Leav
                                       overlapping=(request.start, request.end))
     seen = Absences(uow, policy, approver, today, request.start, max((r.end for r in overlapping),
                                                                      default=request.end))
-    return tuple(seen.view(r, others[r.employee_id], max(r.start, request.start)) for r in overlapping)
+    by_date = sorted(overlapping, key=lambda r: (r.start, r.end, others[r.employee_id].name))
+    return tuple(seen.view(r, others[r.employee_id], max(r.start, request.start)) for r in by_date)
 
 
-def _facts(request: LeaveRequest, today: date) -> tuple[str, ...]:
-    ahead = (request.start - today).days
+def _escalation(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, waited: int) -> Escalation | None:
+    """Why a request that went up for want of an answer reached whoever holds it now; None when it
+    was not escalated, or has moved on since for another reason (a manager away)."""
+    step = last_step(uow, request.id) if request.id is not None else None
+    if step is None or step.holder != request.approver_id:
+        return None
+    return Escalation(unanswered=presenter.person(step.unanswered), working_days=step.working_days,
+                      waited_days=max(0, waited))
+
+
+def _facts(request: LeaveRequest, filed: date) -> tuple[str, ...]:
+    """Short facts for the approver; how far ahead it was applied counts from the day it was filed."""
+    ahead = (request.start - filed).days
     facts = [f"Applied {counted(ahead)} ahead" if ahead >= 0 else f"Applied {counted(-ahead)} after the start"]
-    facts.append(counted(request.days, "working day"))
+    facts.append(request.days.text("working"))
     if request.document_due:
         facts.append("Document due: none attached yet")
     elif request.document_ref:
         facts.append(f"Document: {request.document_ref}")
     return tuple(facts)
+
+
+def _document_added(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, view: RequestView,
+                    event: Event) -> list[Notice]:
+    """Whoever holds the request now and whoever decided a level of it hear of a document handed in,
+    with a way to open it; HR when nobody does (leave approved at once)."""
+    kept = {d.id: d for d in uow.documents.for_request(request.id or 0)}
+    document = kept.get(int(str(event.payload.get("document_id") or 0)))
+    if document is None:
+        return []
+    holders = _approvers(uow, request) if request.status is RequestStatus.PENDING else []
+    holders += [d.decided_by for d in uow.decisions.for_request(request.id or 0)]
+    if not holders:
+        holders = [hr.employee_id for hr in uow.employees.hr_admins() if hr.is_active]
+    info = documents.document_info(document)
+    return [
+        Notice(key=f"{NoticeKind.DOCUMENT_ADDED.value}:{document.id}:{employee_id}", kind=NoticeKind.DOCUMENT_ADDED,
+               recipient=recipient, request=view, document=info)
+        for employee_id in dict.fromkeys(holders)
+        if employee_id != request.employee_id and (recipient := presenter.person(employee_id)) is not None
+    ]

@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from core.directory.csv_import import ImportResult, count_changes, read_employees
+from core.directory.csv_import import count_changes, read_employees
 from core.domain.model import AuditEntry, Employee, Holiday, RequestStatus
 from core.errors import LeaveError, PolicyError, UnknownEmployee
 from core.policy.rules import ALWAYS, Policy, parse_policy
 from core.ports import Clock, UnitOfWork
 from core.scheduling.scheduled import HR_CHANNEL, dept_key
 from core.shared.context import Presenter, latest_policy
-from core.views import RequestView
+from core.views import ImportResult, RequestView
 
 POLICY_SOURCE = "policy"
 
@@ -90,7 +90,7 @@ def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> Po
                              [h for h in policy.holidays if h.region == region and (since is None or h.day >= since)],
                              start=since)
     for department, platform, address in policy.channels:
-        uow.chat.save_address(platform, HR_CHANNEL if department is None else dept_key(department), address, now)
+        uow.channels.save(platform, HR_CHANNEL if department is None else dept_key(department), address, now)
     uow.audit.add(AuditEntry(at=now, actor="system", action="policies.load", source="cli", detail=source))
     uow.commit()
     return PolicySummary(len(policy.leave_types), len(policy.regions), len(policy.holidays))

@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.fields import import_problem
 from core.domain.model import Employee, EmployeeStatus, Role
+from core.domain.text import counted
 from core.errors import ImportRejected
 from core.policy.rules import Policy
+from core.views import ImportResult
 
 E = TypeVar("E", Role, EmployeeStatus)
 
@@ -28,13 +30,6 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id", "leaving_date")
 LINE_BREAKS = re.compile("\r\n|\r|\n")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    unchanged: int
 
 
 @dataclass
@@ -72,7 +67,7 @@ def read_employees(
         # A quoted value may hold line breaks: a row is told by the line it starts on.
         line = reader.line_num - sum(len(LINE_BREAKS.findall(v)) for v in values.values() if isinstance(v, str))
         if None in values:
-            problems.append((line, f"{len(values[None])} more value(s) than columns"))
+            problems.append((line, f"{counted(len(values[None]), 'more value')} than columns"))
             continue
         cleaned = {k: (v or "").strip() for k, v in values.items()}
         if any(cleaned.values()):
@@ -110,11 +105,12 @@ def _header_problems(header: list[str]) -> list[tuple[int, str]]:
     repeated = sorted({c for c in header if header.count(c) > 1})
     problems = []
     if missing:
-        problems.append((1, f"missing column(s): {', '.join(missing)}"))
+        problems.append((1, f"missing {counted(len(missing), 'column')}: {', '.join(missing)}"))
     if unknown:
-        problems.append((1, f"unknown column(s): {', '.join(unknown)} (optional ones: {', '.join(OPTIONAL_COLUMNS)})"))
+        problems.append((1, f"unknown {counted(len(unknown), 'column')}: {', '.join(unknown)} "
+                            f"(optional ones: {', '.join(OPTIONAL_COLUMNS)})"))
     if repeated:
-        problems.append((1, f"repeated column(s): {', '.join(repeated)}"))
+        problems.append((1, f"repeated {counted(len(repeated), 'column')}: {', '.join(repeated)}"))
     return problems
 
 

@@ -3,8 +3,10 @@
 A bare ``Decimal`` does not say whether it counts days or hours, nor that days come in halves;
 an :class:`Amount` does, so a ledger entry or a balance can never add hours to days by mistake.
 Amounts of one unit add, subtract and compare like numbers; mixing units is a programming error
-and raises ``ValueError``. How an amount reads ("2.5 days", "1 day", "3 hours") is decided here,
-with the same words every message uses.
+and raises ``ValueError``. How an amount reads ("2.5 days", "1 day", "0.5 days", "3 hours") is
+decided here, with the same words every message and template uses. Ledger entries, balances and a
+request's days (in all and per year) are amounts; a policy's figures stay plain ``Decimal`` days
+and are turned into an amount where they meet one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.domain.text import counted
+from core.domain.text import counted, format_days
 
 
 class Unit(enum.StrEnum):
@@ -54,6 +56,8 @@ class Amount:
         return cls(Decimal(value), Unit.HOURS)
 
     def _same_unit(self, other: Amount) -> Amount:
+        if not isinstance(other, Amount):
+            raise TypeError(f"an amount combines only with an amount (NO_DAYS for none), got {other!r}")
         if other.unit is not self.unit:
             raise ValueError(f"cannot combine {self.unit} with {other.unit}")
         return other
@@ -74,9 +78,25 @@ class Amount:
     def __bool__(self) -> bool:
         return bool(self.value)
 
-    def text(self) -> str:
-        """``1 day``, ``2.5 days``, ``3 hours``: the words every door shows."""
-        return counted(self.value, self.unit.one, self.unit.value)
+    @property
+    def figure(self) -> str:
+        """``1``, ``0.5``, ``-2.5``: the number alone, for a column whose heading names the unit."""
+        return format_days(self.value)
+
+    @property
+    def is_one(self) -> bool:
+        """Exactly one day or hour: the noun is singular, and so is a verb that agrees with it."""
+        return self.value == 1
+
+    def text(self, kind: str = "") -> str:
+        """``1 day``, ``0.5 days``, ``2.5 days``, ``3 hours``: the words every door shows.
+
+        ``kind`` goes before the unit: ``1 carried day``, ``3 annual leave days``.
+        """
+        return counted(self.value, f"{kind} {self.unit.one}" if kind else self.unit.one)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 #: No days: where a sum of days starts.

@@ -27,7 +27,7 @@ import calendar
 import difflib
 import enum
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from core.domain.model import REQUEST_NUMBER_OFFSET
@@ -355,6 +355,14 @@ def parse_period(text: str) -> tuple[date, date, str]:
         raise BadCommand(f"{usage} The year must be between {MIN_YEAR} and {MAX_YEAR}.")
     last_day = calendar.monthrange(year, last_month)[1]
     return date(year, first_month, 1), date(year, last_month, last_day), label
+
+
+def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The UTC instants around whole days typed as a period: from the start of ``since`` to the end
+    of ``until`` (the audit log is written, and searched, in UTC)."""
+    start = datetime.combine(since, time(), tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC) if until else None
+    return start, end
 
 
 def parse_year(text: str) -> int | None:

@@ -38,6 +38,10 @@ NOTE = Field("note", 500, multiline=True)
 DOCUMENT = Field("document link", 1000)
 PERSON = Field("person named", 255)
 
+#: The length limit of each field of the doors' forms, by what the forms call it: Slack's modals and
+#: Teams' cards hold their inputs to these, the limits the use cases then check.
+FORM_LIMITS: dict[str, int] = {"reason": REASON.limit, "note": NOTE.limit, "document": DOCUMENT.limit}
+
 #: The employee CSV's free-text columns (the directory's own limits: see ``storage/tables.py``);
 #: roles, statuses and dates have checks of their own.
 IMPORT_FIELDS: dict[str, Field] = {

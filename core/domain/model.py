@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from core.domain.amount import Amount
 
@@ -153,7 +152,8 @@ class LeaveRequest:
     type_key: str
     start: date
     end: date
-    days: Decimal
+    #: The working days asked for, as charged: whole days, or half a day on a half-day request.
+    days: Amount
     status: RequestStatus
     created_at: datetime
     half: HalfDay | None = None
@@ -166,7 +166,7 @@ class LeaveRequest:
     decision_note: str = ""
     idempotency_key: str | None = None
     #: Working days per leave year; each year's share is charged to that year's balance.
-    year_days: dict[int, Decimal] = field(default_factory=dict)
+    year_days: dict[int, Amount] = field(default_factory=dict)
     #: The approval chain (``manager``, ``hr``); empty when approved at once. ``level`` is the step
     #: waiting for a decision.
     levels: tuple[str, ...] = ("manager",)

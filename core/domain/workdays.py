@@ -1,15 +1,18 @@
 """The one working-day calculator: which dates of a span count as leave, and how much.
 
 Days counted = calendar days - the region's weekend days - holidays that apply to the person's
-region and location. A half day counts 0.5 and only on a one-day request.
+region and location. A half day counts 0.5 and only on a one-day request. What a request is
+charged comes out as an :class:`~core.domain.amount.Amount`; the figure of each single date stays a
+plain ``Decimal`` (1 or 0.5), the weight that calendars and heat maps add up date by date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import HalfDay, Holiday
 
 HALF = Decimal("0.5")
@@ -37,15 +40,20 @@ def days_by_year(
     half: HalfDay | None,
     weekend: frozenset[int],
     holidays: Iterable[date],
-) -> dict[int, Decimal]:
+) -> dict[int, Amount]:
     """Leave days counted per leave (calendar) year; years with no working day are left out.
 
     Each year's days are charged to that year's balance, so a request over New Year is split.
     """
     per_year: dict[int, Decimal] = {}
-    for day, amount in dated_days(start, end, half, weekend, holidays).items():
-        per_year[day.year] = per_year.get(day.year, Decimal(0)) + amount
-    return per_year
+    for day, weight in dated_days(start, end, half, weekend, holidays).items():
+        per_year[day.year] = per_year.get(day.year, Decimal(0)) + weight
+    return {year: Amount.days(days) for year, days in per_year.items()}
+
+
+def total_days(year_days: Mapping[int, Amount]) -> Amount:
+    """A request's days in all: its years' shares added up (no days for none)."""
+    return sum(year_days.values(), NO_DAYS)
 
 
 def dated_days(

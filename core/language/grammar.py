@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.commands import (
+    EXAMPLES,
+    USAGE,
     ApplyLeave,
     CancelRequest,
     Command,
     Decide,
     Delegate,
+    HandInDocument,
     Help,
     ListRequests,
     OpenApplyForm,
@@ -30,6 +33,7 @@ from core.commands import (
     Report,
     ShowAudit,
     ShowBalance,
+    ShowDocuments,
     ShowFeed,
     ShowHolidays,
     ShowPending,
@@ -53,46 +57,6 @@ from core.domain.dates import (
 from core.domain.heatmap import MONTH_SPAN_DAYS, WEEK_SPAN_DAYS
 from core.domain.model import HalfDay
 from core.errors import BadCommand, BadDate
-
-#: One usage line per subcommand; messages quote them and the help renderer lists them.
-USAGE: dict[str, str] = {
-    "apply": "/leave apply TYPE START [to END] [half-day|first-half|second-half|morning|afternoon] [REASON]",
-    "balance": "/leave balance [@person] [YEAR]",
-    "list": "/leave list",
-    "cancel": "/leave cancel ID [DATE [to DATE]]",
-    "pending": "/leave pending",
-    "approve": "/leave approve ID [NOTE]",
-    "reject": "/leave reject ID [REASON]",
-    "team": "/leave team [DATE] | /leave team week|month [FROM]",
-    "holidays": "/leave holidays [YEAR]",
-    "report": "/leave report PERIOD [DEPARTMENT] | /leave report FROM to TO [department DEPARTMENT]",
-    "insight": "/leave insight quiet [DEPARTMENT]",
-    "audit": "/leave audit [@person] [PERIOD]",
-    "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
-    "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
-    "feed": "/leave feed",
-    "help": "/leave help",
-}
-
-#: One worked example per subcommand, shown next to the usage when words are missing.
-EXAMPLES: dict[str, str] = {
-    "apply": "/leave apply casual 24 Dec to 26 Dec family trip",
-    "balance": "/leave balance @priya 2027",
-    "list": "/leave list",
-    "cancel": "/leave cancel LV-1042 28 Dec to 31 Dec",
-    "pending": "/leave pending",
-    "approve": "/leave approve LV-1042",
-    "reject": "/leave reject LV-1042 the release is that week",
-    "team": "/leave team tomorrow",
-    "holidays": "/leave holidays 2027",
-    "report": "/leave report 2026-Q4 Engineering",
-    "insight": "/leave insight quiet Engineering",
-    "audit": "/leave audit @priya 2026-11",
-    "plan": "/leave plan privilege 14 Dec to 18 Dec",
-    "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
-    "feed": "/leave feed",
-    "help": "/leave help",
-}
 
 SUBCOMMANDS = ", ".join(USAGE)
 
@@ -211,6 +175,17 @@ def parse_command(text: str, at: date | Reading) -> Command:
     return handler(body, rest, at if isinstance(at, Reading) else Reading(at))
 
 
+def subcommand(text: str) -> str:
+    """The subcommand a line starts with, in lower case (``help`` for an empty line), as
+    :func:`parse_command` chooses it: a word it does not know comes back as it is.
+
+    What the words mean needs the person's own reading of dates; which kind of command they ask
+    for does not, so it can be told before anything is read for them.
+    """
+    word = _WORD.search(_PREFIX.sub("", text, count=1))
+    return word.group().lower() if word else "help"
+
+
 def _shown(day: date) -> str:
     """``24 Dec 2026``, in English whatever the process locale (``%b`` would follow it)."""
     return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
@@ -231,7 +206,9 @@ def _joined(body: str, words: Sequence[_Word]) -> str:
 
 
 def _help(body: str, words: Sequence[_Word], at: Reading) -> Command:
-    return Help()
+    """``help all``: every command with its options; ``help`` with anything else: the asker's commands
+    (whose help ends by naming ``help all``)."""
+    return Help(full=len(words) == 1 and words[0].lower == "all")
 
 
 def _apply(body: str, words: Sequence[_Word], at: Reading) -> Command:
@@ -575,6 +552,15 @@ def _feed(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return ShowFeed()
 
 
+def _document(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``document ID``: open a request's documents; ``document ID FILE``: hand one in (the terminal
+    reads FILE, which may hold spaces; in a chat the file is dropped into the conversation)."""
+    request_id = _request_id(words, "document", "open or hand a document in for")
+    if len(words) == 1:
+        return ShowDocuments(request_id)
+    return HandInDocument(request_id, path=_joined(body, words[1:]))
+
+
 _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "help": _help,
     "apply": _apply,
@@ -592,4 +578,5 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "plan": _plan,
     "delegate": _delegate,
     "feed": _feed,
+    "document": _document,
 }

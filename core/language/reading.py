@@ -15,8 +15,8 @@ from core.domain.text import format_span
 from core.domain.workdays import holiday_dates, working_dates
 from core.language.grammar import Reading
 from core.policy.rules import Region
-from core.ports import Clock, UnitOfWork
-from core.shared.context import local_today
+from core.ports import UnitOfWork
+from core.shared.context import CommandContext
 
 #: Holidays are read this many calendar days at a time while counting working days forwards.
 _LOOK_AHEAD_DAYS = 62
@@ -25,12 +25,12 @@ _LOOK_AHEAD_DAYS = 62
 _COUNT_LIMIT = timedelta(days=3 * 366)
 
 
-def reading_for(uow: UnitOfWork, clock: Clock, employee: Employee) -> Reading:
-    """How ``employee``'s words are read; before any policy is loaded, day first and Mon-Fri.
+def reading_for(ctx: CommandContext) -> Reading:
+    """How the actor's words are read; before any policy is loaded, day first and Mon-Fri.
 
-    The returned counter reads holidays through ``uow``, so it is used inside the same unit of work.
+    The returned counter reads holidays through the command's unit of work, so it is used inside it.
     """
-    today = local_today(clock, employee.time_zone)
+    uow, employee, today = ctx.uow, ctx.actor, ctx.today
     policy = uow.policies.current()
     region = policy.regions.get(employee.region) if policy is not None else None
     if region is None:
@@ -50,7 +50,6 @@ def _last_working_day(uow: UnitOfWork, region: Region, employee: Employee, start
         found += working_dates(window, last, region.weekend, off)
         window = last + timedelta(days=1)
     return found[count - 1] if len(found) >= count else window - timedelta(days=1)
-
 
 
 def dates_read(command: Command, message: str) -> str:

@@ -13,8 +13,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.domain.amount import Amount
 from core.domain.dates import DateOrder
-from core.domain.model import Holiday
+from core.domain.model import Employee, Holiday
 from core.errors import PolicyError, UnknownLeaveType
 from core.policy import values as f
 from core.policy.calendar import CalendarPolicy, parse_calendar_policy
@@ -25,6 +26,8 @@ ACCRUALS = ("granted", "monthly")
 APPROVALS = ("none", "manager", "manager_then_hr")
 ACTIONS = ("refuse", "hr_approval")
 LIMIT_ACTIONS = ("refuse", "flag")
+#: Whether an approver must say why they reject (``reject_reason``); every door asks the same way.
+REJECT_REASONS = ("optional", "required")
 ALWAYS = date(1970, 1, 1)
 
 
@@ -51,9 +54,9 @@ class LeaveType:
     #: Granted types: scale the year's days to the months employed (see :meth:`Policy.counted_months`).
     pro_rata: bool = True
 
-    def needs_document(self, days: Decimal) -> bool:
+    def needs_document(self, days: Amount) -> bool:
         limit = self.document_required_above_days
-        return limit is not None and days > limit
+        return limit is not None and days > Amount.days(limit)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class Policy:
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     #: Where the scheduler posts: ``(department or None for HR, platform, channel)``.
     channels: tuple[tuple[str | None, str, str], ...] = ()
+    #: A rejection must say why (``reject_reason: required``); the employee reads it.
+    reject_reason_required: bool = False
 
     def region(self, name: str) -> Region | None:
         """The region called ``name`` or one of its aliases, case-insensitively."""
@@ -137,6 +142,11 @@ class Policy:
         region = self.regions.get(region_key)
         keys = region.leave_types if region else ()
         return [self.leave_types[k] for k in keys]
+
+    def types_open_to(self, employee: Employee) -> list[LeaveType]:
+        """The types ``employee`` may take, in the policy's order: every form, help and balance lists
+        these and no other, so that nobody is offered a type they would be refused."""
+        return self.types_for(employee.region)
 
     def find_type(self, region_key: str, word: str) -> LeaveType:
         """The type whose key or code is ``word`` (any case), among those of the region."""
@@ -167,7 +177,7 @@ def parse_policy(document: Any) -> Policy:
     """Check and convert a policy document; raise :class:`PolicyError` naming the bad key."""
     root = f.mapping(document, "policy", required=frozenset({"leave_types", "regions"}), allowed=frozenset({
         "leave_types", "regions", "effective_from", "pro_rata_day", "blackouts", "team_limits", "calendar",
-        "escalate_after_working_days", "channels", "privacy",
+        "escalate_after_working_days", "channels", "privacy", "reject_reason",
     }))
     types_doc = f.mapping(root["leave_types"], "leave_types")
     # Read by the scheduler's reminders (core.scheduling.reminders); checked here so a typo fails the load.
@@ -204,6 +214,8 @@ def parse_policy(document: Any) -> Policy:
         calendar=calendar,
         privacy=parse_privacy_policy(root.get("privacy", {}), leave_types, calendar.show_type),
         channels=_channels(root.get("channels", {})),
+        reject_reason_required=f.choice(root.get("reject_reason", "optional"), "reject_reason",
+                                        REJECT_REASONS) == "required",
     )
 
 

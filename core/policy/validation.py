@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from decimal import Decimal
 
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import Employee, HalfDay, LeaveRequest
-from core.domain.text import counted, format_day, format_days, half_name
+from core.domain.text import counted, format_day, half_name
+from core.domain.workdays import total_days
 from core.errors import (
     BlackoutPeriod,
     InactiveEmployee,
@@ -72,9 +73,9 @@ def validate_dates(start: date, end: date, half: HalfDay | None, today: date) ->
         )
 
 
-def validate_working_days(year_days: Mapping[int, Decimal], start: date, end: date) -> Decimal:
-    total = sum(year_days.values(), Decimal(0))
-    if total <= 0:
+def validate_working_days(year_days: Mapping[int, Amount], start: date, end: date) -> Amount:
+    total = total_days(year_days)
+    if total <= NO_DAYS:
         span = format_day(start) if start == end else f"{format_day(start)} to {format_day(end)}"
         raise NoWorkingDays(f"{span} has no working day (weekends and holidays); no leave is needed.")
     return total
@@ -86,7 +87,7 @@ def validate_notice(leave_type: LeaveType, start: date, today: date) -> None:
     earliest = today + timedelta(days=leave_type.min_notice_days)
     if start < earliest:
         raise NoticeTooShort(
-            f"{leave_type.name} must be applied for at least {leave_type.min_notice_days} days ahead; "
+            f"{leave_type.name} must be applied for at least {counted(leave_type.min_notice_days)} ahead; "
             f"the earliest start now is {format_day(earliest)}. Consider casual leave instead."
         )
 
@@ -107,18 +108,25 @@ def validate_overlap(
             )
 
 
-def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Decimal], rows: Mapping[int, BalanceRow]) -> None:
+def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Amount], rows: Mapping[int, BalanceRow],
+                     accruing: Mapping[int, Amount] | None = None, end: date | None = None) -> None:
     """Each year's share must fit that year's availability (pending requests counted), down to the
-    type's negative limit."""
+    type's negative limit.
+
+    ``accruing`` is what each year will still accrue by the leave's last day (``end``): leave later
+    in the year may count on it, and the refusal says so, since ``balance`` shows it apart.
+    """
+    limit = Amount(leave_type.negative_limit)
     for year, asked in sorted(year_days.items()):
-        available = rows[year].available
-        if asked > available + leave_type.negative_limit:
-            left = max(available, Decimal(0))
-            below = (f" (the balance may go {format_days(leave_type.negative_limit)} below zero)"
-                     if leave_type.negative_limit else "")
+        due = (accruing or {}).get(year, NO_DAYS)
+        available = rows[year].available + due
+        if asked > available + limit:
+            below = f" (the balance may go {limit.figure} below zero)" if limit else ""
+            by = (f" by {format_day(min(end, date(year, 12, 31)))}, {due.text()} of it still to accrue"
+                  if due and end else "")
             raise InsufficientBalance(
-                f"Only {counted(left, leave_type.name.lower() + ' day')} "
-                f"left for {year}{below} (pending requests counted); you asked for {format_days(asked)}. "
+                f"Only {max(available, NO_DAYS).text(leave_type.name.lower())} "
+                f"left for {year}{by}{below} (pending requests counted); you asked for {asked.figure}. "
                 "Shorten the request or choose another leave type."
             )
 

@@ -7,11 +7,16 @@ A use case opens one :class:`UnitOfWork` (one transaction), reads and changes wh
 through the repositories, and commits. Storage raises :class:`Conflict` for a deadlock or a
 lock wait time-out so that the core can run the whole unit of work again, and
 :class:`Unavailable` when the database cannot be reached at all.
+
+The unit of work carries only what the core reads or writes. What only the doors keep (how a door
+reaches a person, the cards it posted, files handed out by link) is no part of it: those stores
+(:mod:`core.ports.chat`, :mod:`core.ports.downloads`) run short transactions of their own and are
+handed to the doors by the composition root.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -30,7 +35,7 @@ from core.domain.model import (
 )
 from core.policy.rules import Policy
 from core.ports.calendars import CalendarLinks, FeedTokens
-from core.ports.downloads import Downloads
+from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
 from core.views import Notice
 
@@ -116,7 +121,11 @@ class HolidayRepository(Protocol):
 
 class RequestRepository(Protocol):
     def add(self, request: LeaveRequest) -> LeaveRequest:
-        """Insert and return the request with its id set."""
+        """Insert and return the request with its id set.
+
+        Raises:
+            ValueError: for days counted in hours (stored requests count in days), here or on update.
+        """
         ...
 
     def get(self, request_id: int) -> LeaveRequest | None: ...
@@ -277,26 +286,32 @@ class Outbox(Protocol):
         ...
 
 
-class ChatDirectory(Protocol):
-    """Where the doors reach people and channels, kept in the database (never in memory).
+#: Every key of a digest's channel starts with this (``digest:hr``, ``digest:dept:<Department>``);
+#: the other addresses of the same table are the doors' own (:class:`core.ports.chat.ChatStore`).
+CHANNEL_KEYS = "digest:"
 
-    ``addresses``: per platform and key (``employee:E3``, ``channel:hr``...), an opaque text the
-    door understands (a Teams conversation reference as JSON, a Slack DM channel id).
-    ``cards``: the messages posted about a request, so a door can update them in place after a
-    decision made anywhere.
+
+def is_channel_key(key: str) -> bool:
+    """True for the key of a digest's channel, in any case (MySQL compares keys without case)."""
+    return key[:len(CHANNEL_KEYS)].lower() == CHANNEL_KEYS
+
+
+class DigestChannels(Protocol):
+    """Where the scheduled digests are posted, per platform: the only addresses the core reads.
+
+    Keys start with :data:`CHANNEL_KEYS`: ``digest:hr`` for the HR digest, ``digest:dept:<Department>``
+    for a department's who's-out; the address is a Slack channel id, or the key of a Teams channel
+    the bot was added to. A policy's ``channels`` (and ``leavebot channels set``) write them; the
+    scheduled jobs read them to choose where their posts go. Any other key is refused
+    (``ValueError``): how the doors reach people is theirs, outside the unit of work.
     """
 
-    def save_address(self, platform: str, key: str, address: str, at: datetime) -> None: ...
+    def save(self, platform: str, key: str, address: str, at: datetime) -> None: ...
 
     def address(self, platform: str, key: str) -> str | None: ...
 
-    def addresses(self, platform: str, prefix: str = "") -> dict[str, str]: ...
-
-    def add_card(self, platform: str, request_id: int, employee_id: str, address: str, message_id: str,
-                 at: datetime) -> None: ...
-
-    def cards(self, platform: str, request_id: int) -> list[tuple[str, str, str]]:
-        """``(employee_id, address, message_id)`` of every card posted about the request."""
+    def all(self, platform: str) -> dict[str, str]:
+        """Every channel of the platform, by key."""
         ...
 
 
@@ -339,13 +354,13 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepository
     audit: AuditRepository
     outbox: Outbox
-    chat: ChatDirectory
+    channels: DigestChannels
     decisions: DecisionRepository
     delegations: DelegationRepository
     jobs: JobStore
     calendars: CalendarLinks
     feeds: FeedTokens
-    downloads: Downloads
+    documents: DocumentRepository
 
     def __enter__(self) -> Self: ...
 
@@ -360,5 +375,16 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None: ...
 
+    @property
+    def read_only(self) -> bool:
+        """Opened to look only: the database refuses any write in it (loudly: a write there is a
+        bug), and no two such units of work hold each other up. Work that may come to a write checks
+        this first (:func:`core.shared.transactions.before_writing`)."""
+        ...
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work; ``read_only`` for work that only looks (SQLite then takes no write
+        lock, MySQL runs a ``READ ONLY`` transaction)."""
+        ...

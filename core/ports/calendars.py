@@ -1,5 +1,9 @@
 """What calendar sync needs from the world: the providers' gateways, the record of events put
-in calendars, and the iCalendar feeds' tokens. ``storage/`` implements them."""
+in calendars, and the iCalendar feeds' tokens. ``storage/`` implements them.
+
+:data:`PROVIDERS` (the calendar providers there are) is named here too, for the doors, which see the
+ports but not the policy that defines it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from core.domain.model import HalfDay
+from core.policy.calendar import PROVIDERS as PROVIDERS
 
 HALF_SPLIT = time(13, 0)
 

@@ -3,6 +3,9 @@
 The link carries a random token; only its SHA-256 is stored, so the table alone opens nothing.
 A report's file can be taken once, before it expires; taking it removes it. A *reusable* file
 (a picture that a Teams card points at, fetched by every viewer) is served until it expires.
+
+Only the doors use it (:mod:`bot.downloads`), so it is no part of the core's unit of work: each
+call is a short transaction of its own, and the composition root hands the store to the doors.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ class Download:
 
 
 class Downloads(Protocol):
-    def add(self, download: Download) -> None: ...
+    def add(self, *downloads: Download) -> None:
+        """Keep the files, all or none."""
+        ...
 
     def take(self, token_hash: str, at: datetime) -> Download | None:
         """The file; None when unknown, taken or expired at ``at``. A single-use file is removed so

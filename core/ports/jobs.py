@@ -1,7 +1,9 @@
-"""What the scheduler needs from storage: job-run records, planned posts, and bulk reads.
+"""What the scheduled jobs need from the world: job-run records, planned posts and bulk reads
+from storage, and a way to post from each door.
 
 Kept apart from :mod:`core.ports` so that the scheduler's needs grow without touching the
-ports every door shares; :class:`core.ports.UnitOfWork` exposes one as ``uow.jobs``.
+ports every door shares; :class:`core.ports.UnitOfWork` exposes the store as ``uow.jobs``, and
+each door that posts hands a :class:`Poster` to :meth:`core.service.LeaveService.deliver_posts`.
 """
 
 from __future__ import annotations
@@ -11,17 +13,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from core.views import JobRun
 
-@dataclass(frozen=True)
-class JobRun:
-    """One (job, period): taken before anything is sent, so it is done at most once."""
+#: The doors that post scheduled messages; a planned post's target starts with one (``slack:...``).
+PLATFORMS = ("slack", "teams")
 
-    job: str
-    period: str
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: str  # running | ok | failed
-    detail: str = ""
+
+class Poster(Protocol):
+    """A door's way of posting a scheduled message: ``kind`` is ``channel`` or ``person`` (then
+    ``address`` is an employee id), ``payload`` the JSON the job planned, which the door words.
+
+    Raises :class:`~core.ports.Unreachable`, :class:`~core.ports.RetryLater` or
+    :class:`~core.ports.DeliveryFailed` as a notifier does.
+    """
+
+    def post(self, kind: str, address: str, payload: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@
 - *Quiet people*: active people employed for the whole window (the last 90 days) with no
   approved leave on any day of it, counted per department. The names go to HR admins only, on
   request (``/leave insight quiet [DEPARTMENT]``): a channel sees numbers.
-- *Lost at year end*: for each leave type with a carry-forward rule, the days that would expire
+- *Lost at year end*: for each leave type that carries days forward, the days that would expire
   on 31 December if nobody took more leave: the year's whole entitlement (accruals still to come
   included) less what was taken and what pending requests hold, above the carry-forward cap, by
   the same rule as the year-end job (:func:`core.balances.entitlement.year_end`). Types without a rule
-  (maternity, paternity) are granted for an event, not to be used up, and are left out. Shown
-  in the last quarter of the year only, when something can still be done about it.
-- *Near the team limit*: the working days of the coming two weeks on which a department has at
-  least its limit less one person out (approved or pending, as the limit check counts them).
+  (maternity, paternity) are granted for an event, not to be used up, and types that carry nothing
+  (sick leave) are meant to go unused: neither is "lost", and both are left out. Shown in the last
+  quarter of the year only, when something can still be done about it.
+- *At the team limit*: the working days of the coming two weeks on which a department has as many
+  people out as its limit allows, or more (approved or pending, as the limit check counts them),
+  each day over the limit marked: on those days the next request is refused or flagged.
 
 Every list is cut as the digest's other lists are (:func:`core.domain.lists.cut`), the largest first: a
 hundred departments with long names would not fit in a Slack section or a Teams message.
@@ -26,16 +28,16 @@ from typing import Any
 
 from core.balances.entitlement import grants, year_end
 from core.commands import ShowQuiet
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.heatmap import HeatMap
 from core.domain.lists import cut
 from core.domain.model import AuditEntry, Employee, EntryKind, LeaveRequest, RequestStatus
-from core.domain.text import format_days
 from core.domain.workdays import each_day
 from core.errors import BadCommand, NotAllowed
 from core.policy.rules import Policy
-from core.ports import Clock, UnitOfWork
+from core.ports import UnitOfWork
 from core.shared.audit import NOT_HR
-from core.shared.context import actor_employee, local_today, person, policy_on, refuse
+from core.shared.context import CommandContext, person, policy_on, refuse
 from core.views import QuietView
 
 QUIET_WINDOW_DAYS = 90
@@ -76,43 +78,41 @@ def quiet_counts(quiet: Iterable[Employee]) -> dict[str, Any]:
 
 def year_end_loss(uow: UnitOfWork, policy: Policy, people: Iterable[Employee], pending: Iterable[LeaveRequest],
                   year: int, now: datetime) -> list[dict[str, Any]]:
-    """Per leave type with a carry-forward rule: how many people would lose days, and how many days."""
-    held: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    """Per leave type that carries days forward: how many people would lose days, and how many days."""
+    held: dict[tuple[str, str], Amount] = defaultdict(lambda: NO_DAYS)
     for r in pending:
-        held[(r.employee_id, r.type_key)] += r.year_days.get(year, Decimal(0))
+        held[(r.employee_id, r.type_key)] += r.year_days.get(year, NO_DAYS)
     moved = uow.jobs.ledger_totals(year, kinds=NOT_GRANTED)
     on = policy_on(uow)
-    lost: dict[str, list[Decimal]] = defaultdict(list)
+    lost: dict[str, list[Amount]] = defaultdict(list)
     for employee in people:
         if not employee.is_active:
             continue
-        types = [t for t in policy.types_for(employee.region) if t.max_carry_forward is not None]
+        types = [t for t in policy.types_for(employee.region) if t.max_carry_forward]
         granted: dict[str, Decimal] = defaultdict(Decimal)
         for grant in grants(on, employee, year, date(year, 12, 31)):
-            granted[grant.type_key] += grant.days
-        unused = {t.key: granted[t.key] + moved.get((employee.employee_id, t.key), Decimal(0))
-                  - held[(employee.employee_id, t.key)] for t in types}
+            granted[grant.type_key] += grant.amount.value
+        unused = {t.key: Amount.days(granted[t.key] + moved.get((employee.employee_id, t.key), Decimal(0)))
+                         - held[(employee.employee_id, t.key)] for t in types}
         for entry in year_end(types, employee, year, unused, now):
             if entry.kind is EntryKind.EXPIRY:
-                lost[entry.type_key].append((-entry.amount).value)
-    return [{"type": policy.leave_types[key].name, "people": len(days), "days": format_days(sum(days, Decimal(0)))}
+                lost[entry.type_key].append(-entry.amount)
+    return [{"type": policy.leave_types[key].name, "people": len(days), "days": sum(days, NO_DAYS).figure}
             for key, days in sorted(lost.items(), key=lambda item: policy.leave_types[item[0]].name)]
 
 
-def near_limit(policy: Policy, heatmap: HeatMap) -> dict[str, Any]:
-    """Departments with a working day where at least their limit less one are out, and those days;
-    the departments with the most such days first (then by name)."""
+def near_limit(heatmap: HeatMap) -> dict[str, Any]:
+    """Departments with a working day on which as many people are out as their limit allows, or more,
+    and those days (``over`` when more); the departments with the most such days first (then by name)."""
     found = []
     for row in heatmap.rows:
-        limits = [limit.allowed_out(row.headcount) for limit in policy.team_limits if limit.covers(row.department)]
-        if not limits:
+        if row.limit is None:
             continue
-        allowed = min(limits)
-        days = [{"day": day.isoformat(), "out": booked}
+        days = [{"day": day.isoformat(), "out": booked, "over": booked > row.limit}
                 for day, booked, off in zip(heatmap.days, row.booked, row.off, strict=True)
-                if not off and booked >= allowed - 1 and booked > 0]
+                if not off and booked >= row.limit]
         if days:
-            found.append({"department": row.department, "limit": allowed, "days": cut(days)})
+            found.append({"department": row.department, "limit": row.limit, "days": cut(days)})
     return cut(sorted(found, key=lambda f: (-f["days"]["total"], f["department"].casefold())))
 
 
@@ -126,17 +126,18 @@ def digest_insight(uow: UnitOfWork, policy: Policy, people: list[Employee], pend
                   **quiet_counts(quiet_people(uow, people, since, until))},
         "year_end": {"year": week_of.year, "types": cut(year_end_loss(uow, policy, people, pending, week_of.year, now))}
         if year_end_near else None,
-        "near_limit": near_limit(policy, heatmap),
+        "near_limit": near_limit(heatmap),
     }
 
 
-def quiet_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowQuiet, source: str) -> QuietView:
+def quiet_for(ctx: CommandContext, command: ShowQuiet) -> QuietView:
     """HR's list behind the digest's count: who had no leave in the last 90 days; anyone else is
     refused, and the attempt audited."""
-    actor = actor_employee(uow, actor_email)
+    uow, actor = ctx.uow, ctx.actor
     if not actor.is_hr:
         raise refuse(uow, NotAllowed(QUIET_REFUSAL), AuditEntry(
-            at=clock.now(), actor=actor.email, action=NOT_HR, outcome="refused", detail="insight quiet", source=source))
+            at=ctx.clock.now(), actor=actor.email, action=NOT_HR, outcome="refused", detail="insight quiet",
+            source=ctx.source))
     people = uow.employees.all()
     if command.department is not None:
         wanted = command.department.casefold()
@@ -145,7 +146,7 @@ def quiet_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowQuie
             known = sorted({e.department for e in uow.employees.all() if e.is_active})
             raise BadCommand(f"There is no department called '{command.department}'. "
                                   f"Departments: {', '.join(known)}.")
-    since, until = quiet_window(local_today(clock, actor.time_zone))
+    since, until = quiet_window(ctx.today)
     quiet = quiet_people(uow, people, since, until)
     department = people[0].department if command.department is not None else None  # as the directory spells it
     return QuietView(since=since, until=until, department=department,

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from core.balances.entitlement import grants, missing
 from core.balances.ledger import balance_rows
 from core.commands import Report
-from core.domain.amount import NO_DAYS
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.dates import clip
 from core.domain.model import (
     AuditEntry,
@@ -42,14 +42,12 @@ from core.domain.model import (
     Source,
     SourceKind,
 )
-from core.domain.text import format_days
 from core.errors import LeaveError, NotAllowed
-from core.ports import Clock, UnitOfWork
+from core.ports import UnitOfWork
 from core.shared.audit import NOT_HR
-from core.shared.context import actor_employee, latest_policy, policy_in_force, policy_on, refuse, request_days
+from core.shared.context import CommandContext, latest_policy, policy_in_force, policy_on, refuse, request_days
 from core.views import BalanceRow, ReportFile, ReportTotal, ReportView
 
-ZERO = Decimal(0)
 REFUSAL = "Reports are for HR admins; ask HR for the figures you need."
 TAKEN_COLUMNS = ("employee_id", "email", "name", "department", "type", "days", "requests", "first_day", "last_day")
 BALANCE_COLUMNS = ("employee_id", "email", "name", "department", "type", "year", "as_of", "entitled", "taken",
@@ -62,24 +60,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Taken:
     """One person's leave of one type inside a period."""
 
-    days: Decimal = ZERO
+    days: Amount = NO_DAYS
     requests: int = 0
     first: date = date.max
     last: date = date.min
 
     def add(self, days: dict[date, Decimal]) -> None:
-        self.days += sum(days.values(), ZERO)
+        self.days += Amount(sum(days.values(), Decimal(0)))
         self.requests += 1
         self.first, self.last = min(self.first, *days), max(self.last, *days)
 
 
-def leave_report(uow: UnitOfWork, clock: Clock, actor_email: str, command: Report, source: str) -> ReportView:
+def leave_report(ctx: CommandContext, command: Report) -> ReportView:
     """The report for an HR admin; anyone else is refused, and the attempt audited."""
-    actor = actor_employee(uow, actor_email)
+    uow, actor = ctx.uow, ctx.actor
     if not actor.is_hr:
-        raise refuse(uow, NotAllowed(REFUSAL), AuditEntry(at=clock.now(), actor=actor.email, action=NOT_HR,
+        raise refuse(uow, NotAllowed(REFUSAL), AuditEntry(at=ctx.clock.now(), actor=actor.email, action=NOT_HR,
                                                           outcome="refused", detail=f"report {command.label}",
-                                                          source=source))
+                                                          source=ctx.source))
     return build_report(uow, command)
 
 
@@ -93,9 +91,9 @@ def build_report(uow: UnitOfWork, command: Report) -> ReportView:
     department = people[0].department if command.department and people else None
     taken = taken_between(uow, people, command.start, command.end)
     names = {key: t.name for key, t in latest_policy(uow).leave_types.items()}
-    by_type: dict[str, Decimal] = {}
+    by_type: dict[str, Amount] = {}
     for (_employee_id, type_key), found in taken.items():
-        by_type[type_key] = by_type.get(type_key, ZERO) + found.days
+        by_type[type_key] = by_type.get(type_key, NO_DAYS) + found.days
     totals = tuple(ReportTotal(key, names.get(key, key), days) for key, days in sorted(by_type.items()))
     stem = _stem(command.label, department)
     files = (
@@ -148,9 +146,9 @@ def balances_on(uow: UnitOfWork, employee: Employee, day: date, requests: Iterab
     year = day.year
     written = uow.ledger.entries(employee.employee_id, year)
     entries = [e for e in written if e.created_at < cutoff]
-    projected: dict[str, Decimal] = {}
+    projected: dict[str, Amount] = {}
     for grant in missing(grants(policy_on(uow), employee, year, day), entries):
-        projected[grant.type_key] = projected.get(grant.type_key, ZERO) + grant.days
+        projected[grant.type_key] = projected.get(grant.type_key, NO_DAYS) + grant.amount
     waiting = [_as_pending(r, written, year) for r in requests if _pending_at(r, cutoff, withdrawn.get(r.id or 0))]
     leave_types = policy_in_force(uow, day).types_for(employee.region)
     return balance_rows(leave_types, entries, waiting, year, projected)
@@ -171,13 +169,13 @@ def _as_pending(request: LeaveRequest, entries: Sequence[LedgerEntry], year: int
         return replace(request, status=RequestStatus.PENDING)
     source = Source(SourceKind.REQUEST, str(request.id))
     charged = -sum((e.amount for e in entries if e.source == source and e.kind is EntryKind.LEAVE_TAKEN), NO_DAYS)
-    return replace(request, status=RequestStatus.PENDING, year_days={year: charged.value})
+    return replace(request, status=RequestStatus.PENDING, year_days={year: charged})
 
 
 def _taken_csv(people: Sequence[Employee], taken: dict[tuple[str, str], Taken]) -> str:
     by_id = {e.employee_id: e for e in people}
     rows = [
-        [*_who(by_id[employee_id]), type_key, format_days(t.days), t.requests, t.first.isoformat(), t.last.isoformat()]
+        [*_who(by_id[employee_id]), type_key, t.days.figure, t.requests, t.first.isoformat(), t.last.isoformat()]
         for (employee_id, type_key), t in sorted(taken.items())
     ]
     return _csv(TAKEN_COLUMNS, rows)
@@ -197,7 +195,7 @@ def _balances_csv(uow: UnitOfWork, people: Sequence[Employee], start: date, end:
     for employee in employed:
         for row in balances_on(uow, employee, end, requests.get(employee.employee_id, []), withdrawn):
             rows.append([*_who(employee), row.type_key, end.year, end.isoformat(),
-                         *(format_days(d) for d in (row.entitled, row.taken, row.pending, row.lapsed, row.available))])
+                         *(d.figure for d in (row.entitled, row.taken, row.pending, row.lapsed, row.available))])
     return _csv(BALANCE_COLUMNS, rows)
 
 

@@ -8,13 +8,12 @@ disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 
-from core.balances.entitlement import grants, missing
-from core.balances.ledger import balance_rows
+from core.balances.standing import accruing, standing_rows
 from core.commands import ApplyLeave
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import Employee, Holiday, LeaveRequest, LedgerEntry, RequestStatus
 from core.domain.workdays import days_by_year, holiday_dates, working_dates
 from core.errors import LeaveError
@@ -50,18 +49,26 @@ class Assessment:
     leave_type: LeaveType
     command: ApplyLeave
     today: date
-    year_days: dict[int, Decimal] = field(default_factory=dict)
-    total: Decimal = Decimal(0)
+    #: The request's working days per leave year, as the request stores them.
+    year_days: dict[int, Amount] = field(default_factory=dict)
+    total: Amount = NO_DAYS
     holidays: list[Holiday] = field(default_factory=list)
+    #: The type's balance in each year of the request as it stands, before the request.
     rows: dict[int, BalanceRow] = field(default_factory=dict)
+    #: Accrual still to come by the request's last day in each of its years, which it may count on.
+    accruing: dict[int, Amount] = field(default_factory=dict)
     levels: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     checks: list[Check] = field(default_factory=list)
     refusal: LeaveError | None = None
 
-    @property
-    def available_after(self) -> dict[int, Decimal]:
-        return {year: self.rows[year].available - days for year, days in self.year_days.items() if year in self.rows}
+    def balance_after(self, *, taken: bool = False) -> dict[int, BalanceRow]:
+        """Each year's row with this request counted: held as pending, or ``taken`` when approved at
+        once; the rows the ``balance`` reply shows once the request is made."""
+        def counted(row: BalanceRow, days: Amount) -> BalanceRow:
+            return replace(row, taken=row.taken + days) if taken else replace(row, pending=row.pending + days)
+
+        return {year: counted(self.rows[year], days) for year, days in self.year_days.items() if year in self.rows}
 
 
 def assess(uow: UnitOfWork, clock: Clock, employee: Employee, command: ApplyLeave, *, stop_early: bool,
@@ -97,8 +104,8 @@ def assess(uow: UnitOfWork, clock: Clock, employee: Employee, command: ApplyLeav
     mine = uow.requests.search(employee_ids=[employee.employee_id], statuses=ACTIVE)
     step("notice", lambda: validate_notice(leave_type, command.start, today))
     step("overlap", lambda: validate_overlap(mine, command.start, command.end, command.half))
-    found.rows = _balances(uow, clock, found, mine, write_entitlement)
-    step("balance", lambda: validate_balance(leave_type, found.year_days, found.rows))
+    found.rows, found.accruing = _balances(uow, clock, found, mine, write_entitlement)
+    step("balance", lambda: validate_balance(leave_type, found.year_days, found.rows, found.accruing, command.end))
     blackout_flags: tuple[str, ...] = ()
 
     def blackouts() -> None:
@@ -126,24 +133,28 @@ def assess(uow: UnitOfWork, clock: Clock, employee: Employee, command: ApplyLeav
 
 
 def _balances(uow: UnitOfWork, clock: Clock, found: Assessment, mine: list[LeaveRequest],
-              write: bool) -> dict[int, BalanceRow]:
-    employee = found.employee
+              write: bool) -> tuple[dict[int, BalanceRow], dict[int, Amount]]:
+    """The type's rows as they stand, and the accrual due by the request's end in each year."""
+    employee, key = found.employee, found.leave_type.key
     read: dict[int, list[LedgerEntry]] = {}
-    if write:
-        for year in found.year_days:
-            entries = uow.ledger.entries(employee.employee_id, year)
-            if not ensure_entitlement(uow, employee, year, min(found.today, date(year, 12, 31)), clock.now(), entries):
-                read[year] = entries  # read under the lock and nothing added since: no need to read it again
-    return year_balances(uow, employee, found.leave_type, found.year_days, found.command.end, found.today, mine,
-                         read)
+    for year in found.year_days:
+        entries = uow.ledger.entries(employee.employee_id, year)
+        if write and ensure_entitlement(uow, employee, year, min(found.today, date(year, 12, 31)), clock.now(),
+                                        entries):
+            entries = uow.ledger.entries(employee.employee_id, year)  # as written under the lock
+        read[year] = entries
+    rows = year_balances(uow, employee, found.leave_type, found.year_days, found.today, mine, read)
+    due = {year: accruing(policy_on(uow), employee, entries, year, found.today, found.command.end).get(key, NO_DAYS)
+           for year, entries in read.items()}
+    return rows, due
 
 
-def year_balances(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, years: Iterable[int], end: date,
-                  today: date, requests: list[LeaveRequest],
+def year_balances(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, years: Iterable[int], today: date,
+                  requests: list[LeaveRequest],
                   read: Mapping[int, list[LedgerEntry]] | None = None) -> dict[int, BalanceRow]:
-    """Each year's balance of one type as it will stand by ``end``: accruals due by then count.
+    """Each year's balance of one type as it stands on ``today`` (:func:`standing_rows`): the
+    application's reply, the approver's card and the ``balance`` reply all show these figures.
 
-    The application's reply and the approver's card both use this, so they show the same figure.
     ``read`` holds years whose entries the caller has already read in this transaction.
     """
     rows = {}
@@ -151,10 +162,7 @@ def year_balances(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, ye
         entries = (read or {}).get(year)
         if entries is None:
             entries = uow.ledger.entries(employee.employee_id, year)
-        through = max(min(end, date(year, 12, 31)), today)
-        ahead = missing(grants(policy_on(uow), employee, year, through), entries)
-        projected = {leave_type.key: sum((g.days for g in ahead if g.type_key == leave_type.key), Decimal(0))}
-        rows[year] = balance_rows([leave_type], entries, requests, year, projected)[0]
+        rows[year] = standing_rows(policy_on(uow), employee, [leave_type], entries, requests, year, today)[0]
     return rows
 
 

@@ -10,13 +10,13 @@ from core.errors import InvalidDates, NotAllowed
 from core.ports import Clock, UnitOfWork
 from core.requests.assessment import assess
 from core.requests.queries import carried_expiring
-from core.shared.context import actor_employee, find_person, local_today, person
+from core.shared.context import CommandContext, find_person, person
 from core.views import CheckView, DelegationView, HolidayRow, PlanView
 
 
-def plan(uow: UnitOfWork, clock: Clock, actor_email: str, command: PlanLeave) -> PlanView:
+def plan(ctx: CommandContext, command: PlanLeave) -> PlanView:
     """Every check an application would face, with the numbers, and nothing written."""
-    employee = actor_employee(uow, actor_email)
+    uow, clock, employee = ctx.uow, ctx.clock, ctx.actor
     application = ApplyLeave(command.leave_type, command.start, command.end, command.half)
     found = assess(uow, clock, employee, application, stop_early=False, write_entitlement=False)
     year = command.start.year
@@ -29,7 +29,7 @@ def plan(uow: UnitOfWork, clock: Clock, actor_email: str, command: PlanLeave) ->
         half=command.half,
         days=found.total,
         holidays=tuple(HolidayRow(h.day, h.name) for h in found.holidays),
-        available_after=found.available_after,
+        balance_after=found.balance_after(),
         checks=tuple(CheckView(c.name, c.ok, c.message) for c in found.checks),
         approval=found.levels,
         flags=found.flags,
@@ -38,10 +38,9 @@ def plan(uow: UnitOfWork, clock: Clock, actor_email: str, command: PlanLeave) ->
     )
 
 
-def delegate(uow: UnitOfWork, clock: Clock, actor_email: str, command: Delegate) -> DelegationView:
+def delegate(ctx: CommandContext, command: Delegate) -> DelegationView:
     """Name who decides for me while I am away (replacing any that overlap), or end them all."""
-    actor = actor_employee(uow, actor_email)
-    today = local_today(clock, actor.time_zone)
+    uow, clock, actor, today = ctx.uow, ctx.clock, ctx.actor, ctx.today
     mine = [d for d in uow.delegations.of(actor.employee_id) if d.end >= today]
     if command.person is None:
         for old in mine:

@@ -5,17 +5,19 @@ HR's report is :mod:`core.reports.leave_report`.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
 from core.balances.entitlement import carried_left, carry_expiry_date, carry_expiry_source, grants, missing
-from core.balances.ledger import balance_rows
-from core.commands import ShowBalance, ShowTeamChart
-from core.domain.approvals import is_in_reporting_line, may_see
+from core.balances.standing import standing_rows
+from core.commands import ListRequests, OpenApplyForm, ShowBalance, ShowHolidays, ShowPending, ShowTeam, ShowTeamChart
+from core.domain.amount import NO_DAYS, Amount
+from core.domain.approvals import check_can_decide, is_in_reporting_line, may_see
 from core.domain.dates import clip
-from core.domain.model import Employee, LedgerEntry, RequestStatus
-from core.errors import NotAllowed, UnknownEmployee
+from core.domain.model import Employee, LeaveRequest, LedgerEntry, RequestStatus
+from core.errors import LeaveError, NotAllowed, UnknownEmployee
 from core.language.names import person_named
 from core.policy.rules import LeaveType
 from core.ports import Clock, UnitOfWork
@@ -23,9 +25,9 @@ from core.requests.absence import Absences
 from core.requests.workflow import ACTIVE
 from core.shared.audit import NOT_MANAGER
 from core.shared.context import (
+    CommandContext,
     Presenter,
     acting_for,
-    actor_employee,
     days_taken_between,
     ensure_entitlement,
     latest_policy,
@@ -34,6 +36,7 @@ from core.shared.context import (
     policy_in_force,
     policy_on,
 )
+from core.shared.transactions import before_writing
 from core.shared.work_calendar import department_heatmap
 from core.views import (
     ApplyFormView,
@@ -42,7 +45,7 @@ from core.views import (
     HolidayRow,
     HolidaysView,
     RequestListView,
-    RequestView,
+    SeenRequestView,
     TeamChartView,
     TeamView,
 )
@@ -52,7 +55,8 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     """One person's balances for a year (default: their current local year).
 
     Grants and accruals that have come due are written first (catching up whatever a missed job
-    left out), so the balance is right even before the scheduler has run.
+    left out), so the balance is right even before the scheduler has run; in a read-only unit of
+    work that is when the balance asks for one that writes.
     """
     today = local_today(clock, employee.time_zone)
     year = year or today.year
@@ -60,16 +64,16 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     written = False
     entries = uow.ledger.entries(employee.employee_id, year)
     if missing(grants(policy_on(uow), employee, year, through), entries):
+        before_writing(uow)
         locked = uow.employees.lock(employee.employee_id) or employee
         written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
         entries = uow.ledger.entries(employee.employee_id, year)  # as it stands under the lock
     policy = policy_in_force(uow, max(date(year, 1, 1), min(today, date(year, 12, 31))))
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
-    ahead = missing(grants(policy_on(uow), employee, year, date(year, 12, 31)), entries)
     rows = tuple(
-        replace(_with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today),
-                to_accrue=sum((g.days for g in ahead if g.type_key == row.type_key), Decimal(0)))
-        for row in balance_rows(policy.types_for(employee.region), entries, pending, year)
+        _with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today)
+        for row in standing_rows(policy_on(uow), employee, policy.types_open_to(employee), entries, pending,
+                                 year, today)
     )
     if written:
         uow.commit()
@@ -83,24 +87,24 @@ def _with_expiring(uow: UnitOfWork, employee: Employee, row: BalanceRow, leave_t
 
 
 def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, entries: list[LedgerEntry],
-                     year: int, today: date) -> tuple[Decimal, date | None]:
+                     year: int, today: date) -> tuple[Amount, date | None]:
     """Carried days of ``year`` that will expire unless used, and when; nothing once they have."""
     expires = carry_expiry_date(leave_type, year)
     if expires is None or today > expires or any(
         e.source == carry_expiry_source(year) and e.type_key == leave_type.key for e in entries
     ):
-        return Decimal(0), None
+        return NO_DAYS, None
     used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
     return carried_left(entries, leave_type.key, year, used), expires
 
 
-def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBalance) -> BalanceView:
+def balance_for(ctx: CommandContext, command: ShowBalance) -> BalanceView:
     """The asker's balances, or someone else's for their manager (any level up) or HR.
 
     Anyone else asking about a person gets the same refusal whether that person exists or not,
     and it names nobody: the directory is not theirs to probe.
     """
-    actor = actor_employee(uow, actor_email)
+    uow, clock, actor = ctx.uow, ctx.clock, ctx.actor
     if command.person is None:
         return balance(uow, clock, actor, command.year)
     if actor.is_hr:
@@ -116,39 +120,63 @@ def balance_for(uow: UnitOfWork, clock: Clock, actor_email: str, command: ShowBa
     return balance(uow, clock, subject, command.year)
 
 
-def request_seen_by(uow: UnitOfWork, clock: Clock, actor_email: str, request_id: int) -> RequestView | None:
-    """One request as it stands, for someone who may see it (:func:`core.domain.approvals.may_see`).
+def request_seen_by(uow: UnitOfWork, clock: Clock, actor_email: str, request_id: int) -> SeenRequestView | None:
+    """One request as it stands, for someone who may see it (:func:`core.domain.approvals.may_see`),
+    and whether they may decide it now (:func:`core.domain.approvals.check_can_decide`, with the
+    same delegations and earlier decisions that the decision itself would use).
 
-    None when there is no such request or it isn't the asker's to see: a door redraws a card
-    only for people who may read it.
+    None when there is no such request, it isn't the asker's to see, or the directory does not
+    list the asker (any more): a door redraws a card only for people who may read it.
     """
-    actor = actor_employee(uow, actor_email)
+    actor = uow.employees.by_email(actor_email)
     request = uow.requests.get(request_id)
-    if request is None or request.id is None:
+    if actor is None or not actor.is_active or request is None or request.id is None:
         return None
     found = request.id
-    if not may_see(actor, request, lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)),
-                   lambda: {d.decided_by for d in uow.decisions.for_request(found)}):
+    delegators = functools.cache(lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)))
+    deciders = functools.cache(lambda: {d.decided_by for d in uow.decisions.for_request(found)})
+    if not may_see(actor, request, delegators, deciders):
         return None
-    return Presenter(uow).request(request)
+    try:
+        view = Presenter(uow, reader=actor).request(request)
+    except LeaveError:
+        return None
+    return SeenRequestView(view, can_decide=_may_decide(actor, request, delegators, deciders))
 
 
-def my_requests(uow: UnitOfWork, actor_email: str) -> RequestListView:
-    actor = actor_employee(uow, actor_email)
-    presenter = Presenter(uow)
-    requests = uow.requests.search(employee_ids=[actor.employee_id])
+def _may_decide(actor: Employee, request: LeaveRequest, delegators: Callable[[], set[str]],
+                deciders: Callable[[], set[str]]) -> bool:
+    if request.status is not RequestStatus.PENDING:
+        return False
+    try:
+        check_can_decide(actor, request, delegators, lambda: actor.employee_id in deciders())
+    except LeaveError:
+        return False
+    return True
+
+
+def my_requests(ctx: CommandContext, command: ListRequests) -> RequestListView:
+    presenter = ctx.presenter()
+    requests = ctx.uow.requests.search(employee_ids=[ctx.actor.employee_id])
     return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests))
 
 
-def pending_for(uow: UnitOfWork, actor_email: str) -> RequestListView:
+def pending_for(ctx: CommandContext, command: ShowPending) -> RequestListView:
     """Requests waiting for the asker's decision; HR also sees those that have no approver."""
-    actor = actor_employee(uow, actor_email)
-    presenter = Presenter(uow)
-    waiting = uow.requests.search(statuses=[RequestStatus.PENDING], approver_id=actor.employee_id)
-    if actor.is_hr:
+    uow, actor = ctx.uow, ctx.actor
+    presenter = ctx.presenter()
+    return RequestListView(title="Waiting for your decision",
+                           requests=tuple(presenter.request(r) for r in waiting_for(uow, actor)))
+
+
+def waiting_for(uow: UnitOfWork, approver: Employee) -> list[LeaveRequest]:
+    """The pending requests ``approver`` is asked to decide, newest first for HR, who also gets
+    those that have no approver."""
+    waiting = uow.requests.search(statuses=[RequestStatus.PENDING], approver_id=approver.employee_id)
+    if approver.is_hr:
         orphans = [r for r in uow.requests.search(statuses=[RequestStatus.PENDING]) if r.approver_id is None]
         waiting = sorted(waiting + orphans, key=lambda r: (r.created_at, r.id or 0), reverse=True)
-    return RequestListView(title="Waiting for your decision", requests=tuple(presenter.request(r) for r in waiting))
+    return waiting
 
 
 def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
@@ -163,9 +191,9 @@ def team_members(uow: UnitOfWork, employee: Employee) -> list[Employee]:
     return [e for e in members.values() if e.is_active]
 
 
-def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
-    """Who in the asker's team is out on ``day``; the leave type only where the asker may see it."""
-    actor = actor_employee(uow, actor_email)
+def team_out(ctx: CommandContext, command: ShowTeam) -> TeamView:
+    """Who in the asker's team is out on the day asked; the leave type only where the asker may see it."""
+    uow, actor, day = ctx.uow, ctx.actor, command.day
     members = {e.employee_id: e for e in team_members(uow, actor)}
     requests = uow.requests.search(employee_ids=list(members), statuses=ACTIVE, overlapping=(day, day))
     seen = Absences(uow, latest_policy(uow), actor, day, day, max((r.end for r in requests), default=day))
@@ -174,18 +202,18 @@ def team_out(uow: UnitOfWork, actor_email: str, day: date) -> TeamView:
     return TeamView(day=day, absences=absences)
 
 
-def team_chart(uow: UnitOfWork, actor_email: str, command: ShowTeamChart) -> TeamChartView:
+def team_chart(ctx: CommandContext, command: ShowTeamChart) -> TeamChartView:
     """People out per day, counts only: HR admins see every department, everyone else their own."""
-    actor = actor_employee(uow, actor_email)
+    actor = ctx.actor
     departments = None if actor.is_hr else [actor.department]
-    heatmap = department_heatmap(uow, latest_policy(uow), command.start, command.days, departments)
+    heatmap = department_heatmap(ctx.uow, latest_policy(ctx.uow), command.start, command.days, departments)
     return TeamChartView(heatmap=heatmap, scope="all departments" if actor.is_hr else actor.department)
 
 
-def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
-    """The holidays of the asker's region and location; one row per date."""
-    actor = actor_employee(uow, actor_email)
-    found = uow.holidays.between(actor.region, date(year, 1, 1), date(year, 12, 31))
+def holidays_for(ctx: CommandContext, command: ShowHolidays) -> HolidaysView:
+    """The holidays of the asker's region and location in the year asked; one row per date."""
+    actor, year = ctx.actor, command.year
+    found = ctx.uow.holidays.between(actor.region, date(year, 1, 1), date(year, 12, 31))
     by_day: dict[date, str] = {}
     for holiday in sorted(found, key=lambda h: (h.day, h.source != "policy")):
         if holiday.applies_to(actor.region, actor.location):
@@ -194,7 +222,7 @@ def holidays_for(uow: UnitOfWork, actor_email: str, year: int) -> HolidaysView:
     return HolidaysView(year=year, region=actor.region, holidays=rows)
 
 
-def apply_form(uow: UnitOfWork, actor_email: str) -> ApplyFormView:
-    actor = actor_employee(uow, actor_email)
-    types = latest_policy(uow).types_for(actor.region)
+def apply_form(ctx: CommandContext, command: OpenApplyForm) -> ApplyFormView:
+    """Every door's apply form offers the types the asker may take (:meth:`Policy.types_open_to`), no other."""
+    types = latest_policy(ctx.uow).types_open_to(ctx.actor)
     return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))

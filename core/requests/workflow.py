@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from core.balances.ledger import request_entries
 from core.commands import ApplyLeave, CancelRequest, Decide
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.approvals import check_can_decide, may_see
 from core.domain.fields import DOCUMENT, NOTE, REASON, clean
 from core.domain.model import (
@@ -25,17 +25,18 @@ from core.domain.model import (
     RequestStatus,
     format_request_number,
 )
-from core.domain.text import counted, format_day
-from core.domain.workdays import days_by_year, each_day, holiday_dates
-from core.errors import AlreadyDecided, CannotCancel, LeaveError, NotAllowed
-from core.ports import Clock, UnitOfWork
+from core.domain.text import format_day
+from core.domain.workdays import days_by_year, each_day, holiday_dates, total_days
+from core.errors import AlreadyDecided, BadCommand, CannotCancel, LeaveError, NotAllowed
+from core.ports import UnitOfWork
 from core.requests.assessment import ACTIVE, assess
 from core.shared import audit
 from core.shared.context import (
+    CommandContext,
     Presenter,
     acting_for,
-    actor_employee,
     approver_for,
+    in_zone,
     local_today,
     policy_in_force,
     refuse,
@@ -43,23 +44,21 @@ from core.shared.context import (
 from core.views import AppliedView, CancelledView, DecidedView
 
 
-def apply_leave(
-    uow: UnitOfWork, clock: Clock, actor_email: str, command: ApplyLeave, source: str,
-    idempotency_key: str | None = None,
-) -> AppliedView:
+def apply_leave(ctx: CommandContext, command: ApplyLeave) -> AppliedView:
     """Validate the application step by step, then record it for its approval chain."""
     command = replace(command, reason=clean(command.reason, REASON),
                       document_ref=(clean(command.document_ref, DOCUMENT) or None) if command.document_ref else None)
+    uow, clock, actor, source = ctx.uow, ctx.clock, ctx.actor, ctx.source
     now = clock.now()
-    actor = actor_employee(uow, actor_email)
     # The lock comes first: a platform's retry racing the original waits here, then sees it.
     employee = uow.employees.lock(actor.employee_id) or actor
-    if idempotency_key:
+    idempotency_key = None
+    if ctx.idempotency_key:
         # Scoped to the person, so that nobody can see another's request by guessing a key.
-        idempotency_key = f"{employee.employee_id}:{idempotency_key}"[:255]
+        idempotency_key = f"{employee.employee_id}:{ctx.idempotency_key}"[:255]
         earlier = uow.requests.by_idempotency_key(idempotency_key)
         if earlier is not None:
-            return AppliedView(request=Presenter(uow).request(earlier), duplicate=True)
+            return AppliedView(request=ctx.presenter().request(earlier), duplicate=True)
     found = assess(uow, clock, employee, command, stop_early=True, write_entitlement=True)
     approver = approver_for(uow, employee, found.today) if found.levels[:1] == ("manager",) else None
     approved_at_once = not found.levels
@@ -87,12 +86,13 @@ def apply_leave(
     if approved_at_once:
         for entry in request_entries(request, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
-    _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {counted(found.total)}")
+    _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {found.total.text()}")
+    view = ctx.presenter().request(request)  # read before the commit, which then ends the transaction
     uow.commit()
-    return AppliedView(request=Presenter(uow).request(request), available_after=found.available_after)
+    return AppliedView(request=view, balance_after=found.balance_after(taken=approved_at_once))
 
 
-def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, source: str) -> DecidedView:
+def decide(ctx: CommandContext, command: Decide) -> DecidedView:
     """Approve or reject the level the request waits at; only its approver (or their delegate) or
     HR, only once. The request is approved when its last level approves; any rejection ends it.
 
@@ -100,18 +100,18 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     in the same words whether it is pending, decided or was never made (:func:`may_see`).
     """
     command = replace(command, reason=clean(command.reason, NOTE if command.approve else REASON))
-    now = clock.now()
+    uow, actor, source = ctx.uow, ctx.actor, ctx.source
+    now = ctx.clock.now()
     action = "approve" if command.approve else "reject"
-    actor = actor_employee(uow, actor_email)
     request = uow.requests.lock(command.request_id)
     if request is None or request.id is None:
         raise _refuse_stranger(uow, now, actor, audit.NOT_APPROVER, action, command.request_id, None, source)
     request_id = request.id
     deciders = functools.cache(lambda: {d.decided_by for d in uow.decisions.for_request(request_id)})
-    delegators = functools.cache(lambda: acting_for(uow, actor, local_today(clock, actor.time_zone)))
+    delegators = functools.cache(lambda: acting_for(uow, actor, ctx.today))
     if not may_see(actor, request, delegators, deciders):
         raise _refuse_stranger(uow, now, actor, audit.NOT_APPROVER, action, request_id, request_id, source)
-    presenter = Presenter(uow)
+    presenter = ctx.presenter()
     if request.is_decided:
         raise refuse(uow, _already_decided(presenter, request), _audit(now, actor.email, action, request.id,
                                                                          source, "refused", "already decided"))
@@ -120,6 +120,9 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     except (NotAllowed, AlreadyDecided) as error:
         raise refuse(uow, error, _audit(now, actor.email, action, request.id, source, "refused",
                                         error.message)) from None
+    if not command.approve and not command.reason and presenter.policy.reject_reason_required:
+        raise BadCommand(f"Say why you reject {request.number}; {_whose(presenter, request)} will read it: "
+                         f"/leave reject {request.number} REASON.")
     decided = _after_decision(uow, actor, request, command, now)
     if not uow.requests.update(decided, expected=RequestStatus.PENDING):
         raise LeaveError(f"{request.number} changed while you were deciding; look at it again.")
@@ -130,6 +133,12 @@ def decide(uow: UnitOfWork, clock: Clock, actor_email: str, command: Decide, sou
     view = presenter.request(decided)  # read before the commit, which then ends the transaction
     uow.commit()
     return DecidedView(request=view)
+
+
+def _whose(presenter: Presenter, request: LeaveRequest) -> str:
+    """The employee a request is for, by first name (the words of a refusal to their approver)."""
+    employee = presenter.employee(request.employee_id)
+    return employee.first_name if employee is not None and employee.first_name else "the employee"
 
 
 def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, command: Decide,
@@ -159,23 +168,24 @@ def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, com
     )
 
 
-def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelRequest, source: str) -> CancelledView:
+def cancel(ctx: CommandContext, command: CancelRequest) -> CancelledView:
     """Withdraw a request that has not started, or give back some of its days still to come."""
-    now = clock.now()
-    actor = actor_employee(uow, actor_email)
+    uow, actor, source = ctx.uow, ctx.actor, ctx.source
+    now = ctx.clock.now()
     request = uow.requests.lock(command.request_id)
     if request is None or (request.employee_id != actor.employee_id and not actor.is_hr):
         raise _refuse_stranger(uow, now, actor, audit.NOT_OWNER, "cancel", command.request_id,
                                request.id if request else None, source)
-    employee = uow.employees.get(request.employee_id) or actor
+    presenter = ctx.presenter()
+    employee = presenter.employee(request.employee_id) or actor
     if request.status not in ACTIVE:
         raise CannotCancel(f"{request.number} is already {request.status.value.lower()}; nothing to cancel.")
-    today = local_today(clock, employee.time_zone)
+    today = local_today(ctx.clock, employee.time_zone)
     if command.start is not None:
         span = _span_to_give_back(request, command.start, command.end or command.start, today)
         removed = _working_days(uow, employee, request, span)
-        if sum(removed.values(), Decimal(0)) < request.days:
-            return _cancel_some(uow, now, actor, request, span, removed, source)
+        if total_days(removed) < request.days:
+            return _cancel_some(uow, now, actor, request, span, removed, source, presenter)
     elif request.status is RequestStatus.APPROVED and request.start <= today:
         hint = (f" Give back the days still to come instead: /leave cancel {request.number} "
                 f"{(today + timedelta(days=1)).isoformat()} to {request.end.isoformat()}."
@@ -191,8 +201,9 @@ def cancel(uow: UnitOfWork, clock: Clock, actor_email: str, command: CancelReque
         for entry in request_entries(cancelled, EntryKind.REVERSAL, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, "cancel", cancelled, source, f"was {request.status.value}")
+    view = presenter.request(cancelled)
     uow.commit()
-    return CancelledView(request=Presenter(uow).request(cancelled), restored=request.days)
+    return CancelledView(request=view, restored=request.days)
 
 
 def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: date) -> frozenset[date]:
@@ -213,7 +224,7 @@ def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: dat
 
 
 def _working_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest,
-                  span: frozenset[date]) -> dict[int, Decimal]:
+                  span: frozenset[date]) -> dict[int, Amount]:
     """The working days per year of ``span`` that the request still claims."""
     policy = policy_in_force(uow, request.start)
     region = policy.regions[employee.region]
@@ -226,25 +237,26 @@ def _working_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest,
 
 
 def _cancel_some(uow: UnitOfWork, now: datetime, actor: Employee, request: LeaveRequest, span: frozenset[date],
-                 removed: dict[int, Decimal], source: str) -> CancelledView:
+                 removed: dict[int, Amount], source: str, presenter: Presenter) -> CancelledView:
     """Give back some days: the request keeps the rest, the ledger gets a reversal for these."""
-    year_days = {y: d - removed.get(y, Decimal(0)) for y, d in request.year_days.items()}
+    year_days = {y: d - removed.get(y, NO_DAYS) for y, d in request.year_days.items()}
     shortened = replace(
         request,
         cancelled_dates=request.cancelled_dates | span,
         year_days={y: d for y, d in year_days.items() if d},
-        days=sum(year_days.values(), Decimal(0)),
+        days=total_days(year_days),
     )
     if not uow.requests.update(shortened, expected=request.status):
         raise LeaveError(f"{request.number} changed while you were cancelling; look at it again.")
     if request.status is RequestStatus.APPROVED:
         for entry in request_entries(shortened, EntryKind.REVERSAL, now, removed):
             uow.ledger.add(entry)
-    given = sum(removed.values(), Decimal(0))
-    _record(uow, now, actor.email, "cancel_days", shortened, source, f"{counted(given)} given back",
+    given = total_days(removed)
+    _record(uow, now, actor.email, "cancel_days", shortened, source, f"{given.text()} given back",
             event="leave.shortened")
+    view = presenter.request(shortened)
     uow.commit()
-    return CancelledView(request=Presenter(uow).request(shortened), restored=given)
+    return CancelledView(request=view, restored=given)
 
 
 def _record(uow: UnitOfWork, now: datetime, actor: str, action: str, request: LeaveRequest, source: str,
@@ -294,7 +306,9 @@ def _refuse_stranger(uow: UnitOfWork, now: datetime, actor: Employee, refusal: s
 def _already_decided(presenter: Presenter, request: LeaveRequest) -> AlreadyDecided:
     who = presenter.person(request.decided_by)
     at = request.decided_at
-    when = f" on {format_day(at.date())} at {at:%H:%M} UTC" if at else ""
+    if at is not None and presenter.reader is not None:
+        at = in_zone(at, presenter.reader.time_zone)
+    when = f" on {format_day(at.date())} at {at:%H:%M} {at.tzname() or 'UTC'}" if at else ""
     verb = request.status.value.lower()
     by = f" by {who.name}" if who else (" automatically" if request.status is RequestStatus.APPROVED else "")
     return AlreadyDecided(f"{request.number} was already {verb}{by}{when}.")

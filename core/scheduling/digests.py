@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.heatmap import WEEK_SPAN_DAYS
 from core.domain.lists import cut
 from core.domain.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
-from core.domain.text import format_days
-from core.domain.workdays import each_day
+from core.domain.workdays import days_by_year, total_days
 from core.policy.privacy import CHANNEL
 from core.policy.rules import Policy
 from core.ports import UnitOfWork
@@ -29,7 +28,7 @@ from core.shared.context import latest_policy
 from core.shared.work_calendar import WorkCalendar, department_heatmap
 
 #: A balance at or below this many days is "near zero".
-NEAR_ZERO = Decimal(1)
+NEAR_ZERO = Amount.days(1)
 PENDING_TOO_LONG = timedelta(days=2)
 UPCOMING_DAYS = 14
 EXPIRY_WINDOW_DAYS = 30
@@ -46,12 +45,11 @@ class _Days:
     def __init__(self, uow: UnitOfWork, policy: Policy, start: date, end: date) -> None:
         self._calendar, self._start, self._end = WorkCalendar(uow, policy, start, end), start, end
 
-    def count(self, request: LeaveRequest, employee: Employee) -> Decimal:
-        off = self._calendar.off_days(employee)
+    def count(self, request: LeaveRequest, employee: Employee) -> Amount:
+        off = self._calendar.off_days(employee) | request.cancelled_dates
         first, last = max(request.start, self._start), min(request.end, self._end)
-        dates = [d for d in each_day(first, last) if d not in off and d not in request.cancelled_dates]
-        per_day = Decimal("0.5") if request.half else Decimal(1)
-        return per_day * len(dates)
+        # The calendar's off days already hold the weekend.
+        return total_days(days_by_year(first, last, request.half, frozenset(), off))
 
 
 def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
@@ -61,7 +59,7 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
     type_name = {key: t.name for key, t in policy.leave_types.items()}
     last_start, last_end = week_of - timedelta(days=7), week_of - timedelta(days=1)
     counter = _Days(uow, policy, last_start, last_end)
-    taken: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    taken: dict[tuple[str, str], Amount] = defaultdict(lambda: NO_DAYS)
     for request in uow.requests.search(statuses=[RequestStatus.APPROVED], overlapping=(last_start, last_end)):
         employee = people.get(request.employee_id)
         if employee is not None:
@@ -93,16 +91,16 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
     }
 
 
-def _taken(taken: dict[tuple[str, str], Decimal], type_name: dict[str, str]) -> dict[str, Any]:
+def _taken(taken: dict[tuple[str, str], Amount], type_name: dict[str, str]) -> dict[str, Any]:
     """Totals by type, and the departments' figures largest first (cut: a hundred departments
     would not fit on a phone, nor in a Teams card)."""
-    by_type: dict[str, Decimal] = defaultdict(Decimal)
+    by_type: dict[str, Amount] = defaultdict(lambda: NO_DAYS)
     for (_, key), days in taken.items():
         by_type[type_name.get(key, key)] += days
-    rows = [{"department": dept, "type": type_name.get(key, key), "days": format_days(days)}
+    rows = [{"department": dept, "type": type_name.get(key, key), "days": days.figure}
             for (dept, key), days in sorted(taken.items(), key=lambda item: (-item[1], item[0])) if days]
-    return {"total": format_days(sum(taken.values(), Decimal(0))),
-            "by_type": [{"type": name, "days": format_days(days)} for name, days in sorted(by_type.items()) if days],
+    return {"total": sum(taken.values(), NO_DAYS).figure,
+            "by_type": [{"type": name, "days": days.figure} for name, days in sorted(by_type.items()) if days],
             "by_department": cut(rows)}
 
 
@@ -127,18 +125,18 @@ def _documents(uow: UnitOfWork, people: dict[str, Employee], type_name: dict[str
 
 def _low_balances(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], pending: list[LeaveRequest],
                   year: int) -> list[dict[str, Any]]:
-    held: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    held: dict[tuple[str, str], Amount] = defaultdict(lambda: NO_DAYS)
     for r in pending:
-        held[(r.employee_id, r.type_key)] += r.year_days.get(year, Decimal(0))
+        held[(r.employee_id, r.type_key)] += r.year_days.get(year, NO_DAYS)
     rows = []
     for (employee_id, type_key), total in sorted(uow.jobs.ledger_totals(year).items()):
         employee, leave_type = people.get(employee_id), policy.leave_types.get(type_key)
         if employee is None or not employee.is_active or leave_type is None:
             continue
-        available = total - held[(employee_id, type_key)]
+        available = Amount.days(total) - held[(employee_id, type_key)]
         if available <= NEAR_ZERO:
             rows.append({"name": employee.name, "department": employee.department, "type": leave_type.name,
-                         "available": format_days(available), "negative": available < 0})
+                         "available": available.figure, "negative": available < NO_DAYS})
     return sorted(rows, key=lambda row: (not row["negative"], row["name"]))
 
 
@@ -151,8 +149,8 @@ def _expiring(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], toda
             continue
         entries = uow.ledger.entries(employee_id, today.year)
         left, expires = carried_expiring(uow, employee, leave_type, entries, today.year, today)
-        if left > 0 and expires is not None and (expires - today).days <= EXPIRY_WINDOW_DAYS:
-            rows.append({"name": employee.name, "type": leave_type.name, "days": format_days(left),
+        if left and expires is not None and (expires - today).days <= EXPIRY_WINDOW_DAYS:
+            rows.append({"name": employee.name, "type": leave_type.name, "days": left.figure,
                          "expires_on": expires.isoformat()})
     return rows
 

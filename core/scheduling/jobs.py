@@ -22,6 +22,7 @@ from core.balances.entitlement import (
 )
 from core.balances.ledger import balance_rows
 from core.domain.model import AuditEntry, Employee, EntryKind, Event, RequestStatus
+from core.domain.text import counted
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
 from core.scheduling.reminders import ESCALATION_JOB
 from core.shared.context import (
@@ -31,8 +32,6 @@ from core.shared.context import (
     policy_in_force,
 )
 from core.shared.transactions import in_unit_of_work
-
-JOBS = ("accrual", "year-end", "reassign")
 
 
 @dataclass
@@ -45,7 +44,8 @@ class JobResult:
 
     @property
     def summary(self) -> str:
-        return f"{self.name} as of {self.as_of.isoformat()}: {self.written} change(s) for {self.people} person(s)"
+        return (f"{self.name} as of {self.as_of.isoformat()}: {counted(self.written, 'change')} for "
+                f"{counted(self.people, 'person', 'people')}")
 
 
 def run_job(uow_factory: UnitOfWorkFactory, clock: Clock, name: str, as_of: date) -> JobResult:
@@ -104,7 +104,7 @@ def _expire_carried(uow: UnitOfWork, clock: Clock, employee: Employee, year: int
             continue
         used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
         left = carried_left(entries, leave_type.key, year, used)
-        if left > 0:
+        if left:
             uow.ledger.add(carry_expiry(employee, leave_type.key, year, left, expires, clock.now()))
             written += 1
     return written

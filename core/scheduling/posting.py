@@ -12,29 +12,18 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
 
 from core.delivery.relay import MAX_ATTEMPTS, backoff
 from core.domain.model import AuditEntry
 from core.ports import Clock, Conflict, DeliveryFailed, RetryLater, UnitOfWorkFactory, Unreachable
-from core.ports.jobs import PlannedPost
+from core.ports.jobs import PlannedPost, Poster
+from core.views import PostReport
 
 LEASE = timedelta(minutes=5)
 #: A ``Retry-After`` up to this long is slept through by the sender; longer ones are rescheduled.
 WAIT_IN_PLACE_SECONDS = 60.0
 WAITS_PER_POST = 20
-
-
-class Poster(Protocol):
-    """A door's way of posting a scheduled message: ``kind`` is ``channel`` or ``person``.
-
-    Raises :class:`~core.ports.Unreachable`, :class:`~core.ports.RetryLater` or
-    :class:`~core.ports.DeliveryFailed` as a notifier does.
-    """
-
-    def post(self, kind: str, address: str, payload: dict[str, Any]) -> None: ...
 
 
 class Pacer:
@@ -70,16 +59,6 @@ class Pacer:
         if self._sent:
             self._sent.pop()
         self.cap = max(1, self._recent())
-
-
-@dataclass
-class PostReport:
-    delivered: int = 0
-    unreachable: int = 0
-    retrying: int = 0
-    failed: int = 0
-    waited: float = 0.0
-    errors: list[str] = field(default_factory=list)
 
 
 def deliver_posts(uow_factory: UnitOfWorkFactory, clock: Clock, posters: Mapping[str, Poster],

@@ -6,22 +6,25 @@ A reminder run covers the approvers of one time zone on one local date (the sche
 after N working days (``escalate_after_working_days`` in the policy file, top level or per leave
 type) moves one step up: to the approver's own manager, or to HR when there is none, and the
 employee is told through the usual ``leave.reassigned`` event. Each step is recorded as a job
-run (``escalation``, ``LV-1042#1``), so it happens once whoever runs it.
+run (``escalation``, ``LV-1042#1``), so it happens once whoever runs it. A request escalated
+that day is left out of the day's reminders: its new holder has just had a card saying why it
+came to them (:mod:`core.shared.escalations`), and one message about it is enough.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.domain.model import AuditEntry, Employee, Event, LeaveRequest, RequestStatus
-from core.domain.text import format_days
+from core.domain.model import Employee, Event, LeaveRequest, RequestStatus
+from core.domain.text import counted
 from core.domain.workdays import holiday_dates, working_dates
 from core.policy.rules import Policy
 from core.ports import UnitOfWork
 from core.shared.context import latest_policy
+from core.shared.escalations import Escalated, escalated_since, escalation_entry, last_step
 
 ESCALATION_JOB = "escalation"
 MAX_STEPS = 5
@@ -67,6 +70,9 @@ def reminders(uow: UnitOfWork, now: datetime, zone: str, day: date) -> tuple[lis
     moved = [r.number for r in pending if r.approver_id in approvers and escalate(uow, now, policy, people, r)]
     if moved:
         pending = uow.requests.search(statuses=[RequestStatus.PENDING])
+    # A request escalated today reached its holder with a card that says why: no reminder repeats it.
+    carded = escalated_since(uow, datetime.combine(day, time(0), ZoneInfo(zone)))
+    pending = [r for r in pending if r.id not in carded]
     waiting: dict[str, list[LeaveRequest]] = {}
     hr = [i for i, e in approvers.items() if e.is_hr]
     for request in pending:
@@ -80,7 +86,7 @@ def reminders(uow: UnitOfWork, now: datetime, zone: str, day: date) -> tuple[lis
         if not is_working_day(uow, policy, approver, day):
             continue
         out.append((approver_id, _payload(policy, people, approver, requests, now)))
-    summary = f"{len(out)} reminder(s) in {zone}" + (f"; escalated {', '.join(moved)}" if moved else "")
+    summary = f"{counted(len(out), 'reminder')} in {zone}" + (f"; escalated {', '.join(moved)}" if moved else "")
     return out, summary
 
 
@@ -92,10 +98,11 @@ def _payload(policy: Policy, people: dict[str, Employee], approver: Employee, re
         leave_type = policy.leave_types.get(r.type_key)
         rows.append({"id": r.id, "number": r.number, "name": employee.name if employee else r.employee_id,
                      "type": leave_type.name if leave_type else r.type_key, "start": r.start.isoformat(),
-                     "end": r.end.isoformat(), "days": format_days(r.days), "half": r.half.value if r.half else "",
+                     "end": r.end.isoformat(), "days": r.days.figure, "half": r.half.value if r.half else "",
                      "waiting_days": max(0, (now - r.created_at).days)})
     return {"kind": "approval_reminder", "approver": {"employee_id": approver.employee_id, "name": approver.name,
-                                                      "email": approver.email}, "requests": rows}
+                                                      "email": approver.email}, "requests": rows,
+            "reject_reason_required": policy.reject_reason_required}
 
 
 def escalate(uow: UnitOfWork, now: datetime, policy: Policy, people: dict[str, Employee],
@@ -110,10 +117,13 @@ def escalate(uow: UnitOfWork, now: datetime, policy: Policy, people: dict[str, E
     if done >= MAX_STEPS:
         return False
     zone = ZoneInfo(holder.time_zone)
-    waited = _working_days_between(uow, policy, holder, request.created_at.astimezone(zone).date(),
-                                   now.astimezone(zone).date())
+    today = now.astimezone(zone).date()
+    waited = _working_days_between(uow, policy, holder, request.created_at.astimezone(zone).date(), today)
     if waited < limit * (done + 1):
         return False
+    previous = last_step(uow, request.id) if done else None
+    held = _working_days_between(uow, policy, holder, previous.at.astimezone(zone).date(), today) \
+        if previous else waited
     manager = people.get(holder.manager_id or "")
     new_id = manager.employee_id if manager and manager.is_active and manager.employee_id != request.employee_id \
         else None
@@ -126,7 +136,5 @@ def escalate(uow: UnitOfWork, now: datetime, policy: Policy, people: dict[str, E
     uow.jobs.finish(ESCALATION_JOB, steps[done], now, "ok", f"{request.approver_id} -> {new_id or 'HR'}")
     uow.outbox.add(Event("leave.reassigned", {"request_id": request.id, "number": request.number,
                                               "from": request.approver_id, "to": new_id}), at=now)
-    uow.audit.add(AuditEntry(at=now, actor="system", action="request.escalated", request_id=request.id,
-                             source="scheduler", detail=f"after {waited} working days: {request.approver_id} -> "
-                                                        f"{new_id or 'HR'}"))
+    uow.audit.add(escalation_entry(Escalated(request.id, now, holder.employee_id, new_id, held), waited))
     return True

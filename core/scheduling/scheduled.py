@@ -5,42 +5,31 @@ schedulers, a restart or a manual ``jobs run`` racing for the same period find t
 and do nothing; a run that dies before committing leaves nothing behind and is done whole by the
 next tick. Sending happens afterwards (:mod:`core.scheduling.posting`), post by post.
 
-Channels are configured per platform in the chat directory under ``digest:hr`` and
-``digest:dept:<Department>`` (values: a Slack channel id, or the key of a Teams channel the bot
-was added to).
+Channels are configured per platform in :class:`core.ports.DigestChannels` (``uow.channels``)
+under ``digest:hr`` and ``digest:dept:<Department>`` (values: a Slack channel id, or the key of a
+Teams channel the bot was added to).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.domain.model import Employee, format_request_number
+from core.domain.schedule import LEDGER_JOBS, Catchup, DueRun, Every, Slot, due_runs, instant
+from core.domain.text import counted
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.ports.jobs import PLATFORMS
 from core.scheduling.digests import department_zone, hr_digest, whos_out
 from core.scheduling.jobs import JobResult, run_job
 from core.scheduling.reminders import is_working_day, reminders
-from core.scheduling.schedule import Catchup, DueRun, Every, Slot, due_runs, instant
 from core.shared.context import latest_policy
+from core.views import RunOutcome
 
-PLATFORMS = ("slack", "teams")
 HR_CHANNEL = "digest:hr"
 #: A ledger job (accrual, year end) still ``running`` after this long lost its runner; it is run again.
 STALE_RUN = timedelta(hours=1)
-
-DESCRIPTIONS = {
-    "reminders": "09:30 on working days in each approver's time zone: what waits for them; escalation",
-    "whos-out": "09:00 in each department's time zone: who is out today and this week",
-    "hr-digest": "Mondays 09:00 (organisation's time zone): the weekly HR digest",
-    "document-reminders": "Mondays 10:00 (organisation's time zone): documents still due, to each employee",
-    "accrual": "the 1st of each month: accrual and grants due, carried days past expiry (catches up)",
-    "year-end": "1 January: carry-forward and expiry of the year before (catches up)",
-    "reassign": "08:00 daily: pending requests whose approver is away move to their cover",
-}
-JOB_NAMES = tuple(DESCRIPTIONS)
-LEDGER_JOBS = ("accrual", "year-end", "reassign")
 
 
 def dept_key(department: str) -> str:
@@ -67,22 +56,12 @@ def slots(uow: UnitOfWork, org_zone: str) -> list[Slot]:
     return found
 
 
-@dataclass
-class RunOutcome:
-    job: str
-    period: str
-    ran: bool  # False: another run had it
-    summary: str = ""
-    posts: int = 0
-    missing: list[str] = field(default_factory=list)
-
-
 Plan = Callable[[UnitOfWork, datetime], tuple[list[tuple[str, dict[str, Any]]], str]]
 
 
 def channels(uow: UnitOfWork, key: str, platforms: Sequence[str]) -> list[str]:
     """Post targets for a configured channel: ``slack:channel:C123`` per platform that has one."""
-    return [f"{p}:channel:{address}" for p in platforms if (address := uow.chat.address(p, key))]
+    return [f"{p}:channel:{address}" for p in platforms if (address := uow.channels.address(p, key))]
 
 
 def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
@@ -124,7 +103,7 @@ def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
                  "end": due.end.isoformat(), "type": due.type_key})
         posts = [(f"{p}:person:{who}", {"kind": "document_reminder", "requests": rows})
                  for who, rows in sorted(by_person.items()) for p in platforms]
-        return posts, f"{len(by_person)} document reminder(s)"
+        return posts, counted(len(by_person), "document reminder")
 
     return {"hr-digest": hr, "whos-out": out, "reminders": remind, "document-reminders": documents}[slot.job]
 
@@ -169,23 +148,19 @@ def _run_ledger_job(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun) -
     return RunOutcome(run.job, run.period, ran=True, summary=result.summary)
 
 
-def pending_runs(uow_factory: UnitOfWorkFactory, clock: Clock, org_zone: str,
-                 only: Iterable[str] | None = None) -> list[DueRun]:
-    """The occurrences due now that no run has taken yet."""
-    now = clock.now()
-    with uow_factory() as uow:
-        wanted = [s for s in slots(uow, org_zone) if only is None or s.job in set(only)]
-        due = due_runs(now, wanted)
-        done: set[tuple[str, str]] = set()
-        for job in {r.job for r in due}:
-            done |= {(job, p) for p in uow.jobs.taken(job, [r.period for r in due if r.job == job])}
+def pending_runs(uow: UnitOfWork, now: datetime, org_zone: str, only: Iterable[str] | None = None) -> list[DueRun]:
+    """The occurrences due at ``now`` that no run has taken yet."""
+    wanted = [s for s in slots(uow, org_zone) if only is None or s.job in set(only)]
+    due = due_runs(now, wanted)
+    done: set[tuple[str, str]] = set()
+    for job in {r.job for r in due}:
+        done |= {(job, p) for p in uow.jobs.taken(job, [r.period for r in due if r.job == job])}
     return [r for r in due if (r.job, r.period) not in done]
 
 
-def for_date(uow_factory: UnitOfWorkFactory, org_zone: str, job: str, on: date) -> list[DueRun]:
+def for_date(uow: UnitOfWork, org_zone: str, job: str, on: date) -> list[DueRun]:
     """The occurrences of ``job`` for the period containing ``on`` (a manual ``jobs run --as-of``)."""
-    with uow_factory() as uow:
-        wanted = [s for s in slots(uow, org_zone) if s.job == job]
+    wanted = [s for s in slots(uow, org_zone) if s.job == job]
     runs = []
     for slot in wanted:
         day = on

@@ -9,14 +9,14 @@ people the directory does not know, and floods held back by the rate limit.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
 from core.commands import ShowAudit
-from core.domain.dates import clip
+from core.domain.dates import clip, day_bounds
 from core.domain.model import AuditEntry, format_request_number
 from core.errors import NotAllowed, UnknownEmployee
 from core.ports import AuditQuery, UnitOfWork
-from core.shared.context import actor_employee, find_person, person
+from core.shared.context import CommandContext, find_person, person
 from core.views import AuditLine, AuditView
 
 #: How many entries a chat reply shows; the rest are counted and the asker narrows the search.
@@ -37,13 +37,6 @@ DETAIL_LIMIT = 200
 CHAT_DETAIL_LIMIT = 300
 
 
-def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    """The UTC instants around whole days: from the start of ``since`` to the end of ``until``."""
-    start = datetime.combine(since, time(), tzinfo=UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC) if until else None
-    return start, end
-
-
 def search(uow: UnitOfWork, query: AuditQuery) -> list[AuditEntry]:
     """The matching entries, oldest first (``leavebot audit``).
 
@@ -56,15 +49,15 @@ def search(uow: UnitOfWork, query: AuditQuery) -> list[AuditEntry]:
     return uow.audit.search(query)
 
 
-def audit_for(uow: UnitOfWork, actor_email: str, command: ShowAudit) -> AuditView:
+def audit_for(ctx: CommandContext, command: ShowAudit) -> AuditView:
     """``/leave audit [@person] [PERIOD]``: HR only; the newest :data:`CHAT_LIMIT` entries first.
 
     Raises:
         NotAllowed: the asker is not an HR admin (the service records the attempt).
         UnknownEmployee: the person named is not in the directory.
     """
-    actor = actor_employee(uow, actor_email)
-    if not actor.is_hr:
+    uow = ctx.uow
+    if not ctx.actor.is_hr:
         raise NotAllowed("The audit log is for HR admins; ask HR if you need to know who did what.", NOT_HR)
     subject = find_person(uow, command.person) if command.person else None
     since, until = day_bounds(command.start, command.end)

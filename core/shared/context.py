@@ -1,22 +1,24 @@
-"""Small helpers that every use case shares: local dates, the policy in force, people and views."""
+"""What every use case shares: the command's context (who asks, when, from where), local dates, the
+policy in force, people and views."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.balances.entitlement import entries_for, grants, missing
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.approvals import resolve_approver
 from core.domain.model import AuditEntry, Employee, LeaveRequest, LedgerEntry, RequestStatus
 from core.domain.workdays import dated_days, holiday_dates
 from core.errors import LeaveError, NotAllowed, UnknownEmployee
 from core.policy.rules import Policy
-from core.policy.validation import validate_employee
 from core.ports import Clock, UnitOfWork
+from core.shared.transactions import before_writing
 from core.views import Person, RequestView
 
 
@@ -48,10 +50,6 @@ def latest_policy(uow: UnitOfWork) -> Policy:
 def policy_on(uow: UnitOfWork) -> Callable[[date], Policy]:
     """:func:`policy_in_force` as a function of the date, looking each date up once."""
     return functools.cache(lambda on: policy_in_force(uow, on))
-
-
-def actor_employee(uow: UnitOfWork, email: str) -> Employee:
-    return validate_employee(uow.employees.by_email(email), email)
 
 
 def ensure_entitlement(uow: UnitOfWork, employee: Employee, year: int, through: date, at: datetime,
@@ -100,15 +98,15 @@ def acting_for(uow: UnitOfWork, actor: Employee, day: date) -> set[str]:
     return {d.delegator_id for d in uow.delegations.to(actor.employee_id) if d.active_on(day)}
 
 
-def days_taken_between(uow: UnitOfWork, employee: Employee, type_key: str, start: date, end: date) -> Decimal:
+def days_taken_between(uow: UnitOfWork, employee: Employee, type_key: str, start: date, end: date) -> Amount:
     """Working days of approved leave of one type dated from ``start`` to ``end`` (partial cancels
     and the employee's weekends and holidays left out)."""
-    taken = Decimal(0)
+    taken = NO_DAYS
     requests = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.APPROVED],
                                    overlapping=(start, end))
     for request in requests:
         if request.type_key == type_key:
-            taken += sum(request_days(uow, employee, request, start, end).values(), Decimal(0))
+            taken += Amount(sum(request_days(uow, employee, request, start, end).values(), Decimal(0)))
     return taken
 
 
@@ -148,11 +146,17 @@ def find_person(uow: UnitOfWork, ref: str) -> Employee:
 
 @dataclass
 class Presenter:
-    """Turns requests into views, looking each person up once per use case."""
+    """Turns requests into views, looking each person up once per use case.
+
+    ``reader`` is who will read the views, when one person will: a request waiting for their own
+    decision then says so (rather than naming them to themself), and decision stamps are in their
+    time zone.
+    """
 
     uow: UnitOfWork
     _people: dict[str, Employee | None] = field(default_factory=dict)
     _policy: Policy | None = None
+    reader: Employee | None = None
 
     @property
     def policy(self) -> Policy:
@@ -171,10 +175,22 @@ class Presenter:
         found = self.employee(employee_id)
         return person(found) if found else None
 
+    def approver(self, request: LeaveRequest) -> Employee | None:
+        """Who decides the level a pending request waits at: its named approver, else (the HR
+        step) the one active HR admin other than its employee; None when HR has several, or none."""
+        if request.approver_id is not None or request.status is not RequestStatus.PENDING:
+            return self.employee(request.approver_id)
+        on_duty = [hr for hr in self.uow.employees.hr_admins()
+                   if hr.is_active and hr.employee_id != request.employee_id]
+        return on_duty[0] if len(on_duty) == 1 else None
+
     def request(self, request: LeaveRequest) -> RequestView:
         assert request.id is not None
         leave_type = self.policy.leave_types.get(request.type_key)
-        employee = self.person(request.employee_id)
+        found = self.employee(request.employee_id)
+        employee = person(found) if found else None
+        approver = self.approver(request)
+        reader = self.reader
         return RequestView(
             id=request.id,
             number=request.number,
@@ -187,20 +203,88 @@ class Presenter:
             days=request.days,
             status=request.status,
             reason=request.reason,
-            approver=self.person(request.approver_id),
+            approver=person(approver) if approver else None,
             document_due=request.document_due,
             decided_by=self.person(request.decided_by),
-            decided_at=request.decided_at,
+            decided_at=(in_zone(request.decided_at, reader.time_zone) if reader and request.decided_at
+                        else request.decided_at),
             decision_note=request.decision_note,
             created_at=request.created_at,
             waiting_for=request.current_level if request.status is RequestStatus.PENDING else None,
             flags=request.flags,
             cancelled_dates=tuple(sorted(request.cancelled_dates)),
+            back_dated=found is not None and is_back_dated(request, found.time_zone),
+            yours_to_decide=reader is not None and self._waits_for(request, approver, reader),
+            approved_by=self._approved_before(request),
+            reject_reason_required=request.status is RequestStatus.PENDING and self.policy.reject_reason_required,
         )
+
+    def _approved_before(self, request: LeaveRequest) -> tuple[Person, ...]:
+        """Who approved the steps before the one a pending request waits at (the HR step's card says
+        so); decisions are read only for a request past its first step."""
+        if request.status is not RequestStatus.PENDING or request.level == 0 or request.id is None:
+            return ()
+        deciders = [d.decided_by for d in self.uow.decisions.for_request(request.id)
+                    if d.approved and d.level < request.level]
+        return tuple(found for employee_id in dict.fromkeys(deciders) if (found := self.person(employee_id)))
+
+    @staticmethod
+    def _waits_for(request: LeaveRequest, approver: Employee | None, reader: Employee) -> bool:
+        """The request waits for ``reader``'s decision: they are its approver, or it waits for HR
+        and they are one of HR."""
+        if request.status is not RequestStatus.PENDING or reader.employee_id == request.employee_id:
+            return False
+        if approver is not None:
+            return approver.employee_id == reader.employee_id
+        return reader.is_hr
+
+
+def is_back_dated(request: LeaveRequest, time_zone: str) -> bool:
+    """Filed after the leave began: its first day is before the day it was filed, where its employee is."""
+    return request.start < in_zone(request.created_at, time_zone).date()
+
+
+def in_zone(moment: datetime, time_zone: str) -> datetime:
+    """``moment`` (stored in UTC) as the clock on the wall reads it in ``time_zone``."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo(time_zone))
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """One command's circumstances, resolved once, in the command's unit of work, before it runs.
+
+    Every chat command's use case takes this and the command (:data:`core.service.HANDLERS`), so
+    that none of them looks the actor up again or reads the clock for their date.
+
+    Attributes:
+        uow: the command's unit of work: everything it reads and writes, committed together.
+        actor: who asked, as the directory knows them (active; read once per command).
+        today: the actor's local date, which their words and their rules are read in.
+        source: the door it came through (``slack``, ``teams``, ``console``...), for the audit log.
+        idempotency_key: the door's key for an application that a platform may send twice.
+        public_url: where people reach this server, for complete links (calendar feeds).
+    """
+
+    uow: UnitOfWork
+    clock: Clock
+    actor: Employee
+    today: date
+    source: str
+    idempotency_key: str | None = None
+    public_url: str | None = None
+
+    def presenter(self) -> Presenter:
+        """A :class:`Presenter` that knows the actor already: their own requests cost no look-up."""
+        return Presenter(self.uow, {self.actor.employee_id: self.actor}, reader=self.actor)
 
 
 def refuse(uow: UnitOfWork, error: NotAllowed | LeaveError, audit: AuditEntry) -> LeaveError:
-    """Record a refused attempt in its own commit and hand back the error to raise."""
+    """Record a refused attempt in its own commit and hand back the error to raise.
+
+    In a read-only unit of work the work is first run again in one that writes
+    (:func:`core.shared.transactions.before_writing`): a refusal is always recorded.
+    """
+    before_writing(uow)
     uow.audit.add(audit)
     uow.commit()
     error.audited = True

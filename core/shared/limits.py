@@ -1,9 +1,10 @@
 """Per-person rate limiting: a brake on floods of commands and clicks, whichever door they come from.
 
 Each person (keyed by the e-mail the door identified them by) has a token bucket: every action
-takes a token, tokens come back at :attr:`RateLimit.per_minute` a minute, and at most
-:attr:`RateLimit.burst` are saved up, so a few quick clicks pass and a script hammering the bot
-does not. Time comes from the injected clock, so the rule is tested by moving the clock.
+takes a token, tokens come back at :attr:`~core.ports.limits.RateLimit.per_minute` a minute, and
+at most :attr:`~core.ports.limits.RateLimit.burst` are saved up, so a few quick clicks pass and a
+script hammering the bot does not. Time comes from the injected clock, so the rule is tested by
+moving the clock.
 
 A refused flood is written to the audit log once per person per :data:`REPORT_WINDOW`, not once
 per message, so that the brake cannot itself fill the database.
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 
 from core.errors import LeaveError
 from core.ports import Clock
+from core.ports.limits import RateLimit
 
 #: A refused person is written to the audit log at most once in this window.
 REPORT_WINDOW = timedelta(minutes=1)
@@ -36,18 +38,6 @@ class SlowDown(LeaveError):
         unit = "second" if retry_after == 1 else "seconds"
         super().__init__(f"You're going a bit fast \u2014 try again in {retry_after} {unit}.")
         self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """``per_minute`` actions a minute on average, up to ``burst`` of them at once."""
-
-    per_minute: float = 20
-    burst: int = 10
-
-    def __post_init__(self) -> None:
-        if self.per_minute <= 0 or self.burst < 1:
-            raise ValueError("a rate limit needs a positive rate and a burst of at least 1")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the unit of work.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from core.domain.heatmap import HeatMap, count_out
@@ -50,4 +51,13 @@ def department_heatmap(uow: UnitOfWork, policy: Policy, start: date, days: int,
                                    statuses=[RequestStatus.APPROVED, RequestStatus.PENDING],
                                    overlapping=(start, end)) if members else []
     off = {m.employee_id: calendar.off_days(m) for m in members}
-    return HeatMap(start, end, count_out(start, end, members, requests, off))
+    rows = count_out(start, end, members, requests, off)
+    return HeatMap(start, end, tuple(replace(row, limit=team_limit(policy, row.department, row.headcount))
+                                     for row in rows))
+
+
+def team_limit(policy: Policy, department: str, headcount: int) -> int | None:
+    """The most people of ``department`` (``headcount`` strong) who may be out on one day: the
+    strictest of the policy's team limits that cover it; None when none does."""
+    allowed = [limit.allowed_out(headcount) for limit in policy.team_limits if limit.covers(department)]
+    return min(allowed, default=None)

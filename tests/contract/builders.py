@@ -67,7 +67,7 @@ def leave(employee_id: str, start: date, end: date | None = None, **changes: Any
         "type_key": "casual",
         "start": start,
         "end": last,
-        "days": Decimal((last - start).days + 1),
+        "days": Amount.days((last - start).days + 1),
         "status": RequestStatus.PENDING,
         "created_at": NOW,
         "approver_id": "M1",

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.domain.amount import Amount
 from core.domain.model import RequestStatus
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, added, leave, seed
@@ -23,6 +24,20 @@ def test_add_returns_the_request_with_an_id_that_get_finds(uow_factory: UnitOfWo
         assert uow.requests.get(first.id) == first
         assert uow.requests.lock(second.id) == second
         assert uow.requests.get(first.id + second.id + 1) is None
+
+
+def test_days_in_hours_are_refused(uow_factory: UnitOfWorkFactory) -> None:
+    """The ``days`` column keeps no unit: hours would be read back as that many days."""
+    seed(uow_factory)
+    [request_id] = added(uow_factory, leave("E1", date(2026, 12, 1)))
+    with uow_factory() as uow:
+        with pytest.raises(ValueError, match="a leave request keeps days, not hours: 4 hours was not written"):
+            uow.requests.add(leave("E2", date(2026, 12, 1), days=Amount.hours(4)))
+        stored = uow.requests.get(request_id)
+        assert stored is not None
+        with pytest.raises(ValueError, match="not hours"):
+            uow.requests.update(replace(stored, days=Amount.hours(4)), expected=RequestStatus.PENDING)
+        assert uow.requests.search() == [stored]
 
 
 def test_by_idempotency_key(uow_factory: UnitOfWorkFactory) -> None:

@@ -1,14 +1,20 @@
-"""The unit of work: what is committed is seen by the next one; what is not leaves nothing."""
+"""The unit of work: what is committed is seen by the next one; what is not leaves nothing; one opened
+read-only reads and refuses to write."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from core.domain.model import AuditEntry, Event
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import NOW, grant, leave, person, seed
+from tests.unit.fakes import ReadOnlyWrite
+
+#: How a read-only unit of work refuses a write: the fakes when it would land, the databases at once.
+WRITE_REFUSED = (ReadOnlyWrite, DBAPIError)
 
 
 def test_work_left_without_commit_leaves_nothing(uow_factory: UnitOfWorkFactory) -> None:
@@ -19,14 +25,14 @@ def test_work_left_without_commit_leaves_nothing(uow_factory: UnitOfWorkFactory)
         uow.ledger.add(grant("E1", 2026))
         uow.audit.add(AuditEntry(NOW, "system", "import"))
         uow.outbox.add(Event("request_created", {"request_id": 1}), NOW)
-        uow.chat.save_address("slack", "employee:E1", "D1", NOW)
+        uow.channels.save("slack", "digest:hr", "C1", NOW)
     with uow_factory() as uow:
         assert uow.employees.get("E9") is None
         assert request.id is not None and uow.requests.get(request.id) is None
         assert uow.ledger.entries("E1") == []
         assert uow.audit.since() == []
         assert uow.outbox.depth() == (0, None)
-        assert uow.chat.address("slack", "employee:E1") is None
+        assert uow.channels.address("slack", "digest:hr") is None
 
 
 def test_an_exception_leaves_nothing_and_passes_through(uow_factory: UnitOfWorkFactory) -> None:
@@ -46,3 +52,21 @@ def test_a_unit_of_work_reads_its_own_writes_and_the_next_one_sees_them_once_com
         uow.commit()
     with uow_factory() as uow:
         assert uow.employees.get("E9") == person("E9", "new@x.test")
+
+
+def test_a_read_only_unit_of_work_reads_what_is_committed_and_refuses_any_write(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    seed(uow_factory)
+    with uow_factory(read_only=True) as uow:
+        assert uow.read_only
+        assert uow.employees.get("E1") == person("E1", "ananya@x.test", manager_id="M1")
+    with pytest.raises(WRITE_REFUSED), uow_factory(read_only=True) as uow:
+        uow.audit.add(AuditEntry(NOW, "system", "import"))
+        uow.commit()
+    with uow_factory() as uow:  # the next unit of work writes as usual
+        assert not uow.read_only and uow.audit.since() == []
+        uow.audit.add(AuditEntry(NOW, "system", "import"))
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        assert [entry.action for entry in uow.audit.since()] == ["import"]

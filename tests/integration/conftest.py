@@ -21,9 +21,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
+from core.ports.downloads import Downloads
 from core.service import LeaveService
 from storage import migrate
 from storage import uow as storage_uow
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 from storage.engine import make_engine
 from tests.unit.conftest import ORG_CSV, policy_document
 from tests.unit.fakes import FixedClock
@@ -124,6 +128,18 @@ def engine(db_url: str) -> Iterator[Engine]:
 def uow_factory(engine: Engine) -> Callable[[], storage_uow.SqlUnitOfWork]:
     """What the core's use cases take: a new unit of work on each call."""
     return storage_uow.uow_factory(engine)
+
+
+@pytest.fixture
+def chat_store(engine: Engine) -> ChatStore:
+    """The doors' own addresses and cards, in the same database."""
+    return SqlChatStore(engine)
+
+
+@pytest.fixture
+def download_store(engine: Engine) -> Downloads:
+    """The files the doors hand out by link, in the same database."""
+    return SqlDownloads(engine)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

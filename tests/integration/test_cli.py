@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -232,12 +233,31 @@ def test_a_long_scripted_chat_runs_whole_without_the_chat_platforms_brake(demo_o
     assert reply.count("Casual") >= 25
 
 
-def test_chat_as_an_unknown_email_is_bad_input(demo_org: Leavebot) -> None:
+def test_chat_as_an_unknown_email_is_bad_input_and_names_the_database(demo_org: Leavebot, db_url: str) -> None:
     result = demo_org("chat", "--as", "nobody@demo.leavebot.example", stdin="list\n", expect=2)
-    assert result.stderr == (
-        "No employee with e-mail nobody@demo.leavebot.example; ask HR to add you (leavebot employees import)\n"
-    )
+    database = db_url.removeprefix("sqlite:///")  # a file's path; a server's URL (with its connection options)
+    assert result.stderr.startswith(f"No employee with e-mail nobody@demo.leavebot.example in {database}")
+    assert result.stderr.endswith("; ask HR to add you (leavebot employees import)\n")
+    assert result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+def test_chat_and_balance_outside_the_databases_folder_say_the_database_is_empty(tmp_path: Path) -> None:
+    """The default DATABASE_URL is leavebot.db in the current directory: elsewhere, an empty one."""
+    elsewhere = Leavebot("sqlite:///leavebot.db", tmp_path)
+    said = (f"No employee with e-mail {EMPLOYEE}: the database {tmp_path / 'leavebot.db'} has no employees at all. "
+            "Run leavebot in the folder of your database or set DATABASE_URL, or try leavebot demo.\n")
+    assert elsewhere("chat", "--as", EMPLOYEE, stdin="balance\n", expect=2).stderr == said
+    assert elsewhere("balance", EMPLOYEE, expect=2).stderr == said
+
+
+def test_the_chat_draws_its_pictures_outside_the_working_tree(demo_org: Leavebot, tmp_path: Path) -> None:
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    reply = demo_org.chat(EMPLOYEE, "team week", env={"TMPDIR": str(temporary)})
+    (picture,) = (temporary / "leavebot-pictures").glob("people-out-*.png")
+    assert f"Picture: {picture}" in reply and picture.read_bytes().startswith(b"\x89PNG")
+    assert not list(demo_org.cwd.rglob("*.png"))
 
 
 def test_bad_usage_and_bad_settings_exit_2_with_one_line(leavebot: Leavebot) -> None:
@@ -264,7 +284,6 @@ def test_a_failing_operation_exits_1_and_debug_shows_the_traceback(tmp_path: Pat
 def test_chat_at_a_terminal_greets_and_prompts(demo_org: Leavebot) -> None:
     """At a real terminal (a pseudo-terminal here) the chat greets by name and prompts."""
     import pty
-    import select
 
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
@@ -319,25 +338,41 @@ def test_demo_seeds_says_whom_to_chat_as_and_serves_health(leavebot: Leavebot) -
         assert body["status"] == "ok" and body["checks"]["database"] == "ok"
         assert body["checks"]["slack"] == "off"
         assert body["checks"]["teams"] == "emulator"  # the demo lets the local Emulator try Teams
+        logged = ""
+        while "scheduler: " not in logged and time.monotonic() < deadline:  # the scheduler's first tick
+            if select.select([process.stderr], [], [], 1)[0]:
+                logged += os.read(process.stderr.fileno(), 65536).decode(errors="replace")
     finally:
         process.terminate()
         stdout, stderr = process.communicate(timeout=30)
     assert f"chat --as {EMPLOYEE}" in stdout
     assert "Slack: off (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET not set)" in stdout
+    assert "scheduler: " in logged and "Running job" not in logged + stderr, "the tick's own lines are quiet"
     assert "Traceback" not in stderr
     assert len(leavebot.json("requests")) == 0
     assert leavebot.json("balance", MANAGER)
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_busy_port_is_one_line_and_exit_1(leavebot: Leavebot, workers: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = leavebot("serve", "--workers", workers, env={"PORT": str(port), "HOST": "127.0.0.1"}, expect=1)
+    assert result.stderr.splitlines()[-1] == f"leavebot: port {port} is in use; set PORT"
+    assert "Listening on" not in result.stdout
+
+
 def test_jobs_run_catches_up_once_and_partial_cancel_and_plan_work_in_chat(demo_org: Leavebot) -> None:
     listed = demo_org("jobs", "list").stdout
     assert all(name in listed for name in ("accrual", "year-end", "reassign", "hr-digest", "outbox"))
-    assert "0 notice(s) waiting" in listed
+    assert "0 notices waiting" in listed
     as_of = date.today().isoformat()
     first = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout
     again = demo_org("jobs", "run", "accrual", "--as-of", as_of).stdout
     assert re.search(r"accrual as of .*: [1-9]\d* change", first), first
-    assert "0 change(s)" in again, again
+    assert "0 changes" in again, again
     assert demo_org("jobs", "run", "payroll", expect=2).stderr.strip()
     assert "is not an ISO date" in demo_org("jobs", "run", "accrual", "--as-of", "soon", expect=2).stderr
     start, end = working_days_ahead()

@@ -41,6 +41,8 @@ CONVERSATIONS = Path(__file__).resolve().parents[1] / "conversations"
 FILES = sorted(CONVERSATIONS.glob("*.txt"))
 ARROW = "\u2192"
 AND = " && "
+#: In front of a fragment: the reply must not contain it.
+NOT = "!"
 
 #: Each first name of a conversation as every door knows that person.
 EMAILS = {"ananya": "ananya@x.test", "rahul": "rahul@x.test", "vikram": "boss@x.test", "meera": "hr@x.test"}
@@ -82,7 +84,9 @@ async def converse(path: Path, say: Say) -> None:
     for turn in turns(path):
         reply = plain(await say(turn.who, turn.text))
         for fragment in turn.expected:
-            assert plain(fragment) in reply, f"{path.name}:{turn.line}: {turn.who}: {turn.text!r} -> {reply!r}"
+            absent = fragment.startswith(NOT)
+            found = plain(fragment.removeprefix(NOT)) in reply
+            assert found != absent, f"{path.name}:{turn.line}: {turn.who}: {turn.text!r} -> {reply!r}"
 
 
 def slack_text(message: dict[str, Any]) -> str:

@@ -114,7 +114,7 @@ def test_0012_gives_every_row_its_source_and_downgrades_without_loss(engine_at_0
     assert all(e.created_at == AT.replace(tzinfo=UTC) for e in entries)
 
     # The jobs see the migrated entries as written: a month already accrued is not accrued again...
-    accruals = [Grant("casual", EntryKind.ACCRUAL, f"2026-{m:02d}", Decimal("1.5"), date(2026, m, 1))
+    accruals = [Grant("casual", EntryKind.ACCRUAL, f"2026-{m:02d}", Amount.days("1.5"), date(2026, m, 1))
                 for m in (1, 2, 3)]
     assert [g.period for g in missing(accruals, entries)] == ["2026-03"]
     # ...and the database still refuses it, while a request's entries may still repeat.

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import EntryKind, RequestStatus
 from core.service import LeaveService
 from core.views import AppliedView, CancelledView, DecidedView, DelegationView
@@ -51,13 +52,13 @@ def test_year_end_twice_equals_once(service: LeaveService, engine: Engine, clock
     assert closing == {(EntryKind.CARRIED_OUT, 2026): -5, (EntryKind.CARRIED_IN, 2027): 5,
                        (EntryKind.EXPIRY, 2026): -7}
     row = next(r for r in service.balance_of("ananya@x.test", 2026).rows if r.type_key == "casual")
-    assert row.available == 0
+    assert row.available == NO_DAYS
     shown = next(r for r in service.balance_of("ananya@x.test", 2027).rows if r.type_key == "casual")
     with engine.connect() as conn:
         total = conn.execute(select(func.sum(tables.ledger_entries.c.days)).where(
             tables.ledger_entries.c.employee_id == "E3", tables.ledger_entries.c.type_key == "casual",
             tables.ledger_entries.c.year == 2027)).scalar_one()
-    assert Decimal(total) == shown.available + shown.pending == 6
+    assert Decimal(total) == (shown.available + shown.pending).value == 6
 
 
 def test_chain_delegation_and_partial_cancel(service: LeaveService, engine: Engine) -> None:
@@ -74,11 +75,11 @@ def test_chain_delegation_and_partial_cancel(service: LeaveService, engine: Engi
     assert decisions == ["manager", "hr"]
     some = service.execute("ananya@x.test", CancelRequest(paternity.request.id, date(2026, 12, 10),
                                                           date(2026, 12, 11)), "test")
-    assert isinstance(some, CancelledView) and some.restored == 2
+    assert isinstance(some, CancelledView) and some.restored == Amount.days(2)
     assert [d for k, _, _, d in ledger(engine, "E3", "paternity") if k in (EntryKind.LEAVE_TAKEN,
                                                                            EntryKind.REVERSAL)] == [-5, 2]
     listed = service.list_requests("ananya@x.test")[0]
-    assert listed.days == 3 and listed.cancelled_dates == (date(2026, 12, 10), date(2026, 12, 11))
+    assert listed.days == Amount.days(3) and listed.cancelled_dates == (date(2026, 12, 10), date(2026, 12, 11))
     delegation = service.execute("boss@x.test", Delegate("ananya@x.test", date(2026, 12, 1), date(2026, 12, 4)),
                                  "test")
     assert isinstance(delegation, DelegationView)

@@ -87,7 +87,7 @@ def test_apply_and_decide_reach_the_right_people_once(
         NoticeKind.APPROVAL_NEEDED, "approval_needed:E2", "boss@x.test"
     )
     assert notice.request == applied.request
-    assert notice.available_after == applied.available_after
+    assert notice.balance_after == applied.balance_after
     assert notice.facts == ("Applied 6 days ahead", "1 working day")
     assert service.deliver_notices([slack]).delivered == 0
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Report
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import EntryKind, HalfDay, RequestStatus
 from core.errors import LeaveError
 from core.ports import UnitOfWork
@@ -95,7 +96,7 @@ def simulate(org: Organisation, rng: random.Random) -> None:
             decided = org.service.execute(HR, Decide(request_id, approve=True), "test")
             assert isinstance(decided, DecidedView) and decided.request.status is RequestStatus.APPROVED
             given_back = org.service.execute(PLANTED, CancelRequest(request_id, decided.request.end), "test")
-            assert isinstance(given_back, CancelledView) and given_back.restored == 1
+            assert isinstance(given_back, CancelledView) and given_back.restored == Amount.days(1)
         planted.clear()
         for _ in range(4):
             _apply(org, rng, day)
@@ -218,7 +219,7 @@ def test_a_years_report_is_the_ledger_and_its_months_and_quarters_add_up_to_it(o
                                                                                 year: int) -> None:
     whole = org.report(date(year, 1, 1), date(year, 12, 31))
     assert taken(whole) == ledger_taken(org, year)
-    assert whole.totals and sum(t.days for t in whole.totals) == sum(ledger_taken(org, year).values())
+    assert whole.totals and sum((t.days for t in whole.totals), NO_DAYS).value == sum(ledger_taken(org, year).values())
     assert added(*(org.report(start, end) for start, end in months(year))) == taken(whole)
     quarters = [org.report(date(year, m, 1), date(year, m + 3, 1) - timedelta(days=1)) for m in (1, 4, 7)]
     quarters.append(org.report(date(year, 10, 1), date(year, 12, 31)))
@@ -253,7 +254,7 @@ def test_the_balances_file_shows_what_the_balance_view_showed_that_day(org: Orga
         for row in view.rows:
             line = shown[(email, row.type_key)]
             assert (line["year"], line["as_of"]) == (str(day.year), day.isoformat())
-            figures = tuple(Decimal(line[k]) for k in ("entitled", "taken", "pending", "lapsed", "available"))
+            figures = tuple(Amount.days(line[k]) for k in ("entitled", "taken", "pending", "lapsed", "available"))
             assert figures == (row.entitled, row.taken, row.pending, row.lapsed, row.available), (email, row)
 
 
@@ -263,8 +264,8 @@ def test_the_balances_file_today_is_the_balance_view(org: Organisation) -> None:
     shown = {(r["email"], r["type"]): r for r in rows(report, 1)}
     for email in org.emails:
         for row in org.service.balance_of(email).rows:
-            assert Decimal(shown[(email, row.type_key)]["available"]) == row.available
-            assert Decimal(shown[(email, row.type_key)]["pending"]) == row.pending
+            assert shown[(email, row.type_key)]["available"] == row.available.figure
+            assert shown[(email, row.type_key)]["pending"] == row.pending.figure
 
 
 def test_a_department_report_is_that_departments_share(org: Organisation) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -29,6 +30,7 @@ async def test_health_is_ok_with_a_working_database(engine: Engine, aiohttp_clie
     assert await response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "slack": "off", "teams": "emulator"},
+        "pid": os.getpid(),  # which worker answered, in a server of several
     }
 
 
@@ -38,7 +40,7 @@ async def test_health_is_503_when_the_database_is_unreachable(aiohttp_client: Cl
         client = await aiohttp_client(create_app(unreachable))
         response = await client.get("/health")
         assert response.status == 503
-        assert await response.json() == {"status": "error", "checks": {"database": "unreachable"}}
+        assert await response.json() == {"status": "error", "checks": {"database": "unreachable"}, "pid": os.getpid()}
     finally:
         unreachable.dispose()
 
@@ -78,6 +80,7 @@ async def test_health_is_503_when_the_sqlite_file_cannot_be_opened(tmp_path: Pat
         assert await response.json() == {
             "status": "error",
             "checks": {"database": "unreachable", "slack": "socket-mode", "google_calendar": "off"},
+            "pid": os.getpid(),
         }
     finally:
         dead.dispose()

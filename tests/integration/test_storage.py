@@ -48,10 +48,11 @@ from core.errors import PolicyError
 from core.policy.rules import parse_policy
 from core.ports import Conflict
 from storage import migrate, tables
-from storage.chat import SqlChatDirectory
+from storage.chat import AddressTable, SqlChatStore
 from storage.engine import make_engine, ping
 from storage.outbox import SqlOutbox
-from storage.uow import SqlUnitOfWork, is_lost_race
+from storage.transactions import SqlTransaction, is_lost_race
+from storage.uow import SqlUnitOfWork
 from tests.contract.builders import NOW, leave, person
 
 UowFactory = Callable[[], SqlUnitOfWork]
@@ -80,9 +81,9 @@ def test_upgrade_from_empty_reaches_head_and_running_it_again_is_harmless(db_url
     try:
         assert migrate.current_revision(engine) is None
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0012"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0014"
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0012"
+        assert migrate.current_revision(engine) == "0014"
         names = set(inspect(engine).get_table_names())
         assert set(tables.metadata.tables) <= names
         assert "alembic_version" in names
@@ -476,8 +477,8 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         date(2026, 12, 31),
         date(2027, 1, 1),
         half=HalfDay.SECOND,
-        days=Decimal("1.5"),
-        year_days={2026: Decimal("0.5"), 2027: Decimal(1)},
+        days=Amount.days("1.5"),
+        year_days={2026: Amount.days("0.5"), 2027: Amount.days(1)},
         reason="family — ünïcödé 🎉",
         document_ref="https://files.example/doc/1",
         document_due=True,
@@ -496,7 +497,7 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         assert stored is not None
         assert stored.created_at == datetime(2026, 11, 25, 4, 30, 0, 123456, tzinfo=UTC)
         assert stored.created_at.tzinfo is UTC
-        assert stored.year_days == {2026: Decimal("0.5"), 2027: Decimal(1)}
+        assert stored.year_days == {2026: Amount.days("0.5"), 2027: Amount.days(1)}
         assert (stored.levels, stored.level, stored.cancelled_dates) == (("manager", "hr"), 0, frozenset())
         assert stored.flags == ("team_limit", "blackout: year-end freeze — ünïcödé")
         assert uow.requests.by_idempotency_key("slack:T1:abc") == stored
@@ -514,7 +515,7 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         stored.decided_by = "H1"
         stored.decided_at = NOW
         stored.decision_note = "enjoy"
-        stored.days, stored.year_days = Decimal("0.5"), {2026: Decimal("0.5")}
+        stored.days, stored.year_days = Amount.days("0.5"), {2026: Amount.days("0.5")}
         stored.cancelled_dates = frozenset({date(2027, 1, 1)})
         assert uow.requests.update(stored, expected=RequestStatus.CANCELLED) is False
         assert uow.requests.get(added.id).status is RequestStatus.PENDING  # type: ignore[union-attr]
@@ -529,7 +530,7 @@ def test_request_add_get_and_compare_and_set_update(uow_factory: UowFactory) -> 
         assert decided == stored
         assert decided is not None and decided.decided_at == NOW
         assert (decided.level, decided.approver_id, decided.flags) == (2, "H1", ())
-        assert decided.cancelled_dates == {date(2027, 1, 1)} and decided.days == Decimal("0.5")
+        assert decided.cancelled_dates == {date(2027, 1, 1)} and decided.days == Amount.days("0.5")
         assert not decided.covers(date(2027, 1, 1))
 
 
@@ -982,50 +983,43 @@ def test_outbox_delivery_state_is_rolled_back_with_the_transaction(uow_factory: 
         assert [i.id for i in uow.outbox.due(NOW, 10)] == [item.id]
 
 
-# -- chat directory and chat ids ---------------------------------------------------------------------
+# -- the doors' chat store and chat ids --------------------------------------------------------------------
 
 
-def test_chat_addresses_are_upserted_and_listed_by_prefix(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
-        uow.chat.save_address("teams", "employee:E1", '{"conversation": "a"}', NOW)
-        uow.chat.save_address("teams", "employee:E2", '{"conversation": "b"}', NOW)
-        uow.chat.save_address("teams", "channel:hr", '{"conversation": "hr"}', NOW)
-        uow.chat.save_address("teams", "employeeX9", "wildcards must not match this", NOW)
-        uow.chat.save_address("slack", "employee:E1", "D0123", NOW)
-        uow.commit()
-    with uow_factory() as uow:
-        uow.chat.save_address("teams", "employee:E1", '{"conversation": "a2"}', NOW + timedelta(hours=1))
-        uow.chat.save_address("slack", "employee:E1", "D0123", NOW + timedelta(hours=1))  # same value again
-        uow.commit()
-    with uow_factory() as uow:
-        assert uow.chat.address("teams", "employee:E1") == '{"conversation": "a2"}'
-        assert uow.chat.address("slack", "employee:E1") == "D0123"
-        assert uow.chat.address("slack", "employee:E2") is None
-        assert uow.chat.addresses("teams", "employee:") == {
-            "employee:E1": '{"conversation": "a2"}',
-            "employee:E2": '{"conversation": "b"}',
-        }
-        assert uow.chat.addresses("teams", "employee_") == {}  # "_" is not a LIKE wildcard here
-        assert uow.chat.addresses("teams", "EMPLOYEE:") == {}  # prefixes are exact, whatever the collation
-        assert set(uow.chat.addresses("teams")) == {"employee:E1", "employee:E2", "channel:hr", "employeeX9"}
-        assert uow.chat.addresses("slack") == {"employee:E1": "D0123"}
-        assert uow.chat.addresses("webex") == {}
-        stored = uow.connection.execute(select(tables.chat_addresses.c.updated_at).where(
+def test_chat_addresses_are_upserted_and_listed_by_exact_prefix(engine: Engine) -> None:
+    chat = SqlChatStore(engine)
+    chat.save_address("teams", "employee:E1", '{"conversation": "a"}', NOW)
+    chat.save_address("teams", "employee:E2", '{"conversation": "b"}', NOW)
+    chat.save_address("teams", "channel:hr", '{"conversation": "hr"}', NOW)
+    chat.save_address("teams", "employeeX9", "wildcards must not match this", NOW)
+    chat.save_address("slack", "employee:E1", "D0123", NOW)
+    chat.save_address("teams", "employee:E1", '{"conversation": "a2"}', NOW + timedelta(hours=1))
+    chat.save_address("slack", "employee:E1", "D0123", NOW + timedelta(hours=1))  # same value again
+    assert chat.address("slack", "employee:E1") == "D0123"
+    assert chat.addresses("teams", "employee:") == {
+        "employee:E1": '{"conversation": "a2"}',
+        "employee:E2": '{"conversation": "b"}',
+    }
+    assert chat.addresses("teams", "employee_") == {}  # "_" is not a LIKE wildcard here
+    assert chat.addresses("teams", "EMPLOYEE:") == {}  # prefixes are exact, whatever the collation
+    assert chat.addresses_of("teams", ["EMPLOYEE:E1", "employee:E2"]) == {"employee:E2": '{"conversation": "b"}'}
+    assert set(chat.addresses("teams")) == {"employee:E1", "employee:E2", "channel:hr", "employeeX9"}
+    with engine.connect() as connection:
+        stored = connection.execute(select(tables.chat_addresses.c.updated_at).where(
             tables.chat_addresses.c.platform == "teams", tables.chat_addresses.c.key == "employee:E1"
         )).scalar()
-        assert stored == NOW + timedelta(hours=1)
+    assert stored == NOW + timedelta(hours=1)
 
 
-def test_two_workers_saving_the_same_new_address_both_succeed(uow_factory: UowFactory) -> None:
+def test_two_workers_saving_the_same_new_address_both_succeed(engine: Engine) -> None:
     errors: list[BaseException] = []
-    with uow_factory() as first:
-        first.chat.save_address("teams", "employee:E1", "first", NOW)
+    chat = SqlChatStore(engine)
+    with SqlTransaction(engine) as first:
+        AddressTable(first.connection).save("teams", "employee:E1", "first", NOW)
 
         def second_worker() -> None:
-            try:
-                with uow_factory() as second:  # SQLite: waits here; MySQL: waits on the insert
-                    second.chat.save_address("teams", "employee:E1", "second", NOW)
-                    second.commit()
+            try:  # SQLite: waits to begin; MySQL: waits on the insert
+                chat.save_address("teams", "employee:E1", "second", NOW)
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
@@ -1035,34 +1029,32 @@ def test_two_workers_saving_the_same_new_address_both_succeed(uow_factory: UowFa
         first.commit()
     worker.join(timeout=30)
     assert not worker.is_alive() and errors == []
-    with uow_factory() as uow:
-        assert uow.chat.addresses("teams") == {"employee:E1": "second"}
+    assert chat.addresses("teams") == {"employee:E1": "second"}
 
 
 def test_an_insert_lost_to_a_concurrent_save_becomes_an_update(
-    engine: Engine, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if engine.dialect.name == "sqlite":
         pytest.skip("SQLite writers never overlap (BEGIN IMMEDIATE): the test above covers it")
     both_found_nothing = threading.Barrier(2, timeout=10)
     updates: dict[str, list[bool]] = {"a": [], "b": []}
     errors: list[BaseException] = []
-    original = SqlChatDirectory._update_address
+    original = AddressTable._update
+    chat = SqlChatStore(engine)
 
-    def update_then_meet(self: SqlChatDirectory, platform: str, key: str, address: str, at: datetime) -> bool:
+    def update_then_meet(self: AddressTable, platform: str, key: str, address: str, at: datetime) -> bool:
         found = original(self, platform, key, address, at)
         updates[address].append(found)
         if len(updates[address]) == 1:
             both_found_nothing.wait()  # both updates matched nothing: both will insert
         return found
 
-    monkeypatch.setattr(SqlChatDirectory, "_update_address", update_then_meet)
+    monkeypatch.setattr(AddressTable, "_update", update_then_meet)
 
     def worker(address: str) -> None:
         try:
-            with uow_factory() as uow:
-                uow.chat.save_address("teams", "employee:E1", address, NOW)
-                uow.commit()
+            chat.save_address("teams", "employee:E1", address, NOW)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -1075,33 +1067,23 @@ def test_an_insert_lost_to_a_concurrent_save_becomes_an_update(
     # One insert won; the other hit the primary key and updated instead (and so wrote last).
     assert sorted(updates.values()) == [[False], [False, True]]
     loser = next(name for name, found in updates.items() if found == [False, True])
-    with uow_factory() as uow:
-        assert uow.chat.addresses("teams") == {"employee:E1": loser}
+    assert chat.addresses("teams") == {"employee:E1": loser}
 
 
-def test_chat_cards_are_kept_once_oldest_first(uow_factory: UowFactory) -> None:
+def test_a_card_of_an_unknown_request_is_refused_and_the_rest_kept(engine: Engine, uow_factory: UowFactory) -> None:
     seed_people(uow_factory)
     with uow_factory() as uow:
         request = uow.requests.add(leave("E1", date(2026, 12, 1), date(2026, 12, 1)))
-        other = uow.requests.add(leave("E2", date(2026, 12, 2), date(2026, 12, 2)))
-        assert request.id is not None and other.id is not None
-        uow.chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)
-        uow.chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)  # reported twice
-        uow.chat.add_card("slack", request.id, "H1", "D0H1", "1700000000.000200", NOW)
-        uow.chat.add_card("teams", request.id, "M1", '{"conversation": "m1"}', "act-1", NOW)
-        uow.chat.add_card("slack", other.id, "M1", "D0M1", "1700000000.000300", NOW)
-        with pytest.raises(IntegrityError):
-            uow.chat.add_card("slack", request.id + 1000, "M1", "D0M1", "1700000000.000400", NOW)
-        # The refused card left the transaction usable.
         uow.commit()
-    with uow_factory() as uow:
-        assert uow.chat.cards("slack", request.id) == [
-            ("M1", "D0M1", "1700000000.000100"),
-            ("H1", "D0H1", "1700000000.000200"),
-        ]
-        assert uow.chat.cards("teams", request.id) == [("M1", '{"conversation": "m1"}', "act-1")]
-        assert uow.chat.cards("slack", other.id) == [("M1", "D0M1", "1700000000.000300")]
-        assert uow.chat.cards("teams", other.id) == []
+    assert request.id is not None
+    chat = SqlChatStore(engine)
+    chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)
+    with pytest.raises(IntegrityError):
+        chat.add_card("slack", request.id + 1000, "M1", "D0M1", "1700000000.000400", NOW)
+    with pytest.raises(IntegrityError):
+        chat.add_card("slack", request.id, "NOBODY", "D0M1", "1700000000.000500", NOW)
+    chat.add_card("slack", request.id, "M1", "D0M1", "1700000000.000100", NOW)  # reported again: kept once
+    assert chat.cards("slack", request.id) == [("M1", "D0M1", "1700000000.000100")]
 
 
 def test_link_chat_id_moves_an_id_to_its_new_owner(uow_factory: UowFactory) -> None:

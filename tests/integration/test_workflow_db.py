@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 
 from core.commands import ApplyLeave, CancelRequest, Decide
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import RequestStatus
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView, View
@@ -30,17 +31,17 @@ def casual(start: date, end: date | None = None) -> ApplyLeave:
 
 def test_whole_workflow_keeps_ledger_and_balances_in_step(service: LeaveService, engine: Engine) -> None:
     applied = service.execute("ananya@x.test", casual(date(2026, 12, 7), date(2026, 12, 9)), "test")
-    assert isinstance(applied, AppliedView) and applied.request.days == Decimal(3)
+    assert isinstance(applied, AppliedView) and applied.request.days == Amount.days(3)
     decided = service.execute("boss@x.test", Decide(applied.request.id, True), "test")
     assert isinstance(decided, DecidedView) and decided.request.status is RequestStatus.APPROVED
     balance = service.balance_of("ananya@x.test")
     row = next(r for r in balance.rows if r.type_key == "casual")
     # 11 days accrued by 25 November.
-    assert (row.entitled, row.taken, row.pending, row.available) == (11, 3, 0, 8)
+    assert (row.entitled, row.taken, row.pending, row.available) == tuple(map(Amount.days, (11, 3, 0, 8)))
     cancelled = service.execute("ananya@x.test", CancelRequest(applied.request.id), "test")
     assert isinstance(cancelled, CancelledView)
     row = next(r for r in service.balance_of("ananya@x.test").rows if r.type_key == "casual")
-    assert (row.taken, row.available) == (0, 11)
+    assert (row.taken, row.available) == (NO_DAYS, Amount.days(11))
     listed = service.list_requests("ananya@x.test")
     assert [(r.number, r.status) for r in listed] == [(applied.request.number, RequestStatus.CANCELLED)]
     actions = [(a.actor, a.action) for a in service.audit_log() if a.request_id == applied.request.id]
@@ -52,7 +53,7 @@ def test_whole_workflow_keeps_ledger_and_balances_in_step(service: LeaveService,
                 tables.ledger_entries.c.employee_id == "E3", tables.ledger_entries.c.type_key == "casual"
             )
         ).scalar_one()
-    assert Decimal(ledger_sum) == row.available
+    assert Decimal(ledger_sum) == row.available.value
 
 
 def test_refused_decision_is_audited_and_changes_nothing(service: LeaveService, engine: Engine) -> None:
@@ -101,7 +102,7 @@ def test_twenty_concurrent_applies_never_overdraw_nor_overlap(service: LeaveServ
     assert all("left for 2026" in r.message for r in refused), [r.message for r in refused]
     row = next(r for r in service.balance_of("ananya@x.test").rows if r.type_key == "casual")
     # Booked to the last day: eleven accrued and December's still to come.
-    assert (row.pending, row.available + row.to_accrue) == (12, 0)
+    assert (row.pending, row.available + row.to_accrue) == (Amount.days(12), NO_DAYS)
     requests = service.list_requests("ananya@x.test", RequestStatus.PENDING)
     assert len(requests) == 12 and len({r.start for r in requests}) == 12
 
@@ -126,4 +127,4 @@ def test_ten_concurrent_decisions_make_exactly_one(service: LeaveService, engine
     assert count(engine, tables.outbox) == 2  # the application and the one decision
     balance: BalanceView = service.balance_of("ananya@x.test")
     row = next(r for r in balance.rows if r.type_key == "casual")
-    assert row.taken + row.available == 11 and row.pending == 0
+    assert row.taken + row.available == Amount.days(11) and row.pending == NO_DAYS

@@ -276,7 +276,7 @@ def service_balance(service: LeaveService) -> Any:
     """``available + pending`` per type, as the service shows an employee's balance of a year."""
 
     def balance(email: str, year: int) -> dict[str, Decimal]:
-        return {row.type_key: row.available + row.pending for row in service.balance_of(email, year).rows}
+        return {row.type_key: (row.available + row.pending).value for row in service.balance_of(email, year).rows}
 
     return balance
 

@@ -9,8 +9,10 @@ imported here rather than copied; a test module imports the platform stand-ins i
 
 from tests.integration.calendars.conftest import google, google_gateway, google_stand_in  # noqa: F401
 from tests.integration.conftest import (  # noqa: F401  (fixtures, reused)
+    chat_store,
     clock,
     db_url,
+    download_store,
     engine,
     mysql_server,
     service,

@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import given, settings
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from bot.slack import render as slack
 from bot.teams import cards as teams
 from core import views
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import RequestStatus
 from tests.trees import nodes
 
@@ -46,11 +46,22 @@ def requests(reason: str, note: str, name: str, approver: str) -> list[views.Req
     manager = views.Person("E2", approver, "boss@x.test")
     pending = views.RequestView(
         id=1, number="LV-1001", employee=employee, type_key="casual", type_name="Casual leave",
-        start=date(2026, 12, 7), end=date(2026, 12, 9), half=None, days=Decimal(3), status=RequestStatus.PENDING,
+        start=date(2026, 12, 7), end=date(2026, 12, 9), half=None, days=Amount.days(3), status=RequestStatus.PENDING,
         reason=reason, approver=manager)
     decided = dataclasses.replace(pending, status=RequestStatus.REJECTED, decided_by=manager,
                                   decided_at=datetime(2026, 11, 25, 5, 12, tzinfo=UTC), decision_note=note)
     return [pending, decided]
+
+
+def document_views(reason: str, note: str, name: str, approver: str) -> tuple[views.Notice, list[views.View]]:
+    """A document named as typed (``note``), handed in for the pending request: its notice and replies."""
+    pending, _decided = requests(reason, note, name, approver)
+    document = views.DocumentInfo(1, note, "application/pdf", 2048, datetime(2026, 11, 25, 5, 12, tzinfo=UTC))
+    notice = views.Notice("document_added:1:E2", views.NoticeKind.DOCUMENT_ADDED, pending.employee, pending,
+                          document=document)
+    return notice, [views.DocumentHandedInView(pending, document),
+                    views.DocumentsView(pending, (views.DocumentCopy(document, b"%PDF"),), (views.ReportLink(
+                        note, "https://leave.example.com/downloads/abc", datetime(2026, 11, 26, tzinfo=UTC)),))]
 
 
 def slack_cards(reason: str, note: str, name: str, approver: str) -> list[dict[str, Any]]:
@@ -58,15 +69,21 @@ def slack_cards(reason: str, note: str, name: str, approver: str) -> list[dict[s
     absence = views.AbsenceView(pending.approver or pending.employee, "Sick leave", date(2026, 12, 7),
                                 date(2026, 12, 7), None, RequestStatus.APPROVED)
     notice = views.Notice("approval_needed:E2", views.NoticeKind.APPROVAL_NEEDED, decided.employee, pending,
-                          {2026: Decimal(9)}, (absence,), ("3 working days",))
+                          {2026: views.BalanceRow("casual", "CL", "Casual leave", Amount.days(12), NO_DAYS,
+                                                           Amount.days(3))},
+                          (absence,), ("3 working days",))
+    added, replies = document_views(reason, note, name, approver)
     return [slack.approval_card(notice), slack.closed_card(decided), slack.decided_message(decided),
-            slack.reply(views.RequestListView("Your requests", (pending, decided)))]
+            slack.reply(views.RequestListView("Your requests", (pending, decided))),
+            slack.document_added_message(added), *(slack.reply(view) for view in replies)]
 
 
 def teams_cards(reason: str, note: str, name: str, approver: str) -> list[dict[str, Any]]:
     pending, decided = requests(reason, note, name, approver)
+    added, replies = document_views(reason, note, name, approver)
     return [teams.approval_card(pending, can_decide=True, facts=("3 working days",)),
-            teams.request_card(decided)]
+            teams.request_card(decided), teams.document_added_card(added),
+            *(teams.render_view(view) for view in replies)]
 
 
 def slack_markup(message: dict[str, Any]) -> list[str]:

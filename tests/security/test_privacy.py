@@ -37,6 +37,7 @@ from core.commands import ApplyLeave, Decide
 from core.domain.model import HalfDay
 from core.errors import PolicyError
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView
 from scheduler.runner import AlwaysLeader, SchedulerRunner
@@ -177,14 +178,15 @@ async def test_slack_app_home_shows_the_type_to_the_person_and_approver_and_noth
 
 
 async def test_the_whos_out_post_says_out_and_the_hr_digest_keeps_the_type(
-        service: LeaveService, uow_factory: Callable[[], UnitOfWork], clock: FixedClock, slack_api: FakeSlack) -> None:
+        service: LeaveService, uow_factory: Callable[[], UnitOfWork], chat_store: ChatStore, clock: FixedClock,
+        slack_api: FakeSlack) -> None:
     sick_leave(service)
     with uow_factory() as uow:
-        uow.chat.save_address("slack", "digest:hr", "CHR", clock.now())
-        uow.chat.save_address("slack", "digest:dept:Engineering", "CENG", clock.now())
+        uow.channels.save("slack", "digest:hr", "CHR", clock.now())
+        uow.channels.save("slack", "digest:dept:Engineering", "CENG", clock.now())
         uow.commit()
-    poster = SlackPoster(service, uow_factory, sync_client(slack_settings(slack_api)))
-    runner = SchedulerRunner(uow_factory, clock, "Asia/Kolkata", AlwaysLeader(), {"slack": poster},
+    poster = SlackPoster(service, chat_store, sync_client(slack_settings(slack_api)))
+    runner = SchedulerRunner(service, clock, AlwaysLeader(), {"slack": poster},
                              sleep=time.sleep)
     clock.at = MONDAY_0901_KOLKATA
     await asyncio.get_running_loop().run_in_executor(None, runner.tick)
@@ -224,10 +226,9 @@ async def test_a_team_feed_says_out_of_office_and_a_persons_own_feed_keeps_the_t
 
 
 async def test_the_google_calendar_event_keeps_the_type_out_unless_it_is_public(
-        service: LeaveService, google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+        service: LeaveService, google: GoogleStandIn, google_gateway: GoogleCalendar) -> None:
     sick_leave(service)
-    notifier = notifier_for(google_gateway, uow_factory, clock)
+    notifier = notifier_for(google_gateway, service)
     service.deliver_notices([notifier])
     [event] = google.calls.live("rahul@x.test")
     assert leaks(json.dumps(event)) == []

@@ -70,7 +70,7 @@ async def _server(aiohttp_client: Client, engine: Engine, service: LeaveService,
     app = create_app(engine, service=service)
     runtime = Runtime(service, engine, uow_factory, clock, OutboxDelivery(service))
     mount_feeds(app, runtime)
-    mount_downloads(app, uow_factory, clock)
+    mount_downloads(app, runtime.downloads, clock)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server(**access_logging())
     client: TestClient[Any, Any] = await aiohttp_client(server)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from bot.downloads import LINKS, mount_downloads
 from bot.server import create_app
 from core.commands import Report
+from core.ports.downloads import Downloads
 from core.service import LeaveService
 from storage.tables import audit_log, employees, leave_requests
 from tests.integration.slack.conftest import ANANYA, SlackHarness
@@ -41,14 +42,14 @@ def _counts(engine: Engine) -> tuple[int, ...]:
 
 
 async def test_a_formula_as_employee_id_reaches_the_report_csv_neutralised(
-        service: LeaveService, engine: Engine, clock: FixedClock, uow_factory: Callable[..., Any],
+        service: LeaveService, engine: Engine, clock: FixedClock, download_store: Downloads,
         aiohttp_client: Client) -> None:
     row = f'"{FORMULA_ID.replace(chr(34), chr(34) * 2)}",eve@x.test,Eve,Hall,boss@x.test,EMPLOYEE,Engineering,' \
           "Bengaluru,INDIA,2024-01-01,ACTIVE,Asia/Kolkata\n"
     service.import_employees(ORG_CSV + row)
     view = service.report(Report("2026", date(2026, 1, 1), date(2026, 12, 31)))
     app = create_app(engine, service=service)
-    mount_downloads(app, uow_factory, clock)
+    mount_downloads(app, download_store, clock)
     client = await aiohttp_client(app)
     files = []
     for link in app[LINKS].offer(view.files):

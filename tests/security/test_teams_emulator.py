@@ -35,6 +35,7 @@ from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM, TeamsDirectory
 from core.commands import ApplyLeave
 from core.domain.model import RequestStatus
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from core.views import AppliedView
 from storage import tables
@@ -285,13 +286,13 @@ async def test_a_stored_conversation_off_this_machine_is_not_sent_to(
 
 async def test_a_real_persons_email_never_touches_their_teams_link(
         open_door: DoorFactory, connector: FakeConnector, service: LeaveService, engine: Engine,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+        chat_store: ChatStore, clock: FixedClock) -> None:
     # Ananya uses Teams for real: linked, and her personal chat with the bot is known.
     assert service.link_by_email("teams", "aad-ananya", "ananya@x.test") is not None
     real_chat = {"channelId": "msteams", "serviceUrl": "https://smba.trafficmanager.net/in/",
                  "conversation": {"id": "a:1personal-ananya", "conversationType": "personal"},
                  "user": {"id": "29:1ananya-mri", "aadObjectId": "aad-ananya"}}
-    TeamsDirectory(uow_factory, clock).remember({"employee:E3": real_chat})
+    TeamsDirectory(service, chat_store, clock).remember({"employee:E3": real_chat})
     employees_before = rows(engine, tables.employees)
     teams_before = rows(engine, tables.chat_addresses, tables.chat_addresses.c.platform == PLATFORM)
     door = await open_door(teams_emulator=True)
@@ -336,7 +337,7 @@ async def test_the_local_try_out_goes_end_to_end(open_door: DoorFactory, connect
 
     await door.deliver()
     (told,) = connector.sent(chat_of("ananya@x.test"))
-    assert told.card is not None and "LV-1001 approved" in texts(told.card)
+    assert told.card is not None and "(LV-1001), were approved by" in texts(told.card)
     (updated,) = connector.recorded("PUT")
     assert updated.conversation_id == chat_of("boss@x.test") and updated.activity_id == asked.answer
     assert service.list_requests("ananya@x.test")[0].status is RequestStatus.APPROVED

@@ -17,7 +17,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from core import ports
-from core.domain.amount import Unit
+from core.domain.amount import Amount, Unit
+from core.domain.documents import Document
 from core.domain.model import (
     AuditEntry,
     Decision,
@@ -32,11 +33,11 @@ from core.domain.model import (
 from core.policy.rules import Policy, parse_policy
 from core.ports import OutboxItem
 from core.ports import calendars as calendar
-from core.ports.downloads import Download, Downloads
+from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
 from core.shared.audit import actor_key
 from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
-from tests.unit.download_fakes import FakeDownloads
+from tests.unit.document_fakes import FakeDocuments
 from tests.unit.scheduler_fakes import FakeJobStore
 
 CHAT_ID_FIELDS = {"slack": "slack_user_id", "teams": "teams_aad_object_id"}
@@ -66,16 +67,6 @@ class OutboxRow:
         return self.delivered_at is None and (self.next_attempt_at is None or self.next_attempt_at <= at)
 
 
-@dataclass(frozen=True)
-class Card:
-    platform: str
-    request_id: int
-    employee_id: str
-    address: str
-    message_id: str
-    created_at: datetime
-
-
 @dataclass
 class State:
     employees: dict[str, Employee] = field(default_factory=dict)
@@ -85,8 +76,8 @@ class State:
     ledger: list[LedgerEntry] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[OutboxRow] = field(default_factory=list)
-    addresses: dict[tuple[str, str], str] = field(default_factory=dict)
-    cards: list[Card] = field(default_factory=list)
+    #: The digests' channels, by (platform, key).
+    channels: dict[tuple[str, str], str] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     delegations: list[Delegation] = field(default_factory=list)
     #: The last delegation id given out: ids are never reused, even after a removal.
@@ -96,7 +87,7 @@ class State:
     calendar_links: dict[tuple[int, str, int], calendar.CalendarLink] = field(default_factory=dict)
     calendar_failures: dict[tuple[int, str], calendar.CalendarFailure] = field(default_factory=dict)
     feed_tokens: dict[str, calendar.FeedToken] = field(default_factory=dict)
-    downloads: dict[str, Download] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
 
 
 class FakeEmployees:
@@ -212,6 +203,12 @@ class FakeHolidays:
         self.s.holidays = kept + list(added.values())
 
 
+def _days_only(amount: Amount, keeper: str) -> None:
+    """Like the SQL stores, whose ``days`` columns keep no unit: an amount in hours is refused."""
+    if amount.unit is not Unit.DAYS:
+        raise ValueError(f"{keeper} keeps days, not {amount.unit}: {amount.text()} was not written")
+
+
 class FakeRequests:
     """Reads and writes copy, as rows do: a request changes only through :meth:`update`."""
 
@@ -219,6 +216,7 @@ class FakeRequests:
         self.s = state
 
     def add(self, request: LeaveRequest) -> LeaveRequest:
+        _days_only(request.days, "a leave request")
         stored = replace(request, id=len(self.s.requests) + 1)
         self.s.requests[stored.id or 0] = stored
         return replace(stored)
@@ -236,6 +234,7 @@ class FakeRequests:
         if request.id is None:
             raise ValueError("cannot update a request that was never added")
         stored = self.s.requests.get(request.id)
+        _days_only(request.days, "a leave request")
         if stored is None or stored.status is not expected:
             return False
         self.s.requests[request.id] = replace(request)
@@ -267,8 +266,7 @@ class FakeLedger:
     def add(self, entry: LedgerEntry) -> None:
         """Like the SQL version: days only, and a once-only source refused a second time (the
         database's unique key; ValueError here, as the port names no error)."""
-        if entry.amount.unit is not Unit.DAYS:
-            raise ValueError(f"the ledger keeps days, not {entry.amount.unit}: {entry.amount.text()} was not written")
+        _days_only(entry.amount, "the ledger")
         if entry.source.once_key is not None:  # UNIQUE(employee_id, type_key, kind, source_kind, once_key)
             key = (entry.employee_id, entry.type_key, entry.kind, entry.source)
             if any((e.employee_id, e.type_key, e.kind, e.source) == key for e in self.s.ledger):
@@ -410,33 +408,30 @@ def _item(row: OutboxRow, resumed: bool = False) -> OutboxItem:
     return OutboxItem(id=row.id, event=row.event, attempts=row.attempts, created_at=row.created_at, resumed=resumed)
 
 
-class FakeChatDirectory:
+class FakeDigestChannels:
+    """Like the SQL version: only keys under ``CHANNEL_KEYS`` (ValueError for any other)."""
+
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def save_address(self, platform: str, key: str, address: str, at: datetime) -> None:
-        self.s.addresses[(platform, key)] = address
+    def save(self, platform: str, key: str, address: str, at: datetime) -> None:
+        self.s.channels[(platform, _channel_key(key))] = address
 
     def address(self, platform: str, key: str) -> str | None:
-        return self.s.addresses.get((platform, key))
+        return self.s.channels.get((platform, _channel_key(key)))
 
-    def addresses(self, platform: str, prefix: str = "") -> dict[str, str]:
-        return {
-            key: address for (p, key), address in sorted(self.s.addresses.items())
-            if p == platform and key.startswith(prefix)
-        }
+    def all(self, platform: str) -> dict[str, str]:
+        return {key: address for (p, key), address in sorted(self.s.channels.items()) if p == platform}
 
-    def add_card(self, platform: str, request_id: int, employee_id: str, address: str, message_id: str,
-                 at: datetime) -> None:
-        same = (platform, request_id, employee_id, message_id)
-        if all((c.platform, c.request_id, c.employee_id, c.message_id) != same for c in self.s.cards):
-            self.s.cards.append(Card(platform, request_id, employee_id, address, message_id, at))
 
-    def cards(self, platform: str, request_id: int) -> list[tuple[str, str, str]]:
-        return [
-            (c.employee_id, c.address, c.message_id) for c in self.s.cards
-            if c.platform == platform and c.request_id == request_id
-        ]
+def _channel_key(key: str) -> str:
+    if not ports.is_channel_key(key):
+        raise ValueError(f"{key!r} is not a digest's channel")
+    return key
+
+
+class ReadOnlyWrite(AssertionError):
+    """A write in a read-only unit of work, which a database refuses: a bug, failing the test."""
 
 
 class FakeUnitOfWork:
@@ -449,19 +444,25 @@ class FakeUnitOfWork:
     ledger: ports.LedgerRepository
     audit: ports.AuditRepository
     outbox: ports.Outbox
-    chat: ports.ChatDirectory
+    channels: ports.DigestChannels
     decisions: ports.DecisionRepository
     delegations: ports.DelegationRepository
     jobs: JobStore
     calendars: calendar.CalendarLinks
     feeds: calendar.FeedTokens
-    downloads: Downloads
+    documents: DocumentRepository
 
-    def __init__(self, store: FakeStore) -> None:
+    def __init__(self, store: FakeStore, read_only: bool = False) -> None:
         self._store = store
+        self._read_only = read_only
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     def __enter__(self) -> Self:
         self._work = copy.deepcopy(self._store.committed)
+        self._seen = copy.deepcopy(self._work) if self._read_only else None
         self.employees = FakeEmployees(self._work)
         self.policies = FakePolicies(self._work)
         self.holidays = FakeHolidays(self._work)
@@ -469,20 +470,23 @@ class FakeUnitOfWork:
         self.ledger = FakeLedger(self._work)
         self.audit = FakeAudit(self._work)
         self.outbox = FakeOutbox(self._work)
-        self.chat = FakeChatDirectory(self._work)
+        self.channels = FakeDigestChannels(self._work)
         self.decisions = FakeDecisions(self._work)
         self.delegations = FakeDelegations(self._work)
         self.jobs = FakeJobStore(self._work.jobs, self._work.ledger, self._work.requests)
         self.calendars = FakeCalendarLinks(self._work)
         self.feeds = FakeFeedTokens(self._work)
-        self.downloads = FakeDownloads(self._work)
+        self.documents = FakeDocuments(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        return None
+        if self._seen is not None and self._work != self._seen:
+            raise ReadOnlyWrite("something was written in a read-only unit of work")
 
     def commit(self) -> None:
+        if self._read_only:
+            raise ReadOnlyWrite("a read-only unit of work was committed")
         self._store.committed = copy.deepcopy(self._work)
         self._store.commits += 1
 
@@ -494,8 +498,8 @@ class FakeStore:
     committed: State = field(default_factory=State)
     commits: int = 0
 
-    def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self)
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self, read_only)
 
 
 @dataclass

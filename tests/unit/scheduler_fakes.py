@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.domain.model import LeaveRequest, LedgerEntry, RequestStatus
-from core.ports.jobs import DocumentDue, JobRun, PlannedPost
+from core.ports.jobs import DocumentDue, PlannedPost
+from core.views import JobRun
 
 
 class FakeJobStore:

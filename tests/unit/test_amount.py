@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.domain.amount import NO_DAYS, Amount, Unit
 
@@ -41,6 +43,12 @@ def test_hours_may_be_any_finite_number_and_never_mix_with_days() -> None:
     assert Amount.days(1) != Amount.hours(1)
 
 
+def test_an_amount_is_never_compared_with_a_bare_number() -> None:
+    with pytest.raises(TypeError, match="an amount combines only with an amount"):
+        _ = Amount.days(1) < 2  # type: ignore[operator]
+    assert Amount.days(1) != 1  # equal only to an amount of the same unit
+
+
 @pytest.mark.parametrize(
     ("amount", "text"),
     [
@@ -55,3 +63,24 @@ def test_hours_may_be_any_finite_number_and_never_mix_with_days() -> None:
 )
 def test_an_amount_reads_as_every_message_writes_it(amount: Amount, text: str) -> None:
     assert amount.text() == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "kind", "text"),
+    [
+        (Amount.days(1), "carried", "1 carried day"),
+        (Amount.days(3), "annual leave", "3 annual leave days"),
+        (Amount.days("0.5"), "working", "0.5 working days"),
+        (Amount.hours(1), "carried", "1 carried hour"),
+    ],
+)
+def test_a_kind_of_amount_reads_before_its_unit(amount: Amount, kind: str, text: str) -> None:
+    assert amount.text(kind) == text
+
+
+@given(st.integers(-400, 400))
+def test_the_figure_reads_back_as_the_amount_and_only_one_is_singular(halves: int) -> None:
+    amount = Amount.days(Decimal(halves) / 2)
+    assert Amount.days(amount.figure) == amount
+    assert str(amount) == amount.text() == f"{amount.figure} {'day' if amount.is_one else 'days'}"
+    assert amount.is_one is (halves == 2)

@@ -12,15 +12,17 @@ import pytest
 from bot import render_text
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
-from core.commands import ShowQuiet, ShowTeam, ShowTeamChart
+from core.commands import EXAMPLES, PURPOSE, ShowQuiet, ShowTeam, ShowTeamChart
 from core.domain.heatmap import HeatMap, HeatRow
 from core.errors import BadCommand
 from core.language.grammar import USAGE, parse_command
-from core.views import HelpView, Person, QuietView, TeamChartView
+from core.views import CommandHelp, HelpView, Person, QuietView, TeamChartView
 
 TODAY = date(2026, 11, 25)
-ROW = HeatRow("Engineering", 4, (Decimal("0.5"), Decimal(2), Decimal(0)), (False, False, True), (1, 2, 0), pending=1)
-VIEW = TeamChartView(HeatMap(date(2026, 12, 4), date(2026, 12, 6), (ROW,)), "Engineering")
+ROW = HeatRow("Engineering", 4, (Decimal("0.5"), Decimal(2), Decimal(0)), (False, False, True), (2, 2, 0), pending=1,
+              pending_out=(Decimal(1), Decimal(0), Decimal(0)), limit=2)
+UNLIMITED = HeatRow("People", 1, (Decimal(0),) * 3, (False, False, True), (0, 0, 0))
+VIEW = TeamChartView(HeatMap(date(2026, 12, 4), date(2026, 12, 6), (ROW, UNLIMITED)), "Engineering")
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -50,19 +52,21 @@ def test_bad_words_say_why_and_show_the_usage(typed: str, said: str) -> None:
         assert USAGE["insight"] in refused.value.message
 
 
-def test_the_terminal_shows_the_counts_as_a_table_with_days_off_marked() -> None:
+def test_the_terminal_shows_the_counts_headcount_limit_and_pending_leave_as_a_table() -> None:
     text = render_text.render(VIEW)
     assert "People out per day, Engineering: Fri 4 Dec 2026 to Sun 6 Dec 2026" in text
-    table = text.splitlines()[2:5]
-    assert table[0].split() == ["Department", "People", "4", "5", "6"]
+    table = text.splitlines()[1:5]
+    assert table[0].split() == ["Department", "People", "Limit", "4", "5", "6"]
     assert table[1].split() == ["Fr", "Sa", "Su"]
-    assert table[2].split() == ["Engineering", "4", "0.5", "2", "-"]
-    assert "Pending, not counted above: Engineering 1" in text
+    assert table[2].split() == ["Engineering", "4", "2", "0.5+1", "2", "-"]
+    assert table[3].split() == ["People", "1", "-", ".", ".", "-"]
+    assert "+N on pending leave" in text and "Limit: the most people who may be out on a day" in text
 
 
-def test_slack_says_each_departments_busiest_day_and_where_the_picture_is() -> None:
+def test_slack_says_each_departments_busiest_day_limit_and_where_the_picture_is() -> None:
     reply = json.dumps(slack_render.reply(VIEW))
-    assert "Engineering (4): at most 2 out, on Sat 5 Dec 2026; 1 pending" in reply
+    assert "Engineering (4 people, limit 2): at most 2 out, on Sat 5 Dec 2026; 1 pending" in reply
+    assert "People (1 person): nobody out" in reply
     assert "direct messages" in reply
 
 
@@ -71,7 +75,8 @@ def test_teams_shows_the_picture_as_a_data_uri_with_alt_text() -> None:
     (picture,) = [item for item in card["body"] if item.get("type") == "Image"]
     assert picture["url"].startswith("data:image/png;base64,")
     assert base64.b64decode(picture["url"].split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
-    assert picture["altText"].startswith("People out per day in Engineering")
+    assert picture["altText"].startswith("People out per day in 2 departments")
+    assert "Engineering (4 people, limit 2): at most 2 out" in json.dumps(card)
 
 
 def test_the_names_behind_the_count_on_every_door() -> None:
@@ -83,6 +88,7 @@ def test_the_names_behind_the_count_on_every_door() -> None:
 
 
 def test_help_lists_the_new_words_on_every_door() -> None:
-    for shown in (render_text.render(HelpView()), json.dumps(slack_render.reply(HelpView())),
-                  json.dumps(teams_cards.render_view(HelpView()))):
+    every = HelpView(commands=tuple(CommandHelp(w, USAGE[w], PURPOSE[w], EXAMPLES[w]) for w in USAGE), full=True)
+    for shown in (render_text.render(every), json.dumps(slack_render.reply(every)),
+                  json.dumps(teams_cards.render_view(every))):
         assert "team week|month" in shown and "insight quiet" in shown

@@ -1,4 +1,5 @@
-"""The heat map picture: a real PNG, phone-sized, not blank, labelled with departments only."""
+"""The heat map picture: a real PNG, phone-sized, not blank, labelled with departments only; a fixed colour
+scale with its legend, pending leave outlined, each row's headcount and limit, and type that stays legible."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ import numpy as np
 import pytest
 from matplotlib import image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from PIL import Image
 
 from bot import charts
 from core.domain.heatmap import HeatMap, HeatRow
@@ -133,3 +138,85 @@ def test_a_name_too_long_for_the_alt_text_is_clipped_between_words() -> None:
     endless = " ".join(["დეპარტამენტი"] * 90)
     drawn = charts.picture(heatmap([endless]), endless)
     assert len(drawn.alt) <= charts.ALT_CHARS and drawn.alt.endswith("დეპარტამენტი…")
+
+
+def facecolours(figure: Figure) -> list[str]:
+    """The fill of every filled cell of the map, in drawing order."""
+    (axes,) = figure.axes
+    return [to_hex(patch.get_facecolor()) for patch in axes.patches if patch.get_fill() and patch.get_gid() is None]
+
+
+def test_the_colour_scale_is_fixed_by_the_share_out_whatever_the_busiest_cell() -> None:
+    quiet = HeatMap(START, START + timedelta(days=1), (HeatRow("Sales", 8, (Decimal(1), Decimal(0)), (False, False),
+                                                               (1, 0)),))
+    busy = HeatMap(START, START + timedelta(days=1), (HeatRow("Sales", 8, (Decimal(1), Decimal(6)), (False, False),
+                                                              (1, 6)),))
+    one_of_eight = [facecolours(charts.draw(mapped, "Sales"))[0] for mapped in (quiet, busy)]
+    assert one_of_eight == [charts.SHADES[1].colour] * 2, "12.5% out is the same shade beside 0 or 6 out"
+    assert facecolours(charts.draw(busy, "Sales"))[1] == charts.SHADES[-1].colour
+    assert [charts.shade(Decimal(n), 20) for n in (0, 1, 2, 5, 10)] == [
+        charts.EMPTY_COLOUR, *(s.colour for s in charts.SHADES)]
+    assert [s.share for s in charts.SHADES] == sorted(s.share for s in charts.SHADES)
+
+
+def test_the_legend_names_every_shade_of_the_scale_then_pending_and_days_off() -> None:
+    figure = charts.draw(heatmap(["Engineering"]), "Engineering")
+    (legend,) = figure.legends
+    assert legend.get_title().get_text() == charts.LEGEND_TITLE
+    assert [t.get_text() for t in legend.get_texts()] == [s.label for s in charts.SHADES] + ["pending", "day off"]
+    shown = legend.legend_handles
+    assert [to_hex(h.get_facecolor()) for h in shown[: len(charts.SHADES)]] == [s.colour for s in charts.SHADES]
+    *_, pending, _ = charts.legend_entries()
+    assert pending.get_linestyle() == "--" and to_hex(pending.get_edgecolor()) == charts.PENDING_COLOUR
+    assert to_hex(shown[-2].get_edgecolor()) == charts.PENDING_COLOUR and shown[-1].get_hatch() == "//"
+
+
+def test_pending_leave_is_outlined_in_its_cells_and_not_counted_in_the_numbers() -> None:
+    waiting = tuple(Decimal(1) if i in (0, 3) else Decimal(0) for i in range(14))
+    row = replace(heatmap(["Engineering"]).rows[0], pending_out=waiting)
+    figure = charts.draw(HeatMap(START, START + timedelta(days=13), (row,)), "Engineering")
+    (axes,) = figure.axes
+    outlined = [patch for patch in axes.patches if patch.get_gid() == "pending"]
+    assert sorted(int(patch.get_x()) for patch in outlined) == [0, 3]
+    assert all(patch.get_linestyle() == "--" and not patch.get_fill() for patch in outlined)
+    assert [t.get_text() for t in axes.texts] == [charts.cell_label(n) for n in row.out if n]
+
+
+def test_each_row_says_its_headcount_and_team_limit() -> None:
+    limited, free = heatmap(["Engineering", "People"]).rows
+    mapped = replace(heatmap([]), rows=(replace(limited, limit=2), replace(free, headcount=1)))
+    (axes,) = charts.draw(mapped, "all departments").axes
+    assert [label.get_text() for label in axes.get_yticklabels()] == [
+        "Engineering\n8 people, limit 2", "People\n1 person"]
+
+
+@pytest.mark.parametrize("layout", [charts.FULL, charts.COMPACT])
+def test_no_word_of_either_picture_is_below_the_legible_size(layout: charts.Layout) -> None:
+    figure = charts.draw(heatmap([f"Team {n:02d}" for n in range(20)]), "all departments", layout)
+    sizes = [text.get_fontsize() for text in figure.findobj(Text) if text.get_text()]
+    assert min(sizes) >= charts.MIN_TYPE_PT
+
+
+def test_the_compact_picture_keeps_the_full_ones_type_and_is_only_narrower_and_shorter() -> None:
+    mapped = heatmap([f"Team {n:02d}" for n in range(20)])
+    full, compact = (charts.draw(mapped, "all departments", layout) for layout in (charts.FULL, charts.COMPACT))
+
+    def words(figure: Figure) -> list[float]:
+        """The type sizes of everything but the cells' counts (which shrink to fit a narrower cell)."""
+        counts = set(figure.axes[0].texts)
+        return sorted({t.get_fontsize() for t in figure.findobj(Text) if t.get_text() and t not in counts})
+
+    assert words(compact) == words(full)
+    assert min(t.get_fontsize() for t in compact.axes[0].texts) >= charts.MIN_TYPE_PT
+    assert len(compact.axes[0].get_yticklabels()) == charts.COMPACT.max_rows < charts.FULL.max_rows
+    assert pixels(charts.render_png(mapped, "all departments", charts.COMPACT)).shape[1] == charts.COMPACT.width_px
+
+
+@pytest.mark.parametrize("layout", [charts.FULL, charts.COMPACT])
+def test_the_few_colours_of_the_png_keep_every_colour_that_means_something(layout: charts.Layout) -> None:
+    """A shade only the legend uses must not be merged into its neighbour when the PNG's colours are cut."""
+    one_shade = HeatMap(START, START + timedelta(days=13), (HeatRow("Engineering", 4, (Decimal(1),) * 14,
+                                                                    (False,) * 14, (1,) * 14),))
+    with Image.open(io.BytesIO(charts.render_png(one_shade, "Engineering", layout))) as png:
+        used = {to_hex(tuple(c / 255 for c in colour)) for _, colour in png.convert("RGB").getcolors(4096) or []}
+    assert set(charts.key_colours()) <= used

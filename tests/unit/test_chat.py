@@ -7,6 +7,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.domain.amount import Amount
 from core.domain.model import RequestStatus
 from core.service import LeaveService
 from core.views import (
@@ -35,7 +36,7 @@ def test_a_conversation(service: LeaveService) -> None:
     applied = say(service, "ananya@x.test", "/leave apply CL 24 Dec to 28 Dec year-end trip")
     assert isinstance(applied, AppliedView)
     assert (applied.request.start, applied.request.end, applied.request.days) == (date(2026, 12, 24),
-                                                                                 date(2026, 12, 28), 2)
+                                                                                 date(2026, 12, 28), Amount.days(2))
     assert applied.request.reason == "year-end trip"
     listed = say(service, "ananya@x.test", "list")
     assert isinstance(listed, RequestListView) and listed.requests[0].number == applied.request.number

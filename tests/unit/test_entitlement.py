@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.balances.entitlement import carried_left, grants, year_end, year_end_source
-from core.domain.amount import Amount
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import Employee, EmployeeStatus, EntryKind, LedgerEntry, Role
 from core.policy.rules import Policy, parse_policy, pro_rata
 from tests.unit.conftest import policy_document
@@ -63,10 +63,10 @@ def test_monthly_accrual_for_a_joiner_counts_months_from_the_first_full_one() ->
     found = grants(policy_on, person(date(2026, 3, 16)), 2026, date(2026, 11, 25))
     casual = [g for g in found if g.type_key == "casual"]
     assert [g.period for g in casual] == [f"2026-{m:02d}" for m in range(4, 12)]
-    assert all(g.kind is EntryKind.ACCRUAL and g.days == 1 for g in casual)
+    assert all(g.kind is EntryKind.ACCRUAL and g.amount == Amount.days(1) for g in casual)
     # Maternity and paternity are granted whole (pro_rata: false), once for the year.
-    granted = {g.type_key: g.days for g in found if g.kind is EntryKind.ALLOCATION}
-    assert granted == {"maternity": 180, "paternity": 15}
+    granted = {g.type_key: g.amount for g in found if g.kind is EntryKind.ALLOCATION}
+    assert granted == {"maternity": Amount.days(180), "paternity": Amount.days(15)}
 
 
 def test_nothing_is_granted_before_the_year_starts() -> None:
@@ -89,7 +89,7 @@ def test_nothing_is_granted_before_the_year_starts() -> None:
 def test_year_end_carries_up_to_the_cap_and_expires_the_rest(
     type_key: str, unused: str, carried: str | None, expired: str | None
 ) -> None:
-    made = year_end(POLICY.types_for("INDIA"), person(date(2020, 1, 1)), 2026, {type_key: Decimal(unused)}, AT)
+    made = year_end(POLICY.types_for("INDIA"), person(date(2020, 1, 1)), 2026, {type_key: Amount.days(unused)}, AT)
     by_kind = {(e.kind, e.year): e.amount.value for e in made}
     if carried:
         assert by_kind[(EntryKind.CARRIED_OUT, 2026)] == -Decimal(carried)
@@ -105,11 +105,11 @@ def test_year_end_carries_up_to_the_cap_and_expires_the_rest(
 
 def test_someone_who_left_carries_nothing() -> None:
     leaver = person(date(2020, 1, 1), date(2026, 9, 30))
-    made = year_end(POLICY.types_for("INDIA"), leaver, 2026, {"casual": Decimal(4)}, AT)
+    made = year_end(POLICY.types_for("INDIA"), leaver, 2026, {"casual": Amount.days(4)}, AT)
     assert [(e.kind, e.amount.value) for e in made] == [(EntryKind.EXPIRY, Decimal(-4))]
 
 
 def test_carried_days_are_used_first() -> None:
     entries = [LedgerEntry("E9", "casual", 2027, EntryKind.CARRIED_IN, Amount.days(5), AT, year_end_source(2026))]
-    assert carried_left(entries, "casual", 2027, Decimal(2)) == 3
-    assert carried_left(entries, "casual", 2027, Decimal(7)) == 0
+    assert carried_left(entries, "casual", 2027, Amount.days(2)) == Amount.days(3)
+    assert carried_left(entries, "casual", 2027, Amount.days(7)) == NO_DAYS

@@ -12,39 +12,42 @@ from bot import render_text
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core import views
+from core.domain.amount import Amount
 from core.domain.heatmap import HeatMap, HeatRow
 from core.domain.model import HalfDay, RequestStatus
 
 PERSON = views.Person("E3", "Ananya <Iyer> & co", "ananya@x.test")
 REQUEST = views.RequestView(
     id=1, number="LV-1001", employee=PERSON, type_key="casual", type_name="Casual leave",
-    start=date(2026, 12, 7), end=date(2026, 12, 11), half=None, days=Decimal(3), status=RequestStatus.APPROVED,
+    start=date(2026, 12, 7), end=date(2026, 12, 11), half=None, days=Amount.days(3), status=RequestStatus.APPROVED,
     reason="<!channel> trip", approver=PERSON, decided_by=PERSON, decided_at=datetime(2026, 11, 25, tzinfo=UTC),
     flags=("Team limit: 2 of 4 out",), cancelled_dates=(date(2026, 12, 10), date(2026, 12, 11)),
 )
-ROW = views.BalanceRow("casual", "CL", "Casual leave", Decimal(11), Decimal(3), Decimal(0), expiring=Decimal(2),
-                       expires_on=date(2027, 3, 31), to_accrue=Decimal(1))
+ROW = views.BalanceRow("casual", "CL", "Casual leave", Amount.days(11), Amount.days(3), Amount.days(0),
+                       expiring=Amount.days(2), expires_on=date(2027, 3, 31), to_accrue=Amount.days(1))
 BALANCE = views.BalanceView(PERSON, 2026, (ROW,))
+DOCUMENT = views.DocumentInfo(1, "<!channel> certificate.pdf", "application/pdf", 212_000,
+                              datetime(2026, 11, 25, tzinfo=UTC))
 SAMPLES: list[views.View] = [
     views.HelpView(BALANCE),
     views.ApplyFormView((("casual", "Casual leave (CL)"),)),
-    views.AppliedView(REQUEST, {2026: Decimal(8)}),
+    views.AppliedView(REQUEST, {2026: ROW}),
     views.DecidedView(REQUEST),
-    views.CancelledView(REQUEST, Decimal(2)),
+    views.CancelledView(REQUEST, Amount.days(2)),
     views.RequestListView("Your requests", (REQUEST,)),
     views.TeamView(date(2026, 12, 8), (views.AbsenceView(PERSON, "Casual leave", date(2026, 12, 8),
                                                          date(2026, 12, 8), HalfDay.FIRST, RequestStatus.PENDING),)),
     views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
     BALANCE,
     views.ReportView("2026-12", date(2026, 12, 1), date(2026, 12, 31), "R&D <team>", 1,
-                     (views.ReportTotal("casual", "Casual <leave>", Decimal("2.5")),),
+                     (views.ReportTotal("casual", "Casual <leave>", Amount.days("2.5")),),
                      (views.ReportFile("leave-taken-2026-12.csv", "employee_id,days\nE3,2.5\n"),
                       views.ReportFile("leave-balances-2026-12.csv", "employee_id,available\nE3,9\n"))),
     views.RefusalView("Only 2 casual days left"),
-    views.PlanView("Casual leave", date(2026, 12, 7), date(2026, 12, 11), None, Decimal(5),
-                   (views.HolidayRow(date(2026, 12, 25), "Christmas"),), {2026: Decimal(6)},
+    views.PlanView("Casual leave", date(2026, 12, 7), date(2026, 12, 11), None, Amount.days(5),
+                   (views.HolidayRow(date(2026, 12, 25), "Christmas"),), {2026: ROW},
                    (views.CheckView("notice", True), views.CheckView("balance", False, "Only 2 left")),
-                   ("manager",), expiring=Decimal(1), expires_on=date(2027, 3, 31)),
+                   ("manager",), expiring=Amount.days(1), expires_on=date(2027, 3, 31)),
     views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
     views.DelegationView(None, ended=1),
     views.FeedView(PERSON, "/calendar/abc.ics", replaced=True),
@@ -56,6 +59,11 @@ SAMPLES: list[views.View] = [
                                                         "refused", "LV-1001", "slack", "<!channel> not the approver"),),
                     total=3),
     views.AuditView(None, None, (), total=0),
+    views.DocumentHandedInView(REQUEST, DOCUMENT),
+    views.DocumentsView(REQUEST, (views.DocumentCopy(DOCUMENT, b"%PDF-1.7"),),
+                        (views.ReportLink(DOCUMENT.name, "https://leave.example.com/downloads/abc",
+                                          datetime(2026, 11, 26, tzinfo=UTC)),)),
+    views.DocumentsView(REQUEST, yours=True, how_to=True),
 ]
 
 

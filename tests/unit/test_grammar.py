@@ -71,6 +71,11 @@ def test_help(text: str) -> None:
     assert parse(text) == Help()
 
 
+@pytest.mark.parametrize("text", ["help all", "/leave HELP All", "leave help all"])
+def test_help_all(text: str) -> None:
+    assert parse(text) == Help(full=True)
+
+
 def test_the_prefix_is_the_whole_word_leave_with_or_without_a_slash() -> None:
     assert parse("/Leave list") == ListRequests()
     assert parse("\t/leave\tlist\n") == ListRequests()
@@ -83,7 +88,7 @@ def test_the_prefix_is_the_whole_word_leave_with_or_without_a_slash() -> None:
 def test_unknown_subcommands_list_the_known_ones() -> None:
     assert refusal("xyz").message == (
         "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, report, "
-        "insight, audit, plan, delegate, feed, help"
+        "insight, audit, plan, delegate, feed, document, help"
     )
     assert "Did you mean 'apply'?" in refusal("aply sick today").message
     assert "Did you mean 'holidays'?" in refusal("holiday").message
@@ -109,6 +114,7 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "plan",
             "delegate",
             "feed",
+            "document",
             "help",
         }
     )

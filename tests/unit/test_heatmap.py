@@ -1,4 +1,5 @@
-"""The heat map's counts: people out per department per day, half days, edges, days off, no names."""
+"""The heat map's counts: people out per department per day, half days, edges, days off, pending leave
+per day, each department's team limit, no names."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from core.commands import ShowTeamChart
+from core.domain.amount import Amount
 from core.domain.heatmap import HeatMap, count_out
 from core.domain.model import Employee, EmployeeStatus, HalfDay, Holiday, LeaveRequest, RequestStatus, Role
 from core.service import LeaveService
 from core.shared.work_calendar import department_heatmap
 from core.views import TeamChartView
+from tests.unit.conftest import policy_document
 from tests.unit.fakes import FakeStore
 
 MONDAY = date(2026, 11, 30)
@@ -27,7 +30,7 @@ def employee(employee_id: str, department: str, first: str = "Zed") -> Employee:
 
 def leave(employee_id: str, start: date, end: date, status: RequestStatus = RequestStatus.APPROVED,
           half: HalfDay | None = None, cancelled: frozenset[date] = frozenset()) -> LeaveRequest:
-    return LeaveRequest(employee_id=employee_id, type_key="casual", start=start, end=end, days=Decimal(1),
+    return LeaveRequest(employee_id=employee_id, type_key="casual", start=start, end=end, days=Amount.days(1),
                         status=status, created_at=AT, half=half, cancelled_dates=cancelled)
 
 
@@ -102,3 +105,31 @@ def test_an_employee_sees_their_department_and_hr_sees_every_department(service:
     assert (mine.scope, mine.heatmap.departments) == ("Engineering", ("Engineering",))
     assert (every.scope, every.heatmap.departments) == ("all departments", ("Engineering", "People"))
     assert len(mine.heatmap.days) == 14 and len(every.heatmap.days) == 28
+
+
+def test_pending_leave_is_counted_per_day_apart_from_the_approved() -> None:
+    requests = [leave("E1", day(1), day(2), RequestStatus.PENDING), leave("E2", day(2), day(2)),
+                leave("E3", day(2), day(2), RequestStatus.PENDING, HalfDay.SECOND)]
+    engineering, sales = count_out(MONDAY, SUNDAY, PEOPLE, requests, OFF)
+    assert engineering.pending_out[1:3] == (Decimal(1), Decimal(1)) and engineering.out[1:3] == (0, Decimal(1))
+    assert sales.pending_on(2) == Decimal("0.5") and sales.out[2] == 0
+    assert engineering.pending_on(5) == 0  # the weekend is no day of leave, pending or not
+
+
+def test_each_row_carries_its_departments_team_limit_and_an_old_payload_reads_without(
+        store: FakeStore, service: LeaveService) -> None:
+    document = policy_document()
+    document["team_limits"] = [{"departments": ["Engineering"], "max_out_percent": 50},
+                               {"departments": ["Engineering"], "max_out": 3}]
+    service.load_policy(document, "test")
+    with store() as uow:
+        heatmap = department_heatmap(uow, uow.policies.current(), MONDAY, 14)  # type: ignore[arg-type]
+    engineering, people = heatmap.rows
+    assert (engineering.headcount, engineering.limit, people.limit) == (4, 2, None)  # the stricter: half of four
+    assert [p.limit for p in heatmap.peaks] == [2, None]
+    assert HeatMap.from_payload(json.loads(json.dumps(heatmap.to_payload()))) == heatmap
+    stored_before = heatmap.to_payload()
+    for row in stored_before["rows"]:
+        del row["pending_out"], row["limit"]
+    old = HeatMap.from_payload(stored_before)
+    assert [r.limit for r in old.rows] == [None, None] and old.rows[0].pending_on(3) == 0

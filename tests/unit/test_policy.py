@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from core.domain.amount import Amount
 from core.errors import PolicyError, UnknownLeaveType
 from core.policy.rules import parse_policy
 from tests.unit.conftest import policy_document
@@ -23,8 +23,8 @@ def test_default_policy_matches_the_contract() -> None:
     }
     assert by_code["CL"].max_carry_forward == 5 and by_code["PL"].max_carry_forward == 10
     assert by_code["PL"].min_notice_days == 7
-    assert by_code["SL"].needs_document(Decimal(4)) and not by_code["SL"].needs_document(Decimal(3))
-    assert by_code["ML"].needs_document(Decimal("0.5"))
+    assert by_code["SL"].needs_document(Amount.days(4)) and not by_code["SL"].needs_document(Amount.days(3))
+    assert by_code["ML"].needs_document(Amount.days("0.5"))
     names = {h.name for h in policy.holidays if h.day.year == 2026}
     assert {"New Year", "Republic Day", "Holi", "Independence Day", "Gandhi Jayanti", "Diwali", "Christmas"} == names
 
@@ -65,6 +65,7 @@ def broken(path: list[Any], value: Any) -> dict[str, Any]:
         (["regions", "INDIA", "holidays", 2, "date"], "2026-02-30", "regions.INDIA.holidays[2].date"),
         (["regions", "INDIA", "holidays", 0], "New Year", "regions.INDIA.holidays[0]"),
         (["regions"], KeyError, "policy.regions"),
+        (["reject_reason"], "sometimes", "reject_reason"),
     ],
 )
 def test_malformed_policy_names_the_key(path: list[Any], value: Any, named: str) -> None:

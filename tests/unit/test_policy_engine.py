@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, Delegate, PlanLeave, ShowBalance
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import EntryKind, RequestStatus, Source
 from core.errors import PolicyError
 from core.service import LeaveService
@@ -64,7 +65,7 @@ def with_policy(service: LeaveService, change: dict[str, Any], types: dict[str, 
 def test_monthly_accrual_catches_up_and_runs_once(service: LeaveService, store: FakeStore) -> None:
     # 25 Nov 2026: January to November have accrued one casual day each.
     first = service.run_job("accrual", date(2026, 11, 25))
-    assert row(service, "ananya@x.test", "casual").entitled == 11
+    assert row(service, "ananya@x.test", "casual").entitled == Amount.days(11)
     again = service.run_job("accrual", date(2026, 11, 25))
     assert first.written > 0 and again.written == 0
     december = service.run_job("accrual", date(2026, 12, 1))
@@ -75,17 +76,20 @@ def test_monthly_accrual_catches_up_and_runs_once(service: LeaveService, store: 
 
 def test_the_balance_is_right_before_any_job_ran(service: LeaveService) -> None:
     casual_row = row(service, "rahul@x.test", "casual")  # joined 2023: January to November
-    assert (casual_row.entitled, casual_row.available) == (11, 11)
-    assert row(service, "rahul@x.test", "maternity").entitled == 180
+    assert (casual_row.entitled, casual_row.available) == (Amount.days(11), Amount.days(11))
+    assert row(service, "rahul@x.test", "maternity").entitled == Amount.days(180)
 
 
 def test_leave_in_a_later_month_counts_accruals_due_by_then(service: LeaveService) -> None:
     # 11 accrued by 25 Nov; December's day will have accrued by 14 December.
     view = applied(service.execute("ananya@x.test", casual(date(2026, 12, 1), date(2026, 12, 14)), "test"))
-    assert view.request.days == 10
-    assert view.available_after == {2026: Decimal(2)}
+    assert view.request.days == Amount.days(10)
+    left = view.balance_after[2026]
+    assert (left.available, left.at_year_end) == (Amount.days(1), Amount.days(2))
+    assert row(service, "ananya@x.test", "casual") == left
     message = refused(service.execute("rahul@x.test", casual(date(2026, 12, 1), date(2026, 12, 17)), "test"))
-    assert "Only 12 casual leave days left for 2026 (pending requests counted); you asked for 13" in message
+    assert ("Only 12 casual leave days left for 2026 by Thu 17 Dec 2026, 1 day of it still to accrue (pending "
+            "requests counted); you asked for 13") in message
 
 
 def test_year_end_carries_and_expires_once(service: LeaveService, store: FakeStore, clock: FixedClock) -> None:
@@ -104,9 +108,9 @@ def test_year_end_carries_and_expires_once(service: LeaveService, store: FakeSto
         (EntryKind.EXPIRY, 2026, Decimal(-4)),
     ])
     closed = row(service, "ananya@x.test", "casual", 2026)
-    assert (closed.available, closed.lapsed) == (0, 9)
+    assert (closed.available, closed.lapsed) == (NO_DAYS, Amount.days(9))
     opened = row(service, "ananya@x.test", "casual", 2027)
-    assert opened.entitled == 6  # 5 carried + January's accrual
+    assert opened.entitled == Amount.days(6)  # 5 carried + January's accrual
 
 
 def test_carried_days_expire_after_the_date_unless_used(service: LeaveService, store: FakeStore,
@@ -118,7 +122,7 @@ def test_carried_days_expire_after_the_date_unless_used(service: LeaveService, s
     view = applied(service.execute("ananya@x.test", casual(date(2027, 2, 1), date(2027, 2, 2)), "test"))
     service.execute("boss@x.test", Decide(view.request.id, True), "test")
     shown = row(service, "ananya@x.test", "casual", 2027)
-    assert (shown.expiring, shown.expires_on) == (3, date(2027, 3, 31))
+    assert (shown.expiring, shown.expires_on) == (Amount.days(3), date(2027, 3, 31))
     service.run_job("accrual", date(2027, 3, 31))
     assert not [e for e in store.committed.ledger if e.source.id == "2026-carry"]  # not yet: the 31st is still in time
     clock.at = datetime(2027, 4, 1, 4, 0, tzinfo=UTC)
@@ -126,7 +130,7 @@ def test_carried_days_expire_after_the_date_unless_used(service: LeaveService, s
     service.run_job("accrual", date(2027, 4, 2))
     expired = [e.amount.value for e in store.committed.ledger if e.employee_id == "E3" and e.source.id == "2026-carry"]
     assert expired == [Decimal(-3)]
-    assert row(service, "ananya@x.test", "casual", 2027).expiring == 0
+    assert row(service, "ananya@x.test", "casual", 2027).expiring == NO_DAYS
 
 
 # negative balance -----------------------------------------------------------------------------
@@ -180,7 +184,7 @@ def test_no_approval_means_approved_at_once(service: LeaveService, store: FakeSt
     with_policy(service, {}, {"sick": {"approval": "none"}})
     view = applied(service.execute("rahul@x.test", ApplyLeave("sick", date(2026, 11, 26), date(2026, 11, 26)), "test"))
     assert view.request.status is RequestStatus.APPROVED
-    assert row(service, "rahul@x.test", "sick").taken == 1
+    assert row(service, "rahul@x.test", "sick").taken == Amount.days(1)
     assert "approved automatically" in refused(service.execute("hr@x.test", Decide(view.request.id, True), "test"))
 
 
@@ -275,9 +279,9 @@ def test_partial_cancel_gives_back_only_those_days(service: LeaveService, store:
     before = row(service, "ananya@x.test", "casual").available
     some = service.execute("ananya@x.test", CancelRequest(view.request.id, date(2026, 12, 10), date(2026, 12, 11)),
                            "test")
-    assert isinstance(some, CancelledView) and some.restored == 2
-    assert some.request.status is RequestStatus.APPROVED and some.request.days == 3
-    assert row(service, "ananya@x.test", "casual").available == before + 2
+    assert isinstance(some, CancelledView) and some.restored == Amount.days(2)
+    assert some.request.status is RequestStatus.APPROVED and some.request.days == Amount.days(3)
+    assert row(service, "ananya@x.test", "casual").available == before + Amount.days(2)
     reversal = [e.amount.value for e in store.committed.ledger if e.source == Source.request(view.request.id)
                 and e.kind is EntryKind.REVERSAL]
     assert reversal == [Decimal(2)]
@@ -295,7 +299,7 @@ def test_started_leave_can_give_back_days_still_to_come(service: LeaveService, c
     assert f"/leave cancel {view.request.number} 2026-11-26 to 2026-11-27" in hint
     some = service.execute("ananya@x.test", CancelRequest(view.request.id, date(2026, 11, 26), date(2026, 11, 27)),
                            "test")
-    assert isinstance(some, CancelledView) and some.restored == 2
+    assert isinstance(some, CancelledView) and some.restored == Amount.days(2)
 
 
 # what-if --------------------------------------------------------------------------------------
@@ -305,7 +309,7 @@ def test_plan_shows_every_check_and_creates_nothing(service: LeaveService, store
     before = copy.deepcopy(store.committed)
     plan = service.execute("ananya@x.test", PlanLeave("privilege", date(2026, 11, 30), date(2026, 12, 25)), "test")
     assert isinstance(plan, PlanView)
-    assert plan.days == 19 and [h.name for h in plan.holidays] == ["Christmas"]
+    assert plan.days == Amount.days(19) and [h.name for h in plan.holidays] == ["Christmas"]
     checks = {c.name: c for c in plan.checks}
     assert not checks["notice"].ok and "7 days ahead" in checks["notice"].message
     assert not checks["balance"].ok and checks["overlap"].ok and checks["blackout"].ok
@@ -350,8 +354,8 @@ def test_channels_from_the_policy_file(service: LeaveService, store: FakeStore) 
     with_policy(service, {"channels": {"hr": {"slack": "C0HR", "teams": "channel:T1:19:hr"},
                                        "departments": {"Engineering": {"slack": "C0ENG"}}}})
     with store() as uow:
-        assert uow.chat.addresses("slack", "digest:") == {"digest:hr": "C0HR", "digest:dept:Engineering": "C0ENG"}
-        assert uow.chat.addresses("teams", "digest:") == {"digest:hr": "channel:T1:19:hr"}
+        assert uow.channels.all("slack") == {"digest:hr": "C0HR", "digest:dept:Engineering": "C0ENG"}
+        assert uow.channels.all("teams") == {"digest:hr": "channel:T1:19:hr"}
     for bad, named in (({"hr": {"email": "x"}}, "channels.hr.email"), ({"hr": {}}, "channels.hr"),
                        ({"departments": {"Sales": {"slack": ""}}}, "channels.departments.Sales.slack")):
         with pytest.raises(PolicyError, match=named.replace(".", r"\.")):

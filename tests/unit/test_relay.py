@@ -7,12 +7,12 @@ fail the way a platform fails (throttling, an unknown user, a refusal, a plain b
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, ShowBalance
 from core.delivery.relay import backoff
+from core.domain.amount import Amount
 from core.domain.model import RequestStatus
 from core.ports import DeliveryFailed, RetryLater, Unreachable
 from core.service import LeaveService
@@ -77,7 +77,10 @@ def test_an_application_tells_the_approver_once_with_what_they_need(service: Lea
     assert notice.key == "approval_needed:E2"
     assert notice.recipient.email == "boss@x.test"
     assert notice.request == applied.request
-    assert notice.available_after == applied.available_after == {2026: Decimal(11)}
+    # The card shows the employee's balance as it stands: 11 accrued by 25 Nov, 1 pending; December's to come.
+    (left,) = notice.balance_after.values()
+    assert notice.balance_after == applied.balance_after and (left.available, left.at_year_end) == (
+        Amount.days(10), Amount.days(11))
     assert notice.facts == ("Applied 6 days ahead", "1 working day")
     assert notice.team_out == ()
 

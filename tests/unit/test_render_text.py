@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 
 from bot.render_text import TEMPLATES, format_table, render
 from core import views
+from core.commands import EXAMPLES, PURPOSE, USAGE
+from core.domain.amount import Amount
 from core.domain.model import HalfDay, RequestStatus
-from core.domain.text import format_day, format_days
+from core.domain.text import format_day
 
 ANANYA = views.Person("E100", "Ananya Iyer", "ananya.iyer@demo.leavebot.example")
 ROHAN = views.Person("M10", "Rohan Mehta", "rohan.mehta@demo.leavebot.example")
@@ -20,9 +21,9 @@ BALANCE = views.BalanceView(
     person=ANANYA,
     year=2026,
     rows=(
-        views.BalanceRow("casual", "CL", "Casual leave", Decimal(11), Decimal("2.5"), Decimal(1)),
-        views.BalanceRow("sick", "SL", "Sick leave", Decimal(11), Decimal(0), Decimal(0)),
-        views.BalanceRow("maternity", "ML", "Maternity leave", Decimal(180), Decimal(0), Decimal(0)),
+        views.BalanceRow("casual", "CL", "Casual leave", Amount.days(11), Amount.days("2.5"), Amount.days(1)),
+        views.BalanceRow("sick", "SL", "Sick leave", Amount.days(11), Amount.days(0), Amount.days(0)),
+        views.BalanceRow("maternity", "ML", "Maternity leave", Amount.days(180), Amount.days(0), Amount.days(0)),
     ),
 )
 
@@ -37,7 +38,7 @@ def request(**changes: object) -> views.RequestView:
         "start": date(2026, 12, 24),
         "end": date(2026, 12, 28),
         "half": None,
-        "days": Decimal("2.5"),
+        "days": Amount.days("2.5"),
         "status": RequestStatus.PENDING,
         "reason": "year-end trip",
         "approver": ROHAN,
@@ -49,7 +50,7 @@ def request(**changes: object) -> views.RequestView:
 
 def test_formats() -> None:
     assert format_day(date(2026, 12, 24)) == "Thu 24 Dec 2026"
-    assert [format_days(Decimal(x)) for x in ("1", "0.5", "2.5", "12.0", "0")] == ["1", "0.5", "2.5", "12", "0"]
+    assert [Amount.days(x).figure for x in ("1", "0.5", "2.5", "12.0", "0")] == ["1", "0.5", "2.5", "12", "0"]
     assert format_table(["A", "Num"], [["x", "1"], ["long", "10"]], right=[1]).splitlines() == [
         "A     Num",
         "x       1",
@@ -73,16 +74,25 @@ def test_balance_is_an_aligned_table_with_half_days() -> None:
     assert len({len(line) for line in lines[1:]}) == 1
 
 
-def test_help_shows_the_grammar_and_the_balances() -> None:
-    text = render(views.HelpView(balance=BALANCE))
-    assert "Hi Ananya Iyer" in text
-    for usage in ("apply TYPE START [to END]", "cancel ID", "pending", "approve ID", "reject ID", "report PERIOD"):
-        assert usage in text
-    assert "casual (CL)" in text and "7.5" in text
+EVERY_COMMAND = tuple(views.CommandHelp(word, USAGE[word], PURPOSE[word], EXAMPLES[word]) for word in USAGE)
 
 
-def test_help_without_balance() -> None:
-    assert "apply TYPE START" in render(views.HelpView())
+def test_help_shows_the_commands_it_is_given_the_types_and_the_balances() -> None:
+    text = render(views.HelpView(balance=BALANCE, commands=EVERY_COMMAND[:2],
+                                 leave_types=(views.LeaveTypeView("casual", "CL", "Casual leave"),)))
+    assert "Hi Ananya Iyer" in text and "help all" in text
+    assert "apply TYPE START [to END]" in text and PURPOSE["balance"] in text and "cancel ID" not in text
+    assert "Types: casual (CL)." in text and "7.5" in text
+    assert "e.g." not in text
+
+
+def test_help_all_shows_every_command_with_an_example_and_no_balance() -> None:
+    text = render(views.HelpView(commands=EVERY_COMMAND, full=True))
+    assert text.startswith("Every command")
+    for word in USAGE:
+        assert USAGE[word].replace("/leave ", "") in text
+        assert "e.g. " + EXAMPLES[word].replace("/leave ", "") in text
+    assert "Your balances" not in text and "help all for every command" not in text
 
 
 def test_apply_form_prints_usage_and_types() -> None:
@@ -92,15 +102,18 @@ def test_apply_form_prints_usage_and_types() -> None:
 
 
 def test_applied_shows_the_request_and_whats_left() -> None:
-    view = views.AppliedView(request=request(document_due=True), available_after={2026: Decimal("4.5")})
+    row = views.BalanceRow("casual", "CL", "Casual leave", Amount.days(9), Amount.days(2), Amount.days("2.5"),
+                           to_accrue=Amount.days(1))
+    view = views.AppliedView(request=request(document_due=True), balance_after={2026: row})
     text = render(view)
     for fact in ("LV-1042", "Casual leave", "Thu 24 Dec 2026 to Mon 28 Dec 2026", "2.5", "PENDING",
-                 "Rohan Mehta", "4.5", "2026", "year-end trip", "Document due"):
+                 "Rohan Mehta", "Left in 2026: 4.5 days of casual leave after this request; left at year end, "
+                 "with accrual: 5.5 days", "year-end trip", "Document due"):
         assert fact in text, fact
 
 
 def test_applied_half_day_and_duplicate() -> None:
-    half = request(start=date(2026, 12, 24), end=date(2026, 12, 24), half=HalfDay.FIRST, days=Decimal("0.5"))
+    half = request(start=date(2026, 12, 24), end=date(2026, 12, 24), half=HalfDay.FIRST, days=Amount.days("0.5"))
     text = render(views.AppliedView(request=half, duplicate=True))
     assert "already" in text and "LV-1042" in text
     assert "Thu 24 Dec 2026 (first half)" in text and "Days:      0.5" in text
@@ -115,7 +128,7 @@ def test_decided_names_the_decider_and_note() -> None:
 
 
 def test_cancelled_says_days_restored() -> None:
-    text = render(views.CancelledView(request=request(status=RequestStatus.CANCELLED), restored=Decimal("2.5")))
+    text = render(views.CancelledView(request=request(status=RequestStatus.CANCELLED), restored=Amount.days("2.5")))
     assert "LV-1042 cancelled" in text and "2.5 days restored" in text
 
 
@@ -143,7 +156,7 @@ def test_holidays_view() -> None:
 
 REPORT = views.ReportView(
     "2026-Q4", date(2026, 10, 1), date(2026, 12, 31), "Engineering", 1,
-    (views.ReportTotal("casual", "Casual leave", Decimal("2.5")),),
+    (views.ReportTotal("casual", "Casual leave", Amount.days("2.5")),),
     (views.ReportFile("leave-taken-2026-Q4-Engineering.csv", "employee_id,type,days\nE3,casual,2.5\n"),
      views.ReportFile("leave-balances-2026-Q4-Engineering.csv", "employee_id,type,available\nE3,casual,9.5\n")))
 

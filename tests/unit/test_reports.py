@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from core.domain.amount import Amount
 from core.service import LeaveService
 from core.views import AppliedView, ReportView
 from tests.unit.conftest import ORG_CSV
@@ -42,7 +43,8 @@ def test_a_half_day_and_a_partial_cancel(service: LeaveService) -> None:
     view = report(service, "report 2026-Q4")
     assert {(r["type"], r["days"], r["requests"]) for r in taken_rows(view)} == {("sick", "0.5", "1"),
                                                                                 ("casual", "3", "1")}
-    assert [(t.type_key, t.days) for t in view.totals] == [("casual", 3), ("sick", 0.5)] and view.people == 1
+    assert [(t.type_key, t.days) for t in view.totals] == [("casual", Amount.days(3)), ("sick", Amount.days("0.5"))]
+    assert view.people == 1
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_quoted(service: LeaveService) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.scheduling.schedule import Catchup, Every, Slot, due_runs, following, instant
+from core.domain.schedule import Catchup, Every, Slot, due_runs, following, instant
 
 NY = Slot("reminders", "America/New_York", "America/New_York", time(9, 30), Every.DAY, Catchup.SAME_DAY)
 LONDON = Slot("reminders", "Europe/London", "Europe/London", time(9, 30), Every.DAY, Catchup.SAME_DAY)

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime
 
 from core.ports import UnitOfWork
+from core.service import LeaveService
 from scheduler.runner import SchedulerRunner
 from tests.unit.fakes import FixedClock
 
@@ -36,7 +37,8 @@ def no_database() -> UnitOfWork:
 def tick_in_progress() -> tuple[HeldLeader, SchedulerRunner, threading.Thread]:
     """A runner whose tick has started (in a thread) and is held in its leadership check."""
     leader = HeldLeader()
-    scheduler = SchedulerRunner(no_database, FixedClock(datetime(2026, 11, 25, tzinfo=UTC)), "UTC", leader, {})
+    clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
+    scheduler = SchedulerRunner(LeaveService(no_database, clock), clock, leader, {})
     ticking = threading.Thread(target=scheduler.tick)
     ticking.start()
     assert leader.entered.wait(timeout=30)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.slack.escape import (
     ELLIPSIS,
     SECTION_TEXT,
+    code_mrkdwn,
     escape_mrkdwn,
     mentioned_user,
     plain_from_slack,
@@ -21,6 +22,12 @@ def test_broadcasts_and_mentions_are_shown_not_sent() -> None:
     assert escape_mrkdwn("<!channel> & <@U123> <https://evil.example|click>") == (
         "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://evil.example|click&gt;"
     )
+
+
+def test_a_path_in_a_code_span_keeps_its_marks_and_links_nothing() -> None:
+    # A one-time link's token has _ and -: a look-alike _ would make the path one nobody can open.
+    assert code_mrkdwn("/downloads/a_b-c_d") == "/downloads/a_b-c_d"
+    assert code_mrkdwn("https://x.example/feeds/t?a=1&b=<2>`") == "https://x.example/feeds/t?a=1&amp;b=&lt;2&gt;"
 
 
 def test_text_within_the_limit_is_left_alone() -> None:

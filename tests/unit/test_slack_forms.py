@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from bot.slack.forms import (
     read_apply_form,
 )
 from core.commands import ApplyLeave
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import HalfDay
 from core.errors import LeaveError
 from core.policy.rules import parse_policy
@@ -79,8 +79,8 @@ def _privilege() -> Any:
     return parse_policy(policy_document()).find_type("INDIA", "privilege")
 
 
-def _row(available: Decimal) -> BalanceRow:
-    return BalanceRow("casual", "CL", "Casual leave", available, Decimal(0), Decimal(0))
+def _row(available: Amount) -> BalanceRow:
+    return BalanceRow("casual", "CL", "Casual leave", available, NO_DAYS, NO_DAYS)
 
 
 # (the refused span, the core's check that refuses it, the field the refusal belongs on)
@@ -94,11 +94,11 @@ CASES: list[tuple[str, date, date, HalfDay | None, Callable[[date, date, HalfDay
     ("start long ago", date(2026, 8, 3), date(2026, 8, 4), None,
      lambda s, e, h: validate_dates(s, e, h, TODAY), START_BLOCK),
     ("only a weekend", date(2026, 12, 5), date(2026, 12, 6), None,
-     lambda s, e, h: validate_working_days({2026: Decimal(0)}, s, e), START_BLOCK),
+     lambda s, e, h: validate_working_days({}, s, e), START_BLOCK),
     ("too little notice", TODAY + timedelta(days=2), TODAY + timedelta(days=2), None,
      lambda s, e, h: validate_notice(_privilege(), s, TODAY), START_BLOCK),
     ("not enough days", date(2026, 12, 7), date(2026, 12, 9), None,
-     lambda s, e, h: validate_balance(_casual(), {2026: Decimal(3)}, {2026: _row(Decimal(2))}), TYPE_BLOCK),
+     lambda s, e, h: validate_balance(_casual(), {2026: Amount.days(3)}, {2026: _row(Amount.days(2))}), TYPE_BLOCK),
     ("no such type", date(2026, 12, 7), date(2026, 12, 7), None,
      lambda s, e, h: parse_policy(policy_document()).find_type("INDIA", "vacation"), TYPE_BLOCK),
 ]

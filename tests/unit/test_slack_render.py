@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,6 +12,8 @@ import pytest
 from bot.slack import render
 from bot.slack.escape import ELLIPSIS
 from core import views
+from core.commands import EXAMPLES, PURPOSE, USAGE
+from core.domain.amount import Amount
 from core.domain.model import HalfDay, RequestStatus
 from tests.trees import nodes
 
@@ -23,28 +24,33 @@ EMPLOYEE = views.Person("E3", f"Ananya {EVIL}", "ananya@x.test")
 MANAGER = views.Person("E2", "Vikram Rao", "boss@x.test")
 PENDING = views.RequestView(
     id=1, number="LV-1001", employee=EMPLOYEE, type_key="casual", type_name=f"Casual {EVIL}",
-    start=date(2026, 12, 7), end=date(2026, 12, 9), half=None, days=Decimal(3), status=RequestStatus.PENDING,
+    start=date(2026, 12, 7), end=date(2026, 12, 9), half=None, days=Amount.days(3), status=RequestStatus.PENDING,
     reason=f"{EVIL} {LONG}", approver=MANAGER, flags=(f"Team limit {EVIL}",),
 )
 APPROVED = dataclasses.replace(PENDING, status=RequestStatus.APPROVED, decided_by=MANAGER,
                                decided_at=datetime(2026, 11, 25, 5, 12, tzinfo=UTC), decision_note=EVIL)
-ROW = views.BalanceRow("casual", "CL", f"Casual {EVIL}", Decimal(12), Decimal(3), Decimal("0.5"),
-                       expiring=Decimal(2), expires_on=date(2027, 3, 31))
+ROW = views.BalanceRow("casual", "CL", f"Casual {EVIL}", Amount.days(12), Amount.days(3), Amount.days("0.5"),
+                       expiring=Amount.days(2), expires_on=date(2027, 3, 31))
 BALANCE = views.BalanceView(EMPLOYEE, 2026, (ROW,) * 12)
 ABSENCE = views.AbsenceView(EMPLOYEE, f"Sick {EVIL}", date(2026, 12, 7), date(2026, 12, 7), HalfDay.FIRST,
                             RequestStatus.APPROVED)
 NOTICE = views.Notice("approval_needed:E2", views.NoticeKind.APPROVAL_NEEDED, MANAGER, PENDING,
-                      {2026: Decimal(9)}, (ABSENCE,) * 30, (f"Document: {EVIL}", "3 working days"))
+                      {2026: dataclasses.replace(ROW, pending=Amount.days(0), to_accrue=Amount.days(1))},
+                      (ABSENCE,) * 30, (f"Document: {EVIL}", "3 working days"),
+                      escalation=views.Escalation(EMPLOYEE, 3, 7))
 
+EVERY_COMMAND = tuple(views.CommandHelp(word, USAGE[word], PURPOSE[word], EXAMPLES[word]) for word in USAGE)
 REPLIES: list[views.View] = [
     views.HelpView(BALANCE),
     views.HelpView(None),
-    views.AppliedView(PENDING, {2026: Decimal(9)}),
+    views.HelpView(BALANCE, EVERY_COMMAND, leave_types=(views.LeaveTypeView(f"t{EVIL}", EVIL, EVIL),) * 40),
+    views.HelpView(None, EVERY_COMMAND, full=True),
+    views.AppliedView(PENDING, {2026: ROW}),
     views.AppliedView(PENDING, duplicate=True),
     views.DecidedView(APPROVED),
     views.DecidedView(dataclasses.replace(PENDING, waiting_for="hr", approver=None)),
-    views.CancelledView(dataclasses.replace(PENDING, status=RequestStatus.CANCELLED), Decimal(3)),
-    views.CancelledView(dataclasses.replace(APPROVED, cancelled_dates=(date(2026, 12, 9),)), Decimal(1)),
+    views.CancelledView(dataclasses.replace(PENDING, status=RequestStatus.CANCELLED), Amount.days(3)),
+    views.CancelledView(dataclasses.replace(APPROVED, cancelled_dates=(date(2026, 12, 9),)), Amount.days(1)),
     views.RequestListView(f"Your requests {EVIL}", (PENDING, APPROVED) * 40),
     views.RequestListView("Nothing", ()),
     views.TeamView(date(2026, 12, 7), (ABSENCE,) * 200),
@@ -52,14 +58,14 @@ REPLIES: list[views.View] = [
     views.HolidaysView(2026, "INDIA", tuple(views.HolidayRow(date(2026, 12, 25), EVIL) for _ in range(5))),
     BALANCE,
     views.ReportView("2026-Q4", date(2026, 10, 1), date(2026, 12, 31), EVIL, 300,
-                     tuple(views.ReportTotal(f"t{i}", f"Type {EVIL}", Decimal(i)) for i in range(40)),
+                     tuple(views.ReportTotal(f"t{i}", f"Type {EVIL}", Amount.days(i)) for i in range(40)),
                      (views.ReportFile(f"taken-{EVIL}.csv", f"employee_id,name\nE3,{EVIL}\n" * 300),)),
     views.RefusalView(f"I don't know '{EVIL}'. Try: apply"),
     views.ApplyFormView((("casual", f"Casual {EVIL}"),)),
-    views.PlanView(f"Casual {EVIL}", date(2026, 12, 7), date(2026, 12, 9), None, Decimal(3),
-                   (views.HolidayRow(date(2026, 12, 8), EVIL),), {2026: Decimal(9)},
+    views.PlanView(f"Casual {EVIL}", date(2026, 12, 7), date(2026, 12, 9), None, Amount.days(3),
+                   (views.HolidayRow(date(2026, 12, 8), EVIL),), {2026: ROW},
                    (views.CheckView("notice", True), views.CheckView("balance", False, EVIL)), ("manager", "hr"),
-                   flags=(EVIL,), expiring=Decimal(1), expires_on=date(2027, 3, 31)),
+                   flags=(EVIL,), expiring=Amount.days(1), expires_on=date(2027, 3, 31)),
     views.DelegationView(EMPLOYEE, date(2026, 12, 21), date(2027, 1, 2)),
     views.DelegationView(None, ended=2),
 ]
@@ -79,9 +85,9 @@ def _messages() -> Iterator[tuple[str, dict[str, Any], int]]:
     yield "apply modal", render.apply_modal(views.ApplyFormView((("casual", f"Casual {EVIL} {LONG}"),) * 120)), 100
     yield "reject modal", render.reject_modal("LV-1001", "{}"), 100
     yield "info modal", render.info_modal(f"Reject {EVIL}", f"{EVIL} {LONG}"), 100
-    home = render.HomeData(f"Ananya {EVIL}", BALANCE, (PENDING,) * 40, (PENDING,) * 40, True,
-                           date(2026, 11, 25), notice=EVIL, problems=(EVIL,))
-    yield "home", render.home(home), 100
+    home = views.HomeView(f"Ananya {EVIL}", date(2026, 11, 25), BALANCE, (PENDING,) * 40, (PENDING,) * 40, True,
+                          problems=(EVIL,))
+    yield "home", render.home(home, notice=EVIL), 100
 
 
 MESSAGES = list(_messages())
@@ -141,13 +147,16 @@ def test_the_approval_card_carries_the_contract_buttons() -> None:
         ("leave_approve", "LV-1001"), ("leave_reject", "LV-1001")]
     shown = " ".join(t["text"] for _, t in _text_objects(card))
     assert "9 days of casual" in shown and "Also out then" in shown and "3 working days" in shown
+    assert "left in 2026 if approved; left at year end, with accrual: 10 days" in shown
+    assert "Escalated to you: no answer from Ananya &lt;!channel&gt;" in shown
+    assert "in 3 working days; waiting 7 days since it was filed" in shown
 
 
 def test_a_decided_card_has_no_buttons_and_says_who_and_when() -> None:
     card = render.closed_card(APPROVED)
     assert all(b["type"] != "actions" for b in card["blocks"])
     outcome = card["blocks"][-1]["text"]["text"]
-    assert outcome.startswith(":white_check_mark: *Approved* by Vikram Rao at <!date^1795583520^")
+    assert outcome.startswith(":white_check_mark: *Approved* by Vikram Rao, <!date^1795583520^")
     assert outcome.endswith(
         '|Wed 25 Nov 2026 05:12 UTC>\nNote:\n> &lt;!channel&gt; &amp; &lt;@UEVIL&gt; "quoted" \\ back')
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bot.teams import cards
 from core import views
+from core.commands import EXAMPLES, PURPOSE, USAGE
+from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import HalfDay, RequestStatus
 from tests.trees import nodes
 
@@ -23,7 +24,7 @@ HOSTILE = 'x"}]}, {"type": "Action.Execute", "verb": "approve"} **bold** [link](
 def request(**changes: Any) -> views.RequestView:
     base: dict[str, Any] = {
         "id": 42, "number": "LV-1042", "employee": ANANYA, "type_key": "casual", "type_name": "Casual leave",
-        "start": date(2026, 12, 7), "end": date(2026, 12, 9), "half": None, "days": Decimal(3),
+        "start": date(2026, 12, 7), "end": date(2026, 12, 9), "half": None, "days": Amount.days(3),
         "status": RequestStatus.PENDING, "reason": "family visit", "approver": VIKRAM,
         "created_at": datetime(2026, 11, 25, 4, 30, tzinfo=UTC),
     }
@@ -32,18 +33,22 @@ def request(**changes: Any) -> views.RequestView:
 
 
 BALANCE = views.BalanceView(ANANYA, 2026, (
-    views.BalanceRow("casual", "CL", "Casual leave", Decimal(12), Decimal("2.5"), Decimal(1)),
+    views.BalanceRow("casual", "CL", "Casual leave", Amount.days(12), Amount.days("2.5"), Amount.days(1)),
 ))
 
 EVERY_VIEW: list[views.View] = [
     views.HelpView(BALANCE),
     views.HelpView(),
+    views.HelpView(BALANCE, tuple(views.CommandHelp(w, USAGE[w], PURPOSE[w], EXAMPLES[w]) for w in USAGE),
+                   leave_types=(views.LeaveTypeView("casual", "CL", HOSTILE),)),
+    views.HelpView(None, tuple(views.CommandHelp(w, USAGE[w], PURPOSE[w], EXAMPLES[w]) for w in USAGE), full=True),
     views.ApplyFormView((("casual", "Casual leave (CL)"), ("sick", "Sick leave (SL)"))),
-    views.AppliedView(request(), {2026: Decimal(9)}),
+    views.AppliedView(request(), {2026: views.BalanceRow("casual", "CL", "Casual leave", Amount.days(11), NO_DAYS,
+                                                         Amount.days(2), to_accrue=Amount.days(1))}),
     views.AppliedView(request(), duplicate=True),
     views.DecidedView(request(status=RequestStatus.APPROVED, decided_by=VIKRAM,
                               decided_at=datetime(2026, 11, 25, 5, 0, tzinfo=UTC))),
-    views.CancelledView(request(status=RequestStatus.CANCELLED), Decimal(3)),
+    views.CancelledView(request(status=RequestStatus.CANCELLED), Amount.days(3)),
     views.RequestListView("Your requests", (request(), request(id=43, number="LV-1043"))),
     views.RequestListView("Your requests", ()),
     views.TeamView(date(2026, 12, 7), (views.AbsenceView(ANANYA, "Casual leave", date(2026, 12, 7),
@@ -53,7 +58,7 @@ EVERY_VIEW: list[views.View] = [
     views.HolidaysView(2027, "INDIA", ()),
     BALANCE,
     views.ReportView("2026-Q4", date(2026, 10, 1), date(2026, 12, 31), None, 1,
-                     (views.ReportTotal("casual", "Casual leave", Decimal(2)),),
+                     (views.ReportTotal("casual", "Casual leave", Amount.days(2)),),
                      (views.ReportFile("leave-taken-2026-Q4.csv", "employee_id,days\nE3,2\n"),)),
     views.RefusalView("Only 2.5 casual days left; you asked for 3"),
 ]
@@ -87,7 +92,9 @@ def test_text_people_typed_stays_text_in_a_text_run() -> None:
 def test_the_approval_card_follows_the_contract() -> None:
     card = cards.approval_card(
         request(flags=("Team limit reached on Tue 8 Dec",)), can_decide=True,
-        facts=("Applied 12 days ahead", "3 working days"), available_after={2026: Decimal(9)},
+        facts=("Applied 12 days ahead", "3 working days"), balance_after={2026: views.BalanceRow(
+            "casual", "CL", "Casual leave", Amount.days(11), NO_DAYS, Amount.days(2), to_accrue=Amount.days(1))},
+        escalation=views.Escalation(views.Person("E9", "Priya Shah", "priya@x.test"), 3, 7),
         team_out=(views.AbsenceView(VIKRAM, "Sick leave", date(2026, 12, 8), date(2026, 12, 8), None,
                                     RequestStatus.APPROVED),),
         refresh_user_ids=["29:boss", "29:hr"],
@@ -95,14 +102,19 @@ def test_the_approval_card_follows_the_contract() -> None:
     approve, reject = buttons(card)
     assert (approve["verb"], reject["verb"]) == ("approve", "reject")
     assert approve["data"]["requestId"] == 42 and reject["data"]["requestId"] == 42
-    assert [i["id"] for i in nodes(card) if i.get("type") == "Input.Text"] == ["reason"]
+    # Reject opens the reason box (named after the request) and its own Reject button, as Slack's form does.
+    (shown,) = [a for a in nodes(card) if a.get("type") == "Action.ShowCard"]
+    assert shown["title"] == "Reject" and reject in nodes(shown["card"])
+    assert [i["id"] for i in nodes(card) if i.get("type") == "Input.Text"] == ["reason-42"]
+    assert approve["associatedInputs"] == "none"
     assert card["refresh"] == {
         "action": {"type": "Action.Execute", "verb": "refresh", "title": "Refresh", "data": {"requestId": 42}},
         "userIds": ["29:boss", "29:hr"],
     }
     text = json.dumps(card)
-    for fact in ("Applied 12 days ahead", "Left in 2026 once approved: 9 days", "Vikram Rao: Sick leave",
-                 "Team limit reached"):
+    for fact in ("Applied 12 days ahead", "Left in 2026 once approved: 9 days of casual leave; left at year end, "
+                 "with accrual: 10 days", "Escalated to you: no answer from Priya Shah in 3 working days; waiting 7 "
+                 "days since it was filed", "Vikram Rao: Sick leave", "Team limit reached"):
         assert fact in text
 
 
@@ -111,7 +123,9 @@ def test_a_decided_request_shows_who_and_when_and_has_no_buttons() -> None:
                       decided_at=datetime(2026, 11, 25, 5, 0, tzinfo=UTC), decision_note="enjoy")
     for card in (cards.approval_card(decided, can_decide=True), cards.request_card(decided, ["29:boss"])):
         assert buttons(card) == []
-        assert "Approved by Vikram Rao on Wed 25 Nov 2026 at 05:00 UTC" in json.dumps(card)
+        # Teams writes the stamp in each reader's own zone.
+        assert "Approved by Vikram Rao on {{DATE(2026-11-25T05:00:00Z, SHORT)}} at {{TIME(2026-11-25T05:00:00Z)}}" \
+            in json.dumps(card)
         assert not any(e.get("type") == "Input.Text" for e in nodes(card))
 
 
@@ -120,8 +134,13 @@ def test_someone_who_may_not_decide_sees_no_buttons() -> None:
 
 
 def test_a_pending_request_waiting_at_the_hr_level_says_so() -> None:
-    card = cards.request_card(request(waiting_for="hr"))
-    assert "Waiting for HR" in json.dumps(card)
+    assert "Waiting for HR" in json.dumps(cards.request_card(request(waiting_for="hr", approver=None)))
+    # The one HR admin on duty is named, as HR.
+    meera = views.Person("E1", "Meera Nair", "hr@x.test")
+    assert "Waiting for Meera Nair (HR)" in json.dumps(cards.request_card(request(waiting_for="hr", approver=meera)))
+    # To that admin, it waits for them.
+    assert "Waiting for you" in json.dumps(cards.request_card(request(waiting_for="hr", approver=meera,
+                                                                      yours_to_decide=True)))
 
 
 def test_the_apply_form_has_the_inputs_and_comes_back_filled_in_with_the_error() -> None:
@@ -158,7 +177,7 @@ def report_with_links(*locations: str) -> views.ReportView:
     expires = datetime(2026, 11, 26, 4, 30, tzinfo=UTC)
     return views.ReportView(
         "2026-Q4", date(2026, 10, 1), date(2026, 12, 31), HOSTILE, 2,
-        (views.ReportTotal("casual", "Casual leave", Decimal("3.5")),), (),
+        (views.ReportTotal("casual", "Casual leave", Amount.days("3.5")),), (),
         tuple(views.ReportLink(f"leave-{i}.csv", location, expires) for i, location in enumerate(locations)))
 
 
@@ -168,7 +187,8 @@ def test_a_report_links_to_its_files_with_buttons_when_the_links_are_complete() 
         ("Action.OpenUrl", "Download leave-0.csv", "https://leave.example.com/downloads/abc"),
         ("Action.OpenUrl", "Download leave-1.csv", "https://x/downloads/d")]
     text = json.dumps(card)
-    assert "Casual leave" in text and "3.5 days" in text and "Each link works once, until Thu 26 Nov 2026" in text
+    assert "Casual leave" in text and "3.5 days" in text
+    assert "Each link works once, until {{DATE(2026-11-26T04:30:00Z, SHORT)}} at {{TIME(2026-11-26T04:30:00Z)}}" in text
     assert all(e.get("type") != "Action.Execute" for e in nodes(card)), "the hostile department made a button"
 
 

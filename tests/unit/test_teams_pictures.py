@@ -74,7 +74,7 @@ def test_a_map_too_large_for_the_message_is_left_out_and_the_card_says_how_to_se
     assert not images(card)
     shown = json.dumps(card)
     assert pictures.CHART_INSTEAD in shown and "PUBLIC_URL" in pictures.CHART_INSTEAD
-    assert "Customer Success and Renewals 099 (40)" in shown, "the counts in words are still there"
+    assert "Customer Success and Renewals 099 (40 people)" in shown, "the counts in words are still there"
     assert pictures.message_bytes(card) <= pictures.MESSAGE_LIMIT_BYTES
     with_picture = cards.render("team_chart.j2", view=view, notice=None, picture=pictures.CardPicture(
         "t", "a", charts.picture(view.heatmap, view.scope, charts.COMPACT).uri))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.commands import ApplyLeave, CancelRequest, Decide, ShowBalance
+from core.domain.amount import Amount
 from core.domain.model import EntryKind, HalfDay, RequestStatus, Source
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, CancelledView, DecidedView, RefusalView
@@ -21,7 +22,7 @@ def apply(service: LeaveService, who: str, kind: str, start: date, end: date | N
     return view
 
 
-def available(service: LeaveService, who: str, type_key: str, year: int = 2026) -> Decimal:
+def available(service: LeaveService, who: str, type_key: str, year: int = 2026) -> Amount:
     view = service.execute(who, ShowBalance(year=year), "test")
     assert isinstance(view, BalanceView)
     return next(r.available for r in view.rows if r.type_key == type_key)
@@ -31,25 +32,44 @@ def test_apply_counts_working_days_and_routes_to_the_manager(service: LeaveServi
     # Thu 24 Dec to Mon 28 Dec 2026: Christmas (Fri) and the weekend are not counted.
     view = apply(service, "ananya@x.test", "CL", date(2026, 12, 24), date(2026, 12, 28))
     assert isinstance(view, AppliedView)
-    assert view.request.days == Decimal(2)
+    assert view.request.days == Amount.days(2)
     assert view.request.status is RequestStatus.PENDING
     assert view.request.approver is not None and view.request.approver.email == "boss@x.test"
     assert view.request.number.startswith("LV-")
-    assert view.available_after == {2026: Decimal(10)}  # 11 accrued by 25 Nov, 12 by 28 Dec
+    # 11 accrued by 25 Nov, 2 of them held by this request; December's day is still to come.
+    left = view.balance_after[2026]
+    assert (left.available, left.to_accrue, left.at_year_end) == (Amount.days(9), Amount.days(1), Amount.days(10))
     state = store.committed
     assert [e.name for e in state.outbox] == ["leave.pending"]
     assert [(a.action, a.outcome) for a in state.audit][-1] == ("apply", "ok")
-    # Pending days are held: the balance counts them.
-    assert available(service, "ananya@x.test", "casual") == Decimal(9)  # accrued so far
+    # Pending days are held: the balance counts them, and shows the very row the reply did.
+    balance = service.execute("ananya@x.test", ShowBalance(year=2026), "test")
+    assert isinstance(balance, BalanceView)
+    assert next(r for r in balance.rows if r.type_key == "casual") == left
 
 
 def test_half_day_counts_half_and_the_other_half_does_not_overlap(service: LeaveService) -> None:
     first = apply(service, "ananya@x.test", "casual", date(2026, 12, 1), half=HalfDay.FIRST)
     second = apply(service, "ananya@x.test", "casual", date(2026, 12, 1), half=HalfDay.SECOND)
     again = apply(service, "ananya@x.test", "casual", date(2026, 12, 1), half=HalfDay.SECOND)
-    assert isinstance(first, AppliedView) and first.request.days == Decimal("0.5")
+    assert isinstance(first, AppliedView) and first.request.days == Amount.days("0.5")
     assert isinstance(second, AppliedView)
     assert isinstance(again, RefusalView) and "overlaps" in again.message
+
+
+def test_a_half_day_reads_as_half_a_day_from_application_to_cancel(service: LeaveService, store: FakeStore) -> None:
+    applied = apply(service, "ananya@x.test", "casual", date(2026, 12, 1), half=HalfDay.SECOND)
+    assert isinstance(applied, AppliedView)
+    rid = applied.request.id
+    stored = store.committed.requests[rid]
+    assert (stored.days.text(), stored.year_days, stored.half) == ("0.5 days", {2026: Amount.days("0.5")},
+                                                                   HalfDay.SECOND)
+    assert [a.detail for a in store.committed.audit if a.action == "apply"] == ["casual 0.5 days"]
+    service.execute("boss@x.test", Decide(rid, True), "test")
+    cancelled = service.execute("ananya@x.test", CancelRequest(rid), "test")
+    assert isinstance(cancelled, CancelledView) and cancelled.restored.text() == "0.5 days"
+    moved = [(e.kind, e.amount.text()) for e in store.committed.ledger if e.source == Source.request(rid)]
+    assert moved == [(EntryKind.LEAVE_TAKEN, "-0.5 days"), (EntryKind.REVERSAL, "0.5 days")]
 
 
 def test_refusals_say_why_and_change_nothing(service: LeaveService, store: FakeStore) -> None:
@@ -84,8 +104,10 @@ def test_leave_across_new_year_is_charged_to_each_year(service: LeaveService, st
     view = apply(service, "ananya@x.test", "casual", date(2026, 12, 30), date(2027, 1, 4))
     assert isinstance(view, AppliedView)
     # 30, 31 Dec; 1 Jan is a holiday; 4 Jan, when only January's day will have accrued for 2027.
-    assert view.request.days == Decimal(3)
-    assert view.available_after == {2026: Decimal(10), 2027: Decimal(0)}
+    assert view.request.days == Amount.days(3)
+    # 2027 has not begun: nothing is available in it yet, and its accruals are all to come.
+    assert {year: (row.available, row.at_year_end) for year, row in view.balance_after.items()} == {
+        2026: (Amount.days(9), Amount.days(10)), 2027: (Amount.days(-1), Amount.days(11))}
     refused = apply(service, "rahul@x.test", "casual", date(2026, 12, 31), date(2027, 1, 5))
     assert isinstance(refused, RefusalView) and "Only 1 casual leave day left for 2027" in refused.message
     decided = service.execute("boss@x.test", Decide(view.request.id, True), "test")
@@ -112,7 +134,7 @@ def test_approve_writes_leave_taken_and_only_once(service: LeaveService, store: 
     assert isinstance(again, RefusalView)
     assert "already approved by Vikram Rao" in again.message
     assert sum(e.amount.value for e in store.committed.ledger if e.source == Source.request(rid)) == Decimal(-2)
-    assert available(service, "ananya@x.test", "casual") == Decimal(9)
+    assert available(service, "ananya@x.test", "casual") == Amount.days(9)
     refused = [a for a in store.committed.audit if a.outcome == "refused"]
     assert [(a.actor, a.action) for a in refused] == [("hr@x.test", "reject")]
 
@@ -130,7 +152,7 @@ def test_only_the_approver_or_hr_decides_and_nobody_their_own(service: LeaveServ
     rejected = service.execute("hr@x.test", Decide(rid, False, "team offsite"), "test")
     assert isinstance(rejected, DecidedView)
     assert rejected.request.status is RequestStatus.REJECTED and rejected.request.decision_note == "team offsite"
-    assert available(service, "ananya@x.test", "casual") == Decimal(11)
+    assert available(service, "ananya@x.test", "casual") == Amount.days(11)
 
 
 def test_cancel_pending_and_upcoming_approved_restores_days(service: LeaveService, store: FakeStore) -> None:
@@ -138,11 +160,11 @@ def test_cancel_pending_and_upcoming_approved_restores_days(service: LeaveServic
     approved = apply(service, "ananya@x.test", "casual", date(2026, 12, 7), date(2026, 12, 8))
     assert isinstance(pending, AppliedView) and isinstance(approved, AppliedView)
     service.execute("boss@x.test", Decide(approved.request.id, True), "test")
-    assert available(service, "ananya@x.test", "casual") == Decimal(8)
+    assert available(service, "ananya@x.test", "casual") == Amount.days(8)
     for rid in (pending.request.id, approved.request.id):
         view = service.execute("ananya@x.test", CancelRequest(rid), "test")
         assert isinstance(view, CancelledView) and view.request.status is RequestStatus.CANCELLED
-    assert available(service, "ananya@x.test", "casual") == Decimal(11)
+    assert available(service, "ananya@x.test", "casual") == Amount.days(11)
     kinds = [e.kind for e in store.committed.ledger if e.source == Source.request(approved.request.id)]
     assert kinds == [EntryKind.LEAVE_TAKEN, EntryKind.REVERSAL]
     twice = service.execute("ananya@x.test", CancelRequest(pending.request.id), "test")

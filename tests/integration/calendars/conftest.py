@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives import serialization
 
 from bot.calendars.notifier import CalendarNotifier
 from core.commands import ApplyLeave, Decide
-from core.ports import UnitOfWork
 from core.service import LeaveService
 from core.views import AppliedView, DecidedView
 from storage.calendars.google import GoogleCalendar
@@ -28,7 +27,6 @@ from tests.integration.calendars.stand_in import (
     serve,
     service_account_file,
 )
-from tests.unit.fakes import FixedClock
 
 BERLIN = (
     "employee_id,email,first_name,last_name,manager_email,role,department,location,country,joining_date,status,"
@@ -112,6 +110,6 @@ def approve(org: LeaveService) -> Callable[..., int]:
     return run
 
 
-def notifier_for(gateway: GoogleCalendar | OutlookCalendar, uow_factory: Callable[[], UnitOfWork],
-                 clock: FixedClock, default: str = "google") -> CalendarNotifier:
-    return CalendarNotifier(gateway, uow_factory, clock, default)
+def notifier_for(gateway: GoogleCalendar | OutlookCalendar, service: LeaveService,
+                 default: str = "google") -> CalendarNotifier:
+    return CalendarNotifier(gateway, service, default)

@@ -37,10 +37,10 @@ def _instant(value: dict[str, str]) -> datetime:
 
 def test_approval_makes_one_out_of_office_event_per_person_in_their_zone(
         org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+        uow_factory: Callable[[], UnitOfWork]) -> None:
     for email in ZONES:
         approve(email, date(2026, 12, 7), date(2026, 12, 8))
-    notifier = notifier_for(google_gateway, uow_factory, clock)
+    notifier = notifier_for(google_gateway, org)
     org.deliver_notices([notifier])
     org.deliver_notices([notifier])  # nothing left to do: no second event
     expected_utc = {"ananya@x.test": datetime(2026, 12, 6, 18, 30, tzinfo=UTC),
@@ -61,11 +61,10 @@ def test_approval_makes_one_out_of_office_event_per_person_in_their_zone(
 
 
 def test_half_day_covers_its_half(org: LeaveService, approve: Callable[..., int], google: GoogleStandIn,
-                                  google_gateway: GoogleCalendar, uow_factory: Callable[[], UnitOfWork],
-                                  clock: FixedClock) -> None:
+                                  google_gateway: GoogleCalendar) -> None:
     approve("kiran@x.test", date(2026, 12, 9), date(2026, 12, 9), half=HalfDay.FIRST)
     approve("lena@x.test", date(2026, 12, 9), date(2026, 12, 9), half=HalfDay.SECOND)
-    org.deliver_notices([notifier_for(google_gateway, uow_factory, clock)])
+    org.deliver_notices([notifier_for(google_gateway, org)])
     [morning] = google.calls.live("kiran@x.test")
     assert (morning["start"]["dateTime"], morning["end"]["dateTime"]) == ("2026-12-09T00:00:00", "2026-12-09T13:00:00")
     assert "first half" in morning["summary"]
@@ -76,8 +75,8 @@ def test_half_day_covers_its_half(org: LeaveService, approve: Callable[..., int]
 
 def test_cancel_deletes_and_partial_cancel_updates(
         org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
-    notifier = notifier_for(google_gateway, uow_factory, clock)
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    notifier = notifier_for(google_gateway, org)
     whole = approve("ananya@x.test", date(2026, 12, 14), date(2026, 12, 15))
     cut = approve("ananya@x.test", date(2026, 12, 7), date(2026, 12, 11))
     org.deliver_notices([notifier])
@@ -99,8 +98,8 @@ def test_cancel_deletes_and_partial_cancel_updates(
 
 def test_outage_then_recovery_leaves_exactly_one_event(
         org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
-    notifier = notifier_for(google_gateway, uow_factory, clock)
+        clock: FixedClock) -> None:
+    notifier = notifier_for(google_gateway, org)
     approve("lena@x.test", date(2026, 12, 7), date(2026, 12, 8))
     google.calls.fail_next(500)
     first = org.deliver_notices([notifier])
@@ -119,11 +118,10 @@ def test_outage_then_recovery_leaves_exactly_one_event(
 
 
 def test_no_out_of_office_falls_back_to_an_all_day_busy_event(
-        org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+        org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar) -> None:
     google.calls.no_out_of_office.add("rahul@x.test")
     approve("rahul@x.test", date(2026, 12, 7), date(2026, 12, 8))
-    org.deliver_notices([notifier_for(google_gateway, uow_factory, clock)])
+    org.deliver_notices([notifier_for(google_gateway, org)])
     [event] = google.calls.live("rahul@x.test")
     assert "eventType" not in event
     assert (event["start"], event["end"]) == ({"date": "2026-12-07"}, {"date": "2026-12-09"})
@@ -135,7 +133,7 @@ def test_permanent_refusal_is_recorded_not_retried_and_listed(
         google_stand_in: tuple[GoogleStandIn, Path], capsys: pytest.CaptureFixture[str]) -> None:
     google.calls.forbidden.add("kiran@x.test")
     request_id = approve("kiran@x.test", date(2026, 12, 7), date(2026, 12, 8))
-    notifier = notifier_for(google_gateway, uow_factory, clock)
+    notifier = notifier_for(google_gateway, org)
     report = org.deliver_notices([notifier])
     assert report.retrying == 0 and report.given_up == 0 and "403" in report.errors[0]
     calls = len(google.calls.api_calls)
@@ -153,7 +151,7 @@ def test_permanent_refusal_is_recorded_not_retried_and_listed(
                         google_calendar_api_url=f"{google.url}/calendar/v3/")
     assert cmd_calendar_status(argparse.Namespace(json=False), settings) == 0
     printed = capsys.readouterr().out
-    assert "google: configured, 0 event(s) kept" in printed
+    assert "google: configured, 0 events kept" in printed
     assert f"FAILED LV-{1000 + request_id} google kiran@x.test" in printed and "403" in printed
 
 
@@ -166,7 +164,7 @@ def test_the_approval_neither_fails_nor_waits_for_the_calendar(
     service = LeaveService(uow_factory, clock, "Asia/Kolkata", on_change=lambda: kicks[0].kick())
     service.load_policy(policy_document(), "test")
     service.import_employees(ORG_CSV)
-    delivery = OutboxDelivery(service, [notifier_for(google_gateway, uow_factory, clock)], every=0.2)
+    delivery = OutboxDelivery(service, [notifier_for(google_gateway, service)], every=0.2)
     kicks.append(delivery)
     google.calls.delay = 1.5
     google.calls.fail_next(*([503] * MAX_ATTEMPTS))
@@ -186,16 +184,16 @@ def test_the_approval_neither_fails_nor_waits_for_the_calendar(
 
 def test_resync_repairs_an_event_deleted_by_hand(
         org: LeaveService, approve: Callable[..., int], google: GoogleStandIn, google_gateway: GoogleCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock, db_url: str,
+        db_url: str,
         google_stand_in: tuple[GoogleStandIn, Path], capsys: pytest.CaptureFixture[str]) -> None:
     approve("lena@x.test", date(2026, 12, 7), date(2026, 12, 8))
     approve("rahul@x.test", date(2026, 12, 7), date(2026, 12, 8))
-    org.deliver_notices([notifier_for(google_gateway, uow_factory, clock)])
+    org.deliver_notices([notifier_for(google_gateway, org)])
     for event in google.calls.live("lena@x.test"):
         event["status"] = "cancelled"  # someone deleted it in their calendar
     settings = Settings(database_url=db_url, google_service_account_file=google_stand_in[1],
                         google_calendar_api_url=f"{google.url}/calendar/v3/")
     assert cmd_calendar_resync(argparse.Namespace(employee="lena@x.test"), settings) == 0
-    assert "1 request(s) checked: 1 event(s) written" in capsys.readouterr().out
+    assert "1 request checked: 1 event written" in capsys.readouterr().out
     assert len(google.calls.live("lena@x.test")) == 1
     assert len(google.calls.live("rahul@x.test")) == 1

@@ -22,12 +22,11 @@ ZONES = {"ananya@x.test": "Asia/Kolkata", "kiran@x.test": "America/New_York", "l
 
 
 def test_approval_makes_one_oof_event_per_person_with_one_token(
-        org: LeaveService, approve: Callable[..., int], microsoft: MicrosoftStandIn, outlook: OutlookCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+        org: LeaveService, approve: Callable[..., int], microsoft: MicrosoftStandIn, outlook: OutlookCalendar) -> None:
     for email in ZONES:
         approve(email, date(2026, 12, 7), date(2026, 12, 8))
     approve("rahul@x.test", date(2026, 12, 9), date(2026, 12, 9), half=HalfDay.SECOND)
-    notifier = notifier_for(outlook, uow_factory, clock, default="outlook")
+    notifier = notifier_for(outlook, org, default="outlook")
     org.deliver_notices([notifier])
     org.deliver_notices([notifier])
     for email, zone in ZONES.items():
@@ -45,7 +44,7 @@ def test_approval_makes_one_oof_event_per_person_with_one_token(
 def test_retries_through_throttling_and_lost_answers_make_one_event(
         org: LeaveService, approve: Callable[..., int], microsoft: MicrosoftStandIn, outlook: OutlookCalendar,
         uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
-    notifier = notifier_for(outlook, uow_factory, clock, default="outlook")
+    notifier = notifier_for(outlook, org, default="outlook")
     approve("kiran@x.test", date(2026, 12, 7), date(2026, 12, 8))
     microsoft.calls.fail_next(503, 429, retry_after="90")
     assert org.deliver_notices([notifier]).retrying == 1
@@ -64,9 +63,8 @@ def test_retries_through_throttling_and_lost_answers_make_one_event(
 
 
 def test_cancel_deletes_and_partial_cancel_patches(
-        org: LeaveService, approve: Callable[..., int], microsoft: MicrosoftStandIn, outlook: OutlookCalendar,
-        uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
-    notifier = notifier_for(outlook, uow_factory, clock, default="outlook")
+        org: LeaveService, approve: Callable[..., int], microsoft: MicrosoftStandIn, outlook: OutlookCalendar) -> None:
+    notifier = notifier_for(outlook, org, default="outlook")
     whole = approve("lena@x.test", date(2026, 12, 14), date(2026, 12, 15))
     shortened = approve("lena@x.test", date(2026, 12, 7), date(2026, 12, 11))
     org.deliver_notices([notifier])
@@ -85,11 +83,11 @@ def test_forbidden_mailbox_and_bad_secret_are_recorded_not_retried(
         uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
     microsoft.calls.forbidden.add("ananya@x.test")
     refused = approve("ananya@x.test", date(2026, 12, 7), date(2026, 12, 8))
-    report = org.deliver_notices([notifier_for(outlook_gateway(microsoft), uow_factory, clock, "outlook")])
+    report = org.deliver_notices([notifier_for(outlook_gateway(microsoft), org, "outlook")])
     assert report.retrying == 0 and "403" in report.errors[0]
 
     approve("rahul@x.test", date(2026, 12, 7), date(2026, 12, 8))
-    wrong = notifier_for(outlook_gateway(microsoft, secret="wrong"), uow_factory, clock, "outlook")
+    wrong = notifier_for(outlook_gateway(microsoft, secret="wrong"), org, "outlook")
     report = org.deliver_notices([wrong])
     assert report.retrying == 0 and "invalid_client" in report.errors[0]
     clock.at += timedelta(hours=3)

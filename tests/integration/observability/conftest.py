@@ -54,8 +54,8 @@ def observed(engine: Engine, clock: FixedClock) -> Observed:
     """The service, its metrics and its app, wired as :func:`bot.main.build_runtime` wires them."""
     telemetry = Telemetry()
     factory = uow_factory(engine, correlation=current_request_id)
-    telemetry.watch_database(factory, clock)
     service = LeaveService(factory, clock, default_time_zone="Asia/Kolkata", watch=telemetry.watch)
+    telemetry.watch_database(service, clock)
     service.load_policy(policy_document(), "test")
     service.import_employees(ORG_CSV)
     app = create_app(engine, service=service, telemetry=telemetry)

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from bot import slack
 from bot.observability.logs import log_handler
 from bot.settings import Settings
+from core.ports.chat import ChatStore
 from tests.integration.observability.conftest import Observed
 from tests.unit.fakes import FixedClock
 
@@ -48,7 +49,7 @@ def logs(request: pytest.FixtureRequest) -> Iterator[tuple[io.StringIO, str]]:
 
 
 async def test_a_failing_slack_call_does_not_leak_the_token(
-        observed: Observed, clock: FixedClock, logs: tuple[io.StringIO, str]) -> None:
+        observed: Observed, chat_store: ChatStore, clock: FixedClock, logs: tuple[io.StringIO, str]) -> None:
     stream, _ = logs
     api = web.Application()
     api.router.add_post("/api/{method}", echo_credentials)
@@ -57,7 +58,7 @@ async def test_a_failing_slack_call_does_not_leak_the_token(
     try:
         settings = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,  # type: ignore[call-arg]
                             slack_api_url=str(server.make_url("/api/")))
-        notifier = slack.make_notifier(observed.service, observed.uow_factory, settings, clock=clock)
+        notifier = slack.make_notifier(observed.service, chat_store, settings, clock=clock)
         applied = observed.service.handle_text("ananya@x.test", "apply casual 2026-12-01", "slack")
         assert type(applied).__name__ == "AppliedView"
         loop = asyncio.get_running_loop()

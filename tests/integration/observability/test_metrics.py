@@ -143,7 +143,7 @@ async def test_job_runs_and_failures_are_counted_by_job(
     )
     with engine.begin() as connection:
         connection.execute(text(refuse))
-    runner = SchedulerRunner(observed.uow_factory, clock, "Asia/Kolkata", AlwaysLeader(), {},
+    runner = SchedulerRunner(observed.service, clock, AlwaysLeader(), {},
                              sleep=lambda seconds: None, jobs=["accrual", "reassign"], watch=observed.telemetry.watch)
     report = runner.tick()
     assert [run.job for run in report.runs] == ["reassign"] and len(report.errors) == 1

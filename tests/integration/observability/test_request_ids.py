@@ -77,7 +77,7 @@ async def test_the_id_follows_a_request_into_the_core_the_outbox_and_the_deliver
 
 async def test_each_scheduled_job_run_logs_under_an_id_of_its_own(
         observed: Observed, clock: FixedClock, json_log: io.StringIO) -> None:
-    runner = SchedulerRunner(observed.uow_factory, clock, "Asia/Kolkata", AlwaysLeader(), {},
+    runner = SchedulerRunner(observed.service, clock, AlwaysLeader(), {},
                              sleep=lambda seconds: None, jobs=["accrual", "reassign"], watch=observed.telemetry.watch)
     ticking = threading.Thread(target=runner.tick)
     ticking.start()

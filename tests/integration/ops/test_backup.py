@@ -28,6 +28,7 @@ from core.service import LeaveService
 from core.views import AppliedView
 from storage import migrate, tables
 from storage.backup import TRANSIENT, BackupRefused, export_state, import_state, state_tables
+from storage.chat import SqlChatStore
 from storage.engine import make_engine
 from storage.jobs import Leadership
 from storage.uow import uow_factory
@@ -61,9 +62,10 @@ def organisation(service: LeaveService, engine: Engine, clock: FixedClock) -> Le
     service.execute("rahul@x.test", Decide(approved, True), "slack")  # refused: audited
     service.link_by_email("slack", "U0ANANYA", "ananya@x.test")
     service.run_job("accrual", date(2026, 11, 1))
+    SqlChatStore(engine).save_address("teams", "employee:E2", json.dumps({"conversation": {"id": "a:1ü"}}),
+                                      clock.now())
     factory = uow_factory(engine)
     with factory() as uow:
-        uow.chat.save_address("teams", "employee:E2", json.dumps({"conversation": {"id": "a:1ü"}}), clock.now())
         create_feed(uow, clock, "department", "Engineering")
         uow.jobs.start("whos-out", "2026-11-25:Engineering", clock.now())
         uow.jobs.add_post("whos-out", "2026-11-25:Engineering", "slack:channel:CENG", {"kind": "whos_out"},

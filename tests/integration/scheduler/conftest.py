@@ -20,9 +20,9 @@ def org(service: LeaveService, uow_factory: Callable[[], UnitOfWork], clock: Fix
     document["escalate_after_working_days"] = 3
     service.load_policy(document, "test")
     with uow_factory() as uow:
-        uow.chat.save_address("slack", "digest:hr", "CHR", clock.now())
-        uow.chat.save_address("teams", "digest:hr", "channel:T1:HR", clock.now())
-        uow.chat.save_address("slack", "digest:dept:Engineering", "CENG", clock.now())
+        uow.channels.save("slack", "digest:hr", "CHR", clock.now())
+        uow.channels.save("teams", "digest:hr", "channel:T1:HR", clock.now())
+        uow.channels.save("slack", "digest:dept:Engineering", "CENG", clock.now())
         uow.commit()
     return service
 

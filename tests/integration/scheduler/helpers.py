@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
+from core.domain.amount import Amount
 from core.domain.model import LeaveRequest, RequestStatus
 from core.ports import UnitOfWork
+from core.service import LeaveService
 from scheduler.runner import AlwaysLeader, Leader, SchedulerRunner
 from tests.unit.fakes import FixedClock
 
@@ -36,17 +37,17 @@ def add_pending(uow_factory: Callable[[], UnitOfWork], employee: str, approver: 
                 created: datetime) -> int:
     with uow_factory() as uow:
         added = uow.requests.add(LeaveRequest(employee_id=employee, type_key="casual", start=start, end=start,
-                                              days=Decimal(1), status=RequestStatus.PENDING, created_at=created,
-                                              approver_id=approver, year_days={start.year: Decimal(1)}))
+                                              days=Amount.days(1), status=RequestStatus.PENDING, created_at=created,
+                                              approver_id=approver, year_days={start.year: Amount.days(1)}))
         uow.commit()
     assert added.id is not None
     return added.id
 
 
-def runner(uow_factory: Callable[[], UnitOfWork], clock: FixedClock, posters: dict[str, Any],
+def runner(service: LeaveService, clock: FixedClock, posters: dict[str, Any],
            leader: Leader | None = None) -> SchedulerRunner:
-    return SchedulerRunner(uow_factory, clock, "Asia/Kolkata", leader or AlwaysLeader(), posters,
-                           sleep=lambda seconds: None)
+    """A scheduler over ``service`` (the organisation in Asia/Kolkata) that waits out nothing."""
+    return SchedulerRunner(service, clock, leader or AlwaysLeader(), posters, sleep=lambda seconds: None)
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

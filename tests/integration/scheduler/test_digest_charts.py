@@ -16,6 +16,7 @@ from matplotlib import image
 from bot.scheduled import SlackPoster, TeamsPoster
 from bot.slack.api import sync_client
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from scheduler.runner import AlwaysLeader, SchedulerRunner
 from tests.integration.scheduler.helpers import add_pending, at
@@ -30,10 +31,11 @@ MONDAY_0901_KOLKATA = at(2026, 11, 30, 3, 31)
 
 
 async def test_slack_gets_the_digest_with_its_insight_and_the_picture_as_a_file(
-        org: LeaveService, uow_factory: Callable[[], UnitOfWork], clock: FixedClock, slack_api: FakeSlack) -> None:
+        org: LeaveService, uow_factory: Callable[[], UnitOfWork], chat_store: ChatStore, clock: FixedClock,
+        slack_api: FakeSlack) -> None:
     add_pending(uow_factory, "E3", "E2", date(2026, 12, 1), clock.at)
-    poster = SlackPoster(org, uow_factory, sync_client(slack_settings(slack_api)))
-    runner = SchedulerRunner(uow_factory, clock, "Asia/Kolkata", AlwaysLeader(), {"slack": poster},
+    poster = SlackPoster(org, chat_store, sync_client(slack_settings(slack_api)))
+    runner = SchedulerRunner(org, clock, AlwaysLeader(), {"slack": poster},
                              sleep=time.sleep)
     clock.at = MONDAY_0901_KOLKATA
     await asyncio.get_running_loop().run_in_executor(None, runner.tick)
@@ -42,7 +44,8 @@ async def test_slack_gets_the_digest_with_its_insight_and_the_picture_as_a_file(
     blocks = digest.params["blocks"]
     message = json.dumps(json.loads(blocks) if isinstance(blocks, str) else blocks)
     assert "*No leave in the last 90 days:* 5 people" in message and "Engineering: 4" in message
-    assert "over the carry-forward limit" in message and "Near the team limit in the next two weeks* (0)" in message
+    assert "over the carry-forward limit" in message and "no team at its limit" in message
+    assert "team limit in the next two weeks" not in message, "an empty section is folded into the one line"
     (upload,) = slack_api.calls_to("upload")
     assert upload.params["data"].startswith(b"\x89PNG\r\n\x1a\n")
     assert image.imread(io.BytesIO(upload.params["data"])).shape[1] == 960
@@ -58,11 +61,11 @@ async def test_teams_gets_the_digest_with_the_picture_inside_the_card(
         {"id": "19:team-general@thread.tacv2"}, {"id": "19:hr@thread.tacv2", "name": "HR"}]
     assert (await rig.post(rig.activity("conversation_update_bot_added_to_team", "hr"))).status in (200, 201)
     with uow_factory() as uow:
-        uow.chat.save_address("teams", "digest:hr", "channel:19:team-general@thread.tacv2:19:hr@thread.tacv2",
-                              clock.now())
+        uow.channels.save("teams", "digest:hr", "channel:19:team-general@thread.tacv2:19:hr@thread.tacv2",
+                          clock.now())
         uow.commit()
-    runner = SchedulerRunner(uow_factory, clock, "Asia/Kolkata", AlwaysLeader(),
-                             {"teams": TeamsPoster(uow_factory, rig.notifier)}, sleep=time.sleep)
+    runner = SchedulerRunner(org, clock, AlwaysLeader(),
+                             {"teams": TeamsPoster(org, rig.notifier)}, sleep=time.sleep)
     clock.at = MONDAY_0901_KOLKATA
     await asyncio.get_running_loop().run_in_executor(None, runner.tick)
 

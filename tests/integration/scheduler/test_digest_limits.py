@@ -2,7 +2,7 @@
 
 The organisation: 600 people in 100 departments whose names are 52 characters, nearly all Georgian
 (six bytes each once a Teams message escapes them), and Georgian names of people. Every team may have 3 people
-out: 2 of each 6 are off the whole of the digest's two weeks (near the limit every working day),
+out: 3 of each 6 are off the whole of the digest's two weeks (at the limit every working day),
 one of each 6 rested last week, the others not for 90 days (quiet), and one of each 6 has waited
 ten days for an answer. Built once on SQLite, straight into the tables (:mod:`bench.seed`).
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,7 @@ from bot.scheduled import SLACK_BLOCK_LIMIT, SlackPoster, TeamsPoster
 from bot.slack.api import sync_client
 from bot.teams import pictures
 from core.domain.lists import LIST_LIMIT
-from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from storage.engine import make_engine
 from storage.uow import uow_factory as make_uow_factory
@@ -72,7 +71,7 @@ def large_digest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         for n, person in enumerate(people):
             person.update(department=department(n // PER_DEPARTMENT), first_name="ნინო",
                           last_name=f"ჯავახიშვილი {n}")
-            if n % PER_DEPARTMENT in (1, 2):
+            if n % PER_DEPARTMENT in (0, 1, 2):
                 requests.append(request(person, WEEK_OF, 12, "APPROVED", created=20))
             elif n % PER_DEPARTMENT == 3:
                 requests.append(request(person, WEEK_OF - timedelta(days=7), 5, "APPROVED", created=20))
@@ -95,15 +94,14 @@ async def test_every_insight_list_is_cut_with_a_count_of_the_rest_and_names_no_o
     assert len(quiet["by_department"]["rows"]) == LIST_LIMIT
     assert quiet["by_department"]["more"] == DEPARTMENTS - LIST_LIMIT
     assert (len(near["rows"]), near["more"], near["total"]) == (LIST_LIMIT, DEPARTMENTS - LIST_LIMIT, DEPARTMENTS)
-    assert near["rows"][0]["days"]["total"] == 10, "every working day of the two weeks is near the limit"
+    assert near["rows"][0]["days"]["total"] == 10, "every working day of the two weeks is at the limit"
     assert all(len(section["rows"]) <= LIST_LIMIT for section in (insight["year_end"]["types"],))
     assert "ნინო" not in json.dumps(insight, ensure_ascii=False)
 
 
 async def test_slack_gets_fewer_than_50_blocks_each_within_3000_characters_and_a_short_alt_text(
-        uow_factory: Callable[[], UnitOfWork], service: LeaveService, slack_api: FakeSlack,
-        large_digest: dict[str, Any]) -> None:
-    poster = SlackPoster(service, uow_factory, sync_client(slack_settings(slack_api)))
+        chat_store: ChatStore, service: LeaveService, slack_api: FakeSlack, large_digest: dict[str, Any]) -> None:
+    poster = SlackPoster(service, chat_store, sync_client(slack_settings(slack_api)))
     await asyncio.get_running_loop().run_in_executor(None, poster.post, "channel", "CHR", large_digest)
 
     (posted,) = slack_api.calls_to("chat.postMessage")
@@ -116,7 +114,7 @@ async def test_slack_gets_fewer_than_50_blocks_each_within_3000_characters_and_a
     message = "\n".join(sections)
     assert f"*No leave in the last 90 days:* {QUIET} people" in message
     assert message.count(f"_…and {DEPARTMENTS - LIST_LIMIT} more_") >= 2  # the quiet and the near-limit lists
-    assert message.count("*Near the team limit in the next two weeks* (100)") == 1
+    assert message.count("*At the team limit in the next two weeks* (100)") == 1
     assert message.count("(limit 3): ") == LIST_LIMIT
 
     (asked,) = slack_api.calls_to("files.getUploadURLExternal")
@@ -127,21 +125,20 @@ async def test_slack_gets_fewer_than_50_blocks_each_within_3000_characters_and_a
 
 
 async def test_teams_with_a_public_address_links_the_picture_and_the_message_fits(
-        rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], clock: FixedClock,
-        large_digest: dict[str, Any]) -> None:
-    size, message, picture = await post_linked(rig, uow_factory, clock, large_digest)
+        rig: TeamsRig, clock: FixedClock, large_digest: dict[str, Any]) -> None:
+    size, message, picture = await post_linked(rig, clock, large_digest)
     assert str(picture["url"]).startswith(PUBLIC + "/downloads/")
     assert len(picture["altText"]) <= charts.ALT_CHARS
     assert size < pictures.MESSAGE_LIMIT_BYTES
     shown = texts(message["attachments"][0]["content"])
     assert f"No leave in the last 90 days: {QUIET}" in shown
-    assert "Near the team limit in the next two weeks (100)" in shown
+    assert "At the team limit in the next two weeks (100)" in shown
     assert f"{department(0)}: 5" in shown, "the lists are shorter, not gone"
 
 
 async def test_teams_without_one_leaves_the_picture_out_and_the_message_fits(
-        rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], large_digest: dict[str, Any]) -> None:
-    size, message = await post_to_hr(rig, TeamsPoster(uow_factory, rig.notifier), large_digest)
+        rig: TeamsRig, large_digest: dict[str, Any]) -> None:
+    size, message = await post_to_hr(rig, TeamsPoster(rig.service, rig.notifier), large_digest)
     assert not card_images(message)
     assert size < pictures.MESSAGE_LIMIT_BYTES
     shown = texts(message["attachments"][0]["content"])

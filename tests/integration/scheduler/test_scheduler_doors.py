@@ -13,6 +13,7 @@ import pytest
 from bot.scheduled import SlackPoster, TeamsPoster
 from bot.slack.api import sync_client
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from scheduler.runner import AlwaysLeader, SchedulerRunner
 from tests.integration.scheduler.helpers import add_pending, at
@@ -28,11 +29,12 @@ MONDAY_0931_KOLKATA = at(2026, 11, 30, 4, 1)
 
 
 async def test_slack_gets_the_digest_the_whos_out_and_the_reminder_with_buttons_despite_a_429(
-        org: LeaveService, uow_factory: Callable[[], UnitOfWork], clock: FixedClock, slack_api: FakeSlack) -> None:
+        org: LeaveService, uow_factory: Callable[[], UnitOfWork], chat_store: ChatStore, clock: FixedClock,
+        slack_api: FakeSlack) -> None:
     clock.at = MONDAY_0901_KOLKATA - timedelta(days=3)
     add_pending(uow_factory, "E3", "E2", date(2026, 12, 21), clock.at)
-    poster = SlackPoster(org, uow_factory, sync_client(slack_settings(slack_api)))
-    runner = SchedulerRunner(uow_factory, clock, "Asia/Kolkata", AlwaysLeader(), {"slack": poster},
+    poster = SlackPoster(org, chat_store, sync_client(slack_settings(slack_api)))
+    runner = SchedulerRunner(org, clock, AlwaysLeader(), {"slack": poster},
                              sleep=time.sleep)
     slack_api.fail("chat.postMessage", status=429, retry_after=1, times=2)
     loop = asyncio.get_running_loop()
@@ -65,12 +67,12 @@ async def test_teams_gets_the_digest_in_its_channel_and_the_reminder_in_the_pers
     assert (await rig.post(rig.activity("conversation_update_bot_added_personal", "boss"))).status in (200, 201)
     key = "channel:19:team-general@thread.tacv2:19:hr@thread.tacv2"
     with uow_factory() as uow:
-        uow.chat.save_address("teams", "digest:hr", key, clock.now())
+        uow.channels.save("teams", "digest:hr", key, clock.now())
         uow.commit()
     clock.at = MONDAY_0901_KOLKATA - timedelta(days=3)
     add_pending(uow_factory, "E3", "E2", date(2026, 12, 21), clock.at)
-    runner = SchedulerRunner(uow_factory, clock, "Asia/Kolkata", AlwaysLeader(),
-                             {"teams": TeamsPoster(uow_factory, rig.notifier)}, sleep=time.sleep)
+    runner = SchedulerRunner(org, clock, AlwaysLeader(),
+                             {"teams": TeamsPoster(org, rig.notifier)}, sleep=time.sleep)
     loop = asyncio.get_running_loop()
     clock.at = MONDAY_0931_KOLKATA
     await loop.run_in_executor(None, runner.tick)
@@ -79,6 +81,6 @@ async def test_teams_gets_the_digest_in_its_channel_and_the_reminder_in_the_pers
     (digest,) = [c.card for c in rig.connector.sent("19:hr@thread.tacv2") if c.card]
     assert "HR digest" in texts(digest)
     reminders = [c.card for c in rig.connector.sent(PERSONAL_CHAT["boss"])
-                 if c.card and "wait for your decision" in texts(c.card)]
+                 if c.card and "1 leave request waits for your decision" in texts(c.card)]
     assert len(reminders) == 1
     assert [a["verb"] for a in actions(reminders[0])] == ["approve", "reject"]

@@ -43,7 +43,7 @@ def test_two_schedulers_over_a_month_post_everything_exactly_once(
     request_id = add_pending(uow_factory, "E3", "E2", date(2026, 12, 21), clock.at)  # waits for Vikram (E2)
     slack, teams = RecordingPoster(), RecordingPoster()
     posters = {"slack": slack, "teams": teams}
-    first, second = runner(uow_factory, clock, posters), runner(uow_factory, clock, posters)
+    first, second = runner(org, clock, posters), runner(org, clock, posters)
 
     tick_until([first, second], clock, at(2026, 12, 29, 18))
 
@@ -78,10 +78,10 @@ def test_a_leader_killed_mid_fan_out_leaves_the_rest_to_the_next_without_repeats
     clock.at = at(2026, 11, 30, 3, 31)  # Monday 09:01 in Kolkata: the digest and who's-out are due
     dying = RecordingPoster(die_after=1)
     with contextlib.suppress(KeyboardInterrupt):  # the process dies after its first post
-        runner(uow_factory, clock, {"slack": dying, "teams": dying}).tick()
+        runner(org, clock, {"slack": dying, "teams": dying}).tick()
     assert len(dying.posts) == 1
     survivor = RecordingPoster()
-    successor = runner(uow_factory, clock, {"slack": survivor, "teams": survivor})
+    successor = runner(org, clock, {"slack": survivor, "teams": survivor})
     successor.tick()  # the dead leader's claim is still leased: nothing is taken from under it
     waiting = len(survivor.posts)
     clock.at += timedelta(minutes=6)
@@ -99,9 +99,9 @@ def test_catch_up_after_a_week_of_downtime(org: LeaveService, uow_factory: Calla
     add_pending(uow_factory, "E3", "E2", date(2026, 12, 21), clock.at)
     slack = RecordingPoster()
     posters = {"slack": slack}
-    runner(uow_factory, clock, posters).tick()
+    runner(org, clock, posters).tick()
     clock.at = at(2026, 12, 3, 6)  # back eight days later: Thursday, 11:30 in Kolkata
-    runner(uow_factory, clock, posters).tick()
+    runner(org, clock, posters).tick()
     # This week's digest on the first tick (Wednesday), and the next Monday's, late but once.
     assert [p["week_of"] for *_, p in slack.of_kind("hr_digest")] == ["2026-11-23", "2026-11-30"]
     assert [p["day"] for *_, p in slack.of_kind("whos_out")][-1] == "2026-12-03"
@@ -109,5 +109,5 @@ def test_catch_up_after_a_week_of_downtime(org: LeaveService, uow_factory: Calla
     with uow_factory() as uow:
         assert uow.jobs.taken("accrual", ["2026-12"]) == {"2026-12"}
     before = len(slack.posts)
-    runner(uow_factory, clock, posters).tick()
+    runner(org, clock, posters).tick()
     assert len(slack.posts) == before

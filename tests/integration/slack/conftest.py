@@ -24,12 +24,15 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine
 
+from bot.downloads import mount_downloads
 from bot.server import create_app
 from bot.settings import Settings
 from bot.slack import mount_slack
 from core.delivery.relay import DeliveryReport
-from core.ports import Notifier, UnitOfWork
+from core.ports import Notifier
 from core.service import LeaveService
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 from tests.integration.slack.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -161,21 +164,22 @@ class SlackHarness:
         return await loop.run_in_executor(None, self.service.deliver_notices, [self.notifier])
 
 
-async def serve_slack(api: FakeSlack, service: LeaveService, uow_factory: Callable[[], UnitOfWork], engine: Engine,
-                      clock: FixedClock,
+async def serve_slack(api: FakeSlack, service: LeaveService, engine: Engine, clock: FixedClock,
                       aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> SlackHarness:
-    """The server of ``leavebot serve`` with the Slack door over ``service``, talking to ``api``."""
+    """The server of ``leavebot serve`` with the Slack door over ``service``, talking to ``api``; the door
+    keeps its cards and DM channels in the same database, and serves its download links."""
     app = create_app(engine, service=service, doors={"slack": "configured"})
-    notifier = mount_slack(app, service, uow_factory, slack_settings(api), clock=clock)
+    notifier = mount_slack(app, service, SqlChatStore(engine), slack_settings(api), clock=clock,
+                           downloads=SqlDownloads(engine))
+    mount_downloads(app, SqlDownloads(engine), clock)
     client = await aiohttp_client(app)
     return SlackHarness(client, api, service, notifier, engine, itertools.count(1))
 
 
 @pytest_asyncio.fixture
-async def slack(slack_api: FakeSlack, service: LeaveService, uow_factory: Callable[[], UnitOfWork],
-                engine: Engine, clock: FixedClock,
+async def slack(slack_api: FakeSlack, service: LeaveService, engine: Engine, clock: FixedClock,
                 aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> AsyncIterator[SlackHarness]:
-    harness = await serve_slack(slack_api, service, uow_factory, engine, clock, aiohttp_client)
+    harness = await serve_slack(slack_api, service, engine, clock, aiohttp_client)
     try:
         yield harness
     finally:

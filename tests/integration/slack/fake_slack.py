@@ -59,10 +59,24 @@ class SlackUser:
 
 
 @dataclass
+class SlackFile:
+    """A file someone uploaded: what ``files.info`` tells of it and what its private URL serves."""
+
+    id: str
+    name: str
+    content: bytes
+    mimetype: str = "application/pdf"
+    #: The size ``files.info`` declares (the content's own by default).
+    size: int | None = None
+
+
+@dataclass
 class FakeSlack:
     """The stand-in's state; :meth:`app` serves it."""
 
     users: dict[str, SlackUser] = field(default_factory=dict)
+    #: Uploaded files by id: ``files.info`` and ``GET /files-pri/{id}/...`` (the bot token required).
+    files: dict[str, SlackFile] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     base_url: str = ""
@@ -76,6 +90,10 @@ class FakeSlack:
 
     def add_user(self, user_id: str, email: str | None, name: str) -> None:
         self.users[user_id] = SlackUser(user_id, email, name)
+
+    def add_file(self, file_id: str, name: str, content: bytes, mimetype: str = "application/pdf",
+                 size: int | None = None) -> None:
+        self.files[file_id] = SlackFile(file_id, name, content, mimetype, size)
 
     def fail(self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int | None = None,
              times: int = 1) -> None:
@@ -123,6 +141,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/{name:.*}", self._file)
         app.router.add_get("/link", self._socket)
         return app
 
@@ -191,6 +210,8 @@ class FakeSlack:
             files = _maybe_json(str(params.get("files", "[]")))
             listed = files if isinstance(files, list) else []
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in listed]}
+        if method == "files.info":
+            return self._file_info(str(params.get("file", "")))
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/link"}
         return {"ok": True}
@@ -208,6 +229,26 @@ class FakeSlack:
                 message["metadata"] = call.params["metadata"]
             messages.append(message)
         return {"ok": True, "messages": messages, "has_more": False}
+
+    def _file_info(self, file_id: str) -> dict[str, Any]:
+        found = self.files.get(file_id)
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        url = f"{self.base_url}/files-pri/{found.id}"
+        size = len(found.content) if found.size is None else found.size
+        return {"ok": True, "file": {"id": found.id, "name": found.name, "title": found.name,
+                                     "mimetype": found.mimetype, "size": size, "url_private": f"{url}/{found.name}",
+                                     "url_private_download": f"{url}/download/{found.name}"}}
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """A file's private URL: served with the bot token only (Slack shows a sign-in page otherwise)."""
+        found = self.files.get(request.match_info["file_id"])
+        authorization = request.headers.get("Authorization")
+        self.calls.append(Call("file.download", {"file_id": request.match_info["file_id"]},
+                               authorization.removeprefix("Bearer ") if authorization else None))
+        if found is None or authorization != f"Bearer {BOT_TOKEN}":
+            return web.Response(status=403, text="sign in")
+        return web.Response(body=found.content, content_type=found.mimetype)
 
     def _next_ts(self) -> str:
         return f"{1700000000 + next(self._ts)}.000100"

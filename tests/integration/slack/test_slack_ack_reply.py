@@ -15,10 +15,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import Engine
 
-from core.commands import Command, ShowBalance
+from core.commands import Command
 from core.ports import UnitOfWork
-from core.service import LeaveService
-from core.views import View
+from core.service import Answer, ChatUser, LeaveService
 from tests.integration.slack.conftest import (
     ACK,
     ANANYA,
@@ -93,19 +92,19 @@ class HeldService(LeaveService):
         self.release = threading.Event()
         self.asked = threading.Event()
 
-    def execute(self, actor_email: str, command: Command, *args: Any, **kwargs: Any) -> View:
-        if isinstance(command, ShowBalance):
+    def answer(self, who: ChatUser, asked: str | Command, *args: Any, **kwargs: Any) -> Answer | None:
+        if asked == "balance":
             self.asked.set()
             if not self.release.wait(HOLD_LIMIT):
                 raise AssertionError("the test never let the balance be looked up")
-        return super().execute(actor_email, command, *args, **kwargs)
+        return super().answer(who, asked, *args, **kwargs)
 
 
 async def test_a_question_the_core_is_slow_to_answer_is_acknowledged_empty_and_answered_after(
         slack_api: FakeSlack, service: LeaveService, uow_factory: Callable[[], UnitOfWork], engine: Engine,
         clock: FixedClock, aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> None:
     held = HeldService(uow_factory, clock, default_time_zone="Asia/Kolkata")  # ``service`` has seeded the database
-    slack = await serve_slack(slack_api, held, uow_factory, engine, clock, aiohttp_client)
+    slack = await serve_slack(slack_api, held, engine, clock, aiohttp_client)
     url = slack.response_url()
     try:
         response = await slack.command(ANANYA, "balance", response_url=url)

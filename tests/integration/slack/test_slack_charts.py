@@ -18,7 +18,7 @@ async def test_team_week_replies_with_the_counts_and_uploads_the_picture_to_the_
     reply = await slack.reply_to(ANANYA, "team week 7 Dec")
     text = shown(reply)
     assert "People out per day, Engineering: Mon 7 Dec 2026 to Sun 20 Dec 2026" in text
-    assert "Engineering (4): nobody out; 1 pending" in text and "Ananya" not in text
+    assert "Engineering (4 people): nobody out; 1 pending" in text and "Ananya" not in text
 
     (upload,) = await slack.api.wait_for_calls(lambda: slack.api.calls_to("upload"))
     await slack.api.wait_for_calls(lambda: slack.api.calls_to("files.completeUploadExternal"))
@@ -35,4 +35,4 @@ async def test_team_week_replies_with_the_counts_and_uploads_the_picture_to_the_
 async def test_hr_sees_every_department(slack: SlackHarness) -> None:
     text = shown(await slack.reply_to(MEERA, "team month"))
     assert "People out per day, all departments: Wed 25 Nov 2026 to Tue 22 Dec 2026" in text
-    assert "Engineering (4)" in text and "People (1)" in text
+    assert "Engineering (4 people)" in text and "People (1 person)" in text

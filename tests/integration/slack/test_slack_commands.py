@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from core.domain.amount import Amount
 from core.domain.model import RequestStatus
 from tests.integration.slack.conftest import (
     ANANYA,
@@ -41,7 +42,8 @@ async def test_leave_alone_shows_help_and_my_balances_in_private(slack: SlackHar
     reply = await slack.reply_to(ANANYA, "")
     assert reply["response_type"] == "ephemeral"
     text = shown(reply)
-    assert "Hi Ananya Iyer" in text and "/leave apply TYPE START" in text and "/leave report PERIOD" in text
+    assert "Hi Ananya Iyer" in text and "/leave apply TYPE START" in text and "/leave help all" in text
+    assert "/leave report PERIOD" not in text  # HR's, in HR's help and in help all
     assert "*Casual leave (CL)*" in text and "Your balances for 2026" in text
     assert shown(await slack.reply_to(ANANYA, "help")) == text
 
@@ -70,10 +72,11 @@ async def test_apply_in_one_line_files_the_request_and_refreshes_home(slack: Sla
     reply = await slack.reply_to(ANANYA, "apply casual 7 Dec to 9 Dec family visit")
     text = shown(reply)
     assert "*LV-1001* submitted; Vikram Rao has been asked to approve it." in text
-    assert "days of casual leave left in 2026 after this request." in text
+    # 11 accrued by 25 Nov, 3 held by this request; December's day is the projection, labelled.
+    assert "8 days of casual leave left in 2026 after this request; left at year end, with accrual: 9 days." in text
     [request] = slack.service.list_requests()
     assert (request.number, request.status, request.days, request.reason) == (
-        "LV-1001", RequestStatus.PENDING, 3, "family visit")
+        "LV-1001", RequestStatus.PENDING, Amount.days(3), "family visit")
     published = await slack.api.wait_calls("views.publish")
     assert published[0].params["user_id"] == ANANYA
 

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from core.domain.model import RequestStatus
-from core.domain.text import format_days
 from tests.integration.slack.conftest import ANANYA, VIKRAM, SlackHarness, payload
 from tests.integration.slack.test_slack_approvals import casual_available
 from tests.integration.slack.test_slack_commands import action_ids, shown
@@ -37,7 +36,7 @@ async def test_opening_home_publishes_balances_and_my_leave_with_cancel(slack: S
     text = shown(home)
     left = casual_available(slack)
     assert "Hi Ananya" in text and "Your balances for 2026" in text
-    assert f"*Casual leave (CL)*\n*{format_days(left)}* available" in text
+    assert f"*Casual leave (CL)*\n*{left.figure}* available" in text
     assert "*LV-1001* · Casual leave · Mon 7 Dec 2026 to Wed 9 Dec 2026" in text
     assert ("leave_cancel", "LV-1001") in action_ids(home) and ("leave_open_apply", "") in action_ids(home)
     assert "Waiting for your decision" not in text

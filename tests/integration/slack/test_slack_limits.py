@@ -13,6 +13,7 @@ from bot.server import MAX_BODY_BYTES
 from bot.slack import make_notifier
 from core.commands import ApplyLeave
 from core.ports import AuditQuery, UnitOfWork
+from core.ports.chat import ChatStore
 from core.service import LeaveService
 from core.shared.audit import RATE_LIMITED, UNKNOWN_PERSON
 from core.views import AppliedView
@@ -61,10 +62,10 @@ async def test_a_body_over_the_limit_is_refused_before_anything_runs(slack: Slac
     assert (await slack.client.post("/slack/events", data=small, headers={"Content-Type": FORM})).status == 401
 
 
-async def test_a_slack_that_never_answers_is_retried_later(service: LeaveService, uow_factory: Callable[[], UnitOfWork],
+async def test_a_slack_that_never_answers_is_retried_later(service: LeaveService, chat_store: ChatStore,
                                                            silent: str) -> None:
     settings = slack_settings(FakeSlack(), slack_api_url=f"{silent}/api/", http_timeout_seconds=1)
-    notifier = make_notifier(service, uow_factory, settings)
+    notifier = make_notifier(service, chat_store, settings)
     applied = service.execute("ananya@x.test", ApplyLeave("casual", date(2026, 12, 7), date(2026, 12, 7)), "test")
     assert isinstance(applied, AppliedView)
     report = await asyncio.get_running_loop().run_in_executor(None, service.deliver_notices, [notifier])

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from core.domain.amount import Amount
 from tests.integration.slack.conftest import ANANYA, STRANGER, SlackHarness, payload
 from tests.integration.slack.test_slack_commands import shown
 
@@ -31,7 +32,8 @@ async def test_a_valid_submission_files_the_request_and_confirms_in_private(slac
     response = await slack.interact(submission())
     assert response.status == 200 and await response.text() == ""
     [request] = slack.service.list_requests()
-    assert (request.number, request.type_key, request.days, request.reason) == ("LV-1001", "casual", 3, "family visit")
+    assert (request.number, request.type_key, request.days, request.reason) == ("LV-1001", "casual", Amount.days(3),
+                                                                                 "family visit")
     [confirmation] = await slack.api.wait_calls("chat.postMessage")
     assert confirmation.params["channel"] == ANANYA
     assert "*LV-1001* submitted" in shown(confirmation.params)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 
 import pytest
 
 from bot.slack import run_socket_mode
-from core.ports import UnitOfWork
 from core.service import LeaveService
 from tests.integration.slack.conftest import payload, slack_settings
 from tests.integration.slack.fake_slack import APP_TOKEN, FakeSlack
@@ -20,13 +18,12 @@ pytestmark = pytest.mark.asyncio
 
 
 async def test_socket_mode_answers_a_slash_command(slack_api: FakeSlack, service: LeaveService,
-                                                   uow_factory: Callable[[], UnitOfWork],
                                                    clock: FixedClock) -> None:
     envelope = payload("socket_mode_slash_command")
     envelope["payload"]["response_url"] = slack_api.response_url("socket")
     slack_api.envelopes.append(envelope)
     settings = slack_settings(slack_api, slack_app_token=APP_TOKEN, slack_signing_secret=None)
-    task = asyncio.create_task(run_socket_mode(service, uow_factory, settings, clock=clock))
+    task = asyncio.create_task(run_socket_mode(service, settings, clock=clock))
     try:
         [acked] = await slack_api.wait_for_calls(
             lambda: [a for a in slack_api.acks if a.get("envelope_id") == envelope["envelope_id"]])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
 from bot.downloads import mount_downloads
@@ -29,10 +31,15 @@ from bot.teams import TeamsConfig, TeamsNotifier, mount_teams
 from bot.teams.directory import EMULATOR_PLATFORM, PLATFORM
 from core.delivery.relay import DeliveryReport
 from core.ports import UnitOfWork
+from core.ports.chat import ChatStore
+from core.ports.downloads import Downloads
 from core.service import LeaveService
 from storage import tables
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 from tests.integration.calendars.conftest import microsoft  # noqa: F401  (Microsoft's sign-in service)
-from tests.integration.teams.bot_framework import OpenIdStandIn
+from tests.integration.calendars.stand_in import CLIENT_SECRET, TENANT, MicrosoftStandIn
+from tests.integration.teams.bot_framework import APP_ID, OpenIdStandIn
 from tests.integration.teams.connector import FakeConnector
 from tests.trees import nodes
 from tests.unit.fakes import FixedClock
@@ -81,6 +88,16 @@ class TeamsRig:
     uow_factory: Callable[[], UnitOfWork]
     #: Where the door keeps its conversations: ``teams``, or ``teams-emulator`` without an app id.
     platform: str = EMULATOR_PLATFORM
+
+    @property
+    def chat(self) -> ChatStore:
+        """The door's own references and cards, in the rig's database."""
+        return SqlChatStore(self.engine)
+
+    @property
+    def downloads(self) -> Downloads:
+        """The files of the door's links, in the rig's database."""
+        return SqlDownloads(self.engine)
 
     def activity(self, name: str, who: str, **changes: Any) -> dict[str, Any]:
         data = as_person(payload(name), who)
@@ -186,10 +203,10 @@ def make_rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: FakeCo
                    middlewares: tuple[Any, ...] = (), public_url: str | None = None) -> TeamsRig:
         app = create_app(engine, service=service)
         app.middlewares.extend(middlewares)
-        notifier = mount_teams(app, service, uow_factory, settings.model_copy(update={"public_url": public_url}),
-                               config=config, clock=clock)
+        notifier = mount_teams(app, service, SqlChatStore(engine), SqlDownloads(engine),
+                               settings.model_copy(update={"public_url": public_url}), config=config, clock=clock)
         if public_url:
-            mount_downloads(app, uow_factory, clock)
+            mount_downloads(app, SqlDownloads(engine), clock)
         client = await aiohttp_client(app)
         platform = PLATFORM if config is not None and config.authenticated else EMULATOR_PLATFORM
         return TeamsRig(client, connector, service, notifier, engine, clock, uow_factory, platform)
@@ -200,6 +217,24 @@ def make_rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: FakeCo
 @pytest_asyncio.fixture
 async def rig(make_rig: RigFactory) -> TeamsRig:
     return await make_rig()
+
+
+@pytest_asyncio.fixture
+async def teams(make_rig: RigFactory, openid: OpenIdStandIn, request: pytest.FixtureRequest) -> TeamsRig:
+    """Teams with an app id: the door configured from the settings, with its sign-in at ``microsoft``;
+    tokens coming in are checked against ``openid`` (the only part of the configuration that is not a setting)."""
+    sign_in: MicrosoftStandIn = request.getfixturevalue("microsoft")
+    door = TeamsConfig.from_settings(Settings(
+        _env_file=None, microsoft_app_id=APP_ID, microsoft_app_password=SecretStr(CLIENT_SECRET),  # type: ignore[call-arg]
+        microsoft_app_type="SingleTenant", microsoft_app_tenant_id=TENANT, microsoft_login_url=f"{sign_in.url}/"))
+    inbound = openid.config()
+    config = dataclasses.replace(
+        door, TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=inbound.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=inbound.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=inbound.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE)
+    rig = await make_rig(config)
+    assert rig.platform == "teams"
+    return rig
 
 
 def remote_from_header(header: str = "X-Test-Remote") -> Any:

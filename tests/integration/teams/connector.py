@@ -62,6 +62,8 @@ class FakeConnector:
         self.members: dict[str, dict[str, Any]] = {}
         #: Channels by team id: what GET /v3/teams/{id}/conversations answers.
         self.channels: dict[str, list[dict[str, Any]]] = {}
+        #: Files attached to messages, by name: what their ``downloadUrl`` (:meth:`file_url`) serves.
+        self.files: dict[str, bytes] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -114,6 +116,10 @@ class FakeConnector:
             "userRole": "user",
         }
 
+    def file_url(self, name: str) -> str:
+        """The pre-authorised ``downloadUrl`` of an attached file, as Teams gives one."""
+        return f"{self.url}files/{name}"
+
     def recorded(self, method: str | None = None, conversation_id: str | None = None) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if (method is None or c.method == method)
@@ -138,6 +144,7 @@ class FakeConnector:
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_get("/v3/teams/{team}/conversations", self._channels)
+        app.router.add_get("/files/{name}", self._file)
         return app
 
     @web.middleware
@@ -158,7 +165,8 @@ class FakeConnector:
             answer = str(failure.status)
         else:
             response = await handler(request)
-            answer = str(json.loads(response.text or "{}").get("id") or "") if response.text else ""
+            is_json = response.content_type == "application/json"
+            answer = str(json.loads(response.text or "{}").get("id") or "") if is_json and response.text else ""
         call = Call(request.method, path, unquote(conversation) if conversation else None,
                     unquote(activity) if activity else None, body, answer, request.headers.get("Authorization"))
         with self._lock:
@@ -180,6 +188,12 @@ class FakeConnector:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "no member"}},
                                      status=404)
         return web.json_response(member)
+
+    async def _file(self, request: web.Request) -> web.Response:
+        content = self.files.get(unquote(request.match_info["name"]))
+        if content is None:
+            return web.Response(status=404, text="no such file")
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _channels(self, request: web.Request) -> web.Response:
         channels = self.channels.get(unquote(request.match_info["team"]), [])

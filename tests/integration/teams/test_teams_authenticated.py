@@ -9,45 +9,23 @@ is tested against.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.settings import Settings
-from bot.teams import TeamsConfig
 from core.directory.identity import LINK
 from storage import tables
-from tests.integration.calendars.stand_in import CLIENT_SECRET, TENANT, MicrosoftStandIn
-from tests.integration.teams.bot_framework import APP_ID, OpenIdStandIn
-from tests.integration.teams.conftest import PERSONAL_CHAT, RigFactory, TeamsRig, actions, texts
+from tests.integration.calendars.stand_in import MicrosoftStandIn
+from tests.integration.teams.bot_framework import OpenIdStandIn
+from tests.integration.teams.conftest import PERSONAL_CHAT, TeamsRig, actions, texts
 from tests.integration.teams.connector import Call
 
 pytestmark = pytest.mark.asyncio
 
 #: What the sign-in stand-in hands out for a good secret, as the bot must then present it.
 BOT_TOKEN = "Bearer m-token"
-
-
-@pytest_asyncio.fixture
-async def teams(make_rig: RigFactory, openid: OpenIdStandIn, microsoft: MicrosoftStandIn) -> TeamsRig:
-    """The door configured from the settings, with its sign-in at ``microsoft``; tokens coming in
-    are checked against ``openid`` (the only part of the configuration that is not a setting)."""
-    door = TeamsConfig.from_settings(Settings(
-        _env_file=None, microsoft_app_id=APP_ID, microsoft_app_password=SecretStr(CLIENT_SECRET),  # type: ignore[call-arg]
-        microsoft_app_type="SingleTenant", microsoft_app_tenant_id=TENANT, microsoft_login_url=f"{microsoft.url}/"))
-    inbound = openid.config()
-    config = dataclasses.replace(
-        door, TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=inbound.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
-        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=inbound.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
-        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=inbound.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE)
-    rig = await make_rig(config)
-    assert rig.platform == "teams"
-    return rig
 
 
 def message(rig: TeamsRig, who: str, text: str) -> dict[str, Any]:

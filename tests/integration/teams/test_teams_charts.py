@@ -23,7 +23,7 @@ async def test_team_week_answers_with_the_picture_in_the_card(rig: TeamsRig) -> 
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) < 100_000
     assert image.imread(io.BytesIO(png)).shape[1] == charts.COMPACT.width_px  # the compact drawing, to fit
     assert picture["altText"].startswith("People out per day in Engineering, Wed 25 Nov 2026")
-    assert "Engineering (4): nobody out" in texts(card)
+    assert "Engineering (4 people): nobody out" in texts(card)
     assert "Rahul" not in texts(card)
 
 

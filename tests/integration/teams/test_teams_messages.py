@@ -37,7 +37,7 @@ def number_in(card: dict[str, Any]) -> str:
 
 
 async def test_every_command_in_a_personal_chat(rig: TeamsRig) -> None:
-    assert "Hi Ananya Iyer, I'm LeaveBot" in texts(await rig.say("ananya", "help"))
+    assert "Hi Ananya Iyer, here is what you can type" in texts(await rig.say("ananya", "help"))
     assert "Hi Ananya Iyer" in texts(await rig.say("ananya", ""))
     form = await rig.say("ananya", "/leave apply")
     assert [a["verb"] for a in actions(form)] == ["apply"]

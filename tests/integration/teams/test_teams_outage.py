@@ -14,6 +14,8 @@ from bot.server import create_app
 from bot.settings import Settings
 from bot.teams import mount_teams
 from core.service import UNAVAILABLE, LeaveService
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 from storage.engine import make_engine
 from storage.uow import uow_factory
 from tests.integration.teams.conftest import PERSONAL_CHAT, Client, TeamsRig, texts
@@ -40,7 +42,7 @@ async def dark_rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: 
     factory = uow_factory(unreachable)
     service = LeaveService(factory, clock, default_time_zone="Asia/Kolkata")
     app = create_app(unreachable, service=service)
-    notifier = mount_teams(app, service, factory, settings, clock=clock)
+    notifier = mount_teams(app, service, SqlChatStore(unreachable), SqlDownloads(unreachable), settings, clock=clock)
     return TeamsRig(await aiohttp_client(app), connector, service, notifier, unreachable, clock, factory)
 
 
@@ -56,4 +58,4 @@ async def test_a_message_is_answered_with_the_same_words(dark_rig: TeamsRig) -> 
     response = await dark_rig.post(dark_rig.activity("message_personal", "ananya", text="balance"))
     assert response.status < 500, await response.text()
     (reply,) = dark_rig.connector.sent(PERSONAL_CHAT["ananya"])
-    assert reply.body["text"] == UNAVAILABLE
+    assert reply.card is not None and UNAVAILABLE in texts(reply.card)

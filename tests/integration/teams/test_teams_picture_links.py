@@ -81,8 +81,8 @@ async def test_only_the_tokens_hash_is_stored_and_wrong_tokens_get_404(rig: Team
 
 
 async def test_the_digests_picture_stays_linked_for_thirty_days(rig: TeamsRig) -> None:
-    links = DownloadLinks(rig.uow_factory, rig.clock, PUBLIC)
-    poster = TeamsPoster(rig.uow_factory, rig.notifier, links)
+    links = DownloadLinks(rig.downloads, rig.clock, PUBLIC)
+    poster = TeamsPoster(rig.service, rig.notifier, links)
     path = image_path(poster.card(rig.service.hr_digest(date(2026, 11, 30))))
     rig.clock.at += timedelta(days=29)
     await fetch_png(rig, path)
@@ -95,7 +95,7 @@ async def test_the_digests_picture_stays_linked_for_thirty_days(rig: TeamsRig) -
 
 async def test_a_reports_file_is_still_taken_once_beside_a_shared_picture(rig: TeamsRig) -> None:
     picture = image_path(await rig.say("rahul", "team week"))
-    (report,) = DownloadLinks(rig.uow_factory, rig.clock, PUBLIC).offer([ReportFile("numbers.csv", "a,b\n1,2\n")])
+    (report,) = DownloadLinks(rig.downloads, rig.clock, PUBLIC).offer([ReportFile("numbers.csv", "a,b\n1,2\n")])
     path = report.location.removeprefix(PUBLIC)
     response = await rig.client.get(path)
     assert response.status == 200 and response.headers["Cache-Control"] == "no-store"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from bench import seed as bench
 from bot.downloads import DownloadLinks
 from bot.scheduled import TeamsPoster
 from bot.teams import pictures
-from core.ports import UnitOfWork
 from core.service import LeaveService
 from storage import tables
 from storage.engine import make_engine
@@ -62,26 +60,25 @@ def card_images(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for item in card["body"] if item.get("type") == "Image"]
 
 
-async def post_linked(rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], clock: FixedClock,
+async def post_linked(rig: TeamsRig, clock: FixedClock,
                       digest: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
     """Post the digest as a bot with a public address does: the message's size, the message, its one picture."""
-    poster = TeamsPoster(uow_factory, rig.notifier, DownloadLinks(uow_factory, clock, PUBLIC))
+    poster = TeamsPoster(rig.service, rig.notifier, DownloadLinks(rig.downloads, clock, PUBLIC))
     size, message = await post_to_hr(rig, poster, digest)
     (picture,) = card_images(message)
     return size, message, picture
 
 
 async def test_with_a_public_address_the_picture_is_linked_and_the_message_fits(
-        rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], clock: FixedClock,
-        large_digest: dict[str, Any]) -> None:
-    size, _, picture = await post_linked(rig, uow_factory, clock, large_digest)
+        rig: TeamsRig, clock: FixedClock, large_digest: dict[str, Any]) -> None:
+    size, _, picture = await post_linked(rig, clock, large_digest)
     assert str(picture["url"]).startswith(PUBLIC + "/downloads/")
     assert size < pictures.MESSAGE_LIMIT_BYTES
 
 
 async def test_without_one_the_message_fits_and_says_how_to_see_the_picture(
-        rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], large_digest: dict[str, Any]) -> None:
-    size, message = await post_to_hr(rig, TeamsPoster(uow_factory, rig.notifier), large_digest)
+        rig: TeamsRig, large_digest: dict[str, Any]) -> None:
+    size, message = await post_to_hr(rig, TeamsPoster(rig.service, rig.notifier), large_digest)
     assert size < pictures.MESSAGE_LIMIT_BYTES
     shown = json.dumps(message, ensure_ascii=False)
     assert not card_images(message), "a hundred departments' picture does not fit inside the message"
@@ -89,8 +86,8 @@ async def test_without_one_the_message_fits_and_says_how_to_see_the_picture(
 
 
 async def test_a_small_organisations_digest_carries_its_picture_inline(
-        rig: TeamsRig, uow_factory: Callable[[], UnitOfWork], service: LeaveService) -> None:
-    size, message = await post_to_hr(rig, TeamsPoster(uow_factory, rig.notifier), service.hr_digest(bench.NOW.date()))
+        rig: TeamsRig, service: LeaveService) -> None:
+    size, message = await post_to_hr(rig, TeamsPoster(service, rig.notifier), service.hr_digest(bench.NOW.date()))
     (picture,) = card_images(message)
     assert str(picture["url"]).startswith("data:image/png;base64,")
     assert size < pictures.MESSAGE_LIMIT_BYTES

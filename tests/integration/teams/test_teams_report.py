@@ -20,6 +20,8 @@ from bot.teams import mount_teams
 from core.ports import UnitOfWork
 from core.service import LeaveService
 from storage import tables
+from storage.chat import SqlChatStore
+from storage.downloads import SqlDownloads
 from tests.integration.teams.conftest import Client, TeamsRig, texts
 from tests.integration.teams.connector import FakeConnector
 from tests.unit.fakes import FixedClock
@@ -34,8 +36,10 @@ async def rig(aiohttp_client: Callable[..., Awaitable[Client]], connector: FakeC
               engine: Engine, clock: FixedClock, uow_factory: Callable[[], UnitOfWork], settings: Settings) -> TeamsRig:
     """The Teams door and the download route on one app, with PUBLIC_URL set."""
     app = create_app(engine, service=service)
-    notifier = mount_teams(app, service, uow_factory, settings.model_copy(update={"public_url": PUBLIC}), clock=clock)
-    mount_downloads(app, uow_factory, clock)
+    chat, downloads = SqlChatStore(engine), SqlDownloads(engine)
+    notifier = mount_teams(app, service, chat, downloads, settings.model_copy(update={"public_url": PUBLIC}),
+                           clock=clock)
+    mount_downloads(app, downloads, clock)
     return TeamsRig(await aiohttp_client(app), connector, service, notifier, engine, clock, uow_factory)
 
 
@@ -59,7 +63,8 @@ async def test_hr_gets_a_summary_and_each_file_once(rig: TeamsRig) -> None:
     shown = texts(card)
     assert "Leave report, 2026-12 · Engineering" in shown and "Tue 1 Dec 2026 to Thu 31 Dec 2026" in shown
     assert "People who took leave\n1" in shown and "Casual leave\n2 days" in shown
-    assert "Each link works once, until Thu 26 Nov 2026 at 04:30 UTC." in shown
+    until = "{{DATE(2026-11-26T04:30:00Z, SHORT)}} at {{TIME(2026-11-26T04:30:00Z)}}"
+    assert f"Each link works once, until {until}." in shown
     paths = links(card)
     assert set(paths) == {"leave-taken-2026-12-Engineering.csv", "leave-balances-2026-12-Engineering.csv"}
     response = await rig.client.get(paths["leave-taken-2026-12-Engineering.csv"])

@@ -5,6 +5,9 @@ the organisation's). An occurrence is named by its *local date* (its period), an
 has exactly one occurrence, computed with :mod:`zoneinfo`; so a daylight-saving change can move
 a run by an hour in UTC, but can neither skip it nor run it twice. :func:`due_runs` is what a
 ticking scheduler asks every minute; tests ask it with a frozen clock to run weeks in seconds.
+
+The jobs themselves are named here too (:data:`JOBS`), so that a door can list them, or offer
+them as choices, without reaching into :mod:`core.scheduling`, which decides who each one is for.
 """
 
 from __future__ import annotations
@@ -17,6 +20,21 @@ from zoneinfo import ZoneInfo
 
 #: How far back a scheduler that was down looks for missed occurrences.
 LOOKBACK_DAYS = 8
+
+#: Every scheduled job by name, and what it does when, in words (``leavebot jobs list``).
+JOBS = {
+    "reminders": "09:30 on working days in each approver's time zone: what waits for them; escalation",
+    "whos-out": "09:00 in each department's time zone: who is out today and this week",
+    "hr-digest": "Mondays 09:00 (organisation's time zone): the weekly HR digest",
+    "document-reminders": "Mondays 10:00 (organisation's time zone): documents still due, to each employee",
+    "accrual": "the 1st of each month: accrual and grants due, carried days past expiry (catches up)",
+    "year-end": "1 January: carry-forward and expiry of the year before (catches up)",
+    "reassign": "08:00 daily: pending requests whose approver is away move to their cover",
+}
+JOB_NAMES = tuple(JOBS)
+#: The jobs that change the ledger or the requests person by person, idempotently: safe to run for
+#: any past date, which catches up on every period missed since.
+LEDGER_JOBS = ("accrual", "year-end", "reassign")
 
 
 class Catchup(enum.Enum):

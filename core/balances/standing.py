@@ -1,0 +1,56 @@
+"""A balance as it stands: the one computation behind every balance figure people read.
+
+The ``balance`` reply, the Home page, the reply to an application, ``/leave plan`` and the
+approver's card all show rows made here, so they cannot disagree. A row's ``available`` counts the
+grants and accruals that have begun by the day it is read (whether a job has written them to the
+ledger yet or not), less what is taken, pending or lapsed; ``to_accrue`` is what the rest of the
+year will still add, so ``at_year_end`` is the projection, and every door labels it as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from core.balances.entitlement import Grant, PolicyOn, grants, missing
+from core.balances.ledger import balance_rows
+from core.domain.amount import NO_DAYS, Amount
+from core.domain.model import Employee, LeaveRequest, LedgerEntry
+from core.policy.rules import LeaveType
+from core.views import BalanceRow
+
+
+def standing_rows(policy_on: PolicyOn, employee: Employee, leave_types: Iterable[LeaveType],
+                  entries: list[LedgerEntry], requests: Iterable[LeaveRequest], year: int,
+                  today: date) -> tuple[BalanceRow, ...]:
+    """One row per type of ``year`` as it stands on ``today``, with what is still to accrue after it.
+
+    ``entries`` are the person's ledger entries of ``year``; ``requests`` theirs (the pending ones
+    are held against the balance).
+    """
+    begun = _by_type(missing(grants(policy_on, employee, year, _within(today, year)), entries))
+    to_come = accruing(policy_on, employee, entries, year, today, date(year, 12, 31))
+    return tuple(replace(row, to_accrue=to_come.get(row.type_key, NO_DAYS))
+                 for row in balance_rows(leave_types, entries, requests, year, begun))
+
+
+def accruing(policy_on: PolicyOn, employee: Employee, entries: list[LedgerEntry], year: int, after: date,
+             by: date) -> dict[str, Amount]:
+    """Per type, the entitlement of ``year`` that begins after ``after`` and by ``by``: what leave on
+    ``by`` may already count on, and what the year still adds when ``by`` is its last day."""
+    begun = set(missing(grants(policy_on, employee, year, _within(after, year)), entries))
+    later = missing(grants(policy_on, employee, year, _within(by, year)), entries)
+    return _by_type(g for g in later if g not in begun)
+
+
+def _within(day: date, year: int) -> date:
+    """``day``, or the last day of ``year`` when ``day`` is later."""
+    return min(day, date(year, 12, 31))
+
+
+def _by_type(found: Iterable[Grant]) -> dict[str, Amount]:
+    totals: dict[str, Amount] = {}
+    for grant in found:
+        totals[grant.type_key] = totals.get(grant.type_key, NO_DAYS) + grant.amount
+    return totals
