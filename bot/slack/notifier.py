@@ -10,7 +10,8 @@ repeated delivery harmless and to say what a failure means:
 * ``DECIDED``: the outcome, DM'd to the employee.
 * ``REQUEST_CLOSED``: every recorded card of the request is redrawn in its final state (updating
   is idempotent); the approver gets a DM only when someone else decided or cancelled.
-* ``DOCUMENT_ADDED``: a DM saying a document was handed in, with the button that opens it.
+* ``DOCUMENT_ADDED``: a DM saying a document was handed in, with the button that opens it; an
+  approver's recorded card is redrawn as it reads now, without its "Document due".
 
 After the message, the recipient's Home tab is republished; that is a courtesy, so its failure
 is logged and never turns a delivered notice into a retried one (which would repeat the DM).
@@ -70,13 +71,15 @@ class SlackNotifier:
             if notice.kind is NoticeKind.APPROVAL_NEEDED:
                 self._send_card(notice)
             elif notice.kind is NoticeKind.DECIDED:
-                self._post(self._dm_channel(notice.recipient)[1], render.decided_message(notice.request), notice)
+                told = render.decided_message(notice.request, notice.today)
+                self._post(self._dm_channel(notice.recipient)[1], told, notice)
             elif notice.kind is NoticeKind.REQUEST_CLOSED:
                 self._close(notice)
             elif notice.kind is NoticeKind.REASSIGNED:
                 self._reassigned(notice)
             elif notice.kind is NoticeKind.DOCUMENT_ADDED:
                 self._post(self._dm_channel(notice.recipient)[1], render.document_added_message(notice), notice)
+                self._redraw_approval_card(notice)
             else:
                 log.warning("no Slack message for notices of kind %s", notice.kind)
                 return
@@ -116,6 +119,13 @@ class SlackNotifier:
                     log.info("card %s of %s is gone from Slack; not updated", ts, request.number)
                     continue
                 raise delivery_error(error, f"chat.update {request.number}") from error
+
+    def _redraw_approval_card(self, notice: Notice) -> None:
+        """The approver's card as it reads now: once the document is in, "Document due" leaves the
+        card they will click, not only the message that tells them (Teams cards refresh themselves)."""
+        seen = self._service.request_seen_by(notice.recipient.email, notice.request.id)
+        if seen is not None and seen.approver_notice is not None:
+            self._update_cards(seen.request, render.approval_card(seen.approver_notice), notice.recipient.employee_id)
 
     def _reassigned(self, notice: Notice) -> None:
         """Tell who holds the request now; the previous approver's cards lose their buttons."""

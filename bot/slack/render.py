@@ -128,9 +128,9 @@ def closed_card(request: views.RequestView, decider: views.Person | None = None)
     return _render("closed_card.j2", MESSAGE_BLOCKS, r=request, decider=decider)
 
 
-def decided_message(request: views.RequestView) -> Message:
-    """The employee's DM with the outcome."""
-    return _render("decided_dm.j2", MESSAGE_BLOCKS, r=request)
+def decided_message(request: views.RequestView, today: date | None = None) -> Message:
+    """The employee's DM with the outcome; dates in the year of ``today`` (theirs) read without it."""
+    return _render("decided_dm.j2", MESSAGE_BLOCKS, r=request, this_year=today.year if today else None)
 
 
 def closed_message(request: views.RequestView) -> Message:

@@ -183,13 +183,14 @@ def approval_card(request: views.RequestView, *, can_decide: bool, facts: Sequen
 
 
 def request_card(request: views.RequestView, refresh_user_ids: Sequence[str] = (),
-                 notice: str | None = None, to_employee: bool = False, reader_id: str | None = None) -> Card:
+                 notice: str | None = None, to_employee: bool = False, reader_id: str | None = None,
+                 today: date | None = None) -> Card:
     """A request as it stands, without buttons: after a decision, and for people who only watch;
-    ``to_employee`` when it goes to the person whose request it is, who is addressed as "you";
-    ``reader_id`` as for :func:`render_view`."""
+    ``to_employee`` when it goes to the person whose request it is, who is addressed as "you" (and
+    reads dates in the year of ``today``, theirs, without it); ``reader_id`` as for :func:`render_view`."""
     refresh = refresh_section(request.id, refresh_user_ids) if refresh_user_ids else None
     return render("request.j2", view=views.DecidedView(request), refresh=refresh, notice=notice,
-                  to_employee=to_employee, reader_id=reader_id)
+                  to_employee=to_employee, reader_id=reader_id, this_year=today.year if today else None)
 
 
 def document_added_card(notice: views.Notice) -> Card:

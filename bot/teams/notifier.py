@@ -81,7 +81,8 @@ class TeamsNotifier:
             self._ask_approver(notice)
         elif notice.kind is NoticeKind.DECIDED:
             reference = self._reach(notice.recipient)
-            self._send(reference, cards.request_card(notice.request, self._watchers(notice), to_employee=True))
+            self._send(reference, cards.request_card(notice.request, self._watchers(notice), to_employee=True,
+                                                       today=notice.today))
         elif notice.kind is NoticeKind.REQUEST_CLOSED:
             self._update_cards(notice, cards.request_card(notice.request, self._watchers(notice)))
         elif notice.kind is NoticeKind.REASSIGNED:

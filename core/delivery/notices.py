@@ -29,7 +29,7 @@ def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
     if event.name == "leave.pending" and request.status is RequestStatus.PENDING:
         return _approval_needed(uow, clock, presenter, request, view)
     if event.name in ("leave.approved", "leave.rejected", "leave.cancelled", "leave.shortened"):
-        return _closed(uow, presenter, request, view, event) + _calendar(presenter, request, view, event)
+        return _closed(uow, clock, presenter, request, view, event) + _calendar(presenter, request, view, event)
     if event.name == "leave.reassigned" and request.status is RequestStatus.PENDING:
         return _reassigned(uow, clock, presenter, request, view, event)
     if event.name == documents.HANDED_IN:
@@ -104,16 +104,16 @@ def _reassigned(uow: UnitOfWork, clock: Clock, presenter: Presenter, request: Le
     return notices
 
 
-def _closed(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, view: RequestView,
+def _closed(uow: UnitOfWork, clock: Clock, presenter: Presenter, request: LeaveRequest, view: RequestView,
             event: Event) -> list[Notice]:
     notices: list[Notice] = []
     if not request.levels:
         return notices  # approved at once: nobody has a card, and the employee saw the reply
     if request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
-        employee = presenter.person(request.employee_id)
-        if employee:
+        employee, row = presenter.person(request.employee_id), presenter.employee(request.employee_id)
+        if employee and row:
             notices.append(Notice(key=f"decided:{request.employee_id}", kind=NoticeKind.DECIDED,
-                                  recipient=employee, request=view))
+                                  recipient=employee, request=view, today=local_today(clock, row.time_zone)))
     # Everyone who held a card about it: the approvers of each level, and whoever decided one.
     holders = dict.fromkeys([*_approvers(uow, request), *(d.decided_by for d in uow.decisions.for_request(
         request.id or 0))])

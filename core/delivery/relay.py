@@ -5,7 +5,8 @@ is lost when a platform is down). A worker first *claims* an event for a lease (
 conditional update), so two workers or two replicas never send it together, and no database lock
 is held while a platform is called. Each (door, notice) is recorded in its own short transaction
 once it has gone out, so a retry after a partial failure, or after a worker died, repeats nothing
-that was recorded; a round that takes over from a worker that died tells the doors (``sent_since``
+that was recorded (a record that lost a race to another worker is written again, not dropped); a
+round that takes over from a worker that died tells the doors (``sent_since``
 on each notice), so that a door able to see what it already sent does not repeat the one notice
 that went out unrecorded. An event that keeps failing is given up after :data:`MAX_ATTEMPTS` rounds
 (about a day), recorded as failed and audited, rather than retried for ever.
@@ -27,9 +28,11 @@ from core.ports import (
     Notifier,
     OutboxItem,
     RetryLater,
+    UnitOfWork,
     UnitOfWorkFactory,
     Unreachable,
 )
+from core.shared.transactions import in_unit_of_work
 from core.views import Notice, NoticeKind
 
 FIRST_RETRY = timedelta(seconds=30)
@@ -78,11 +81,15 @@ def deliver_due(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
 def _deliver_one(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier], event_id: int,
                  report: DeliveryReport, watch: Watcher) -> None:
     now = clock.now()
-    with uow_factory() as uow:
-        item = uow.outbox.claim(event_id, now, now + LEASE)
-        if item is None:
-            return  # another worker has it
+
+    def claim(uow: UnitOfWork) -> OutboxItem | None:
+        claimed = uow.outbox.claim(event_id, now, now + LEASE)
         uow.commit()
+        return claimed
+
+    item = in_unit_of_work(uow_factory, claim)
+    if item is None:
+        return  # another worker has it
     errors_before = len(report.errors)
     with watch(Observation(DELIVERY, item.event.name, correlation=item.correlation)) as seen:
         seen.outcome = _deliver_claimed(uow_factory, clock, notifiers, item, report)
@@ -129,8 +136,10 @@ def _deliver_claimed(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Se
 
 def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target: str, outcome: str, detail: str,
             notice: Notice) -> None:
-    """Record one target's outcome at once, so a crash later cannot make it go out twice."""
-    with uow_factory() as uow:
+    """Record one target's outcome at once, so a crash later cannot make it go out twice; a record
+    that lost a race is written again, for the same reason."""
+
+    def settle(uow: UnitOfWork) -> None:
         uow.outbox.settle_target(event_id, target, outcome, clock.now(), detail)
         if outcome != "delivered":
             uow.audit.add(AuditEntry(at=clock.now(), actor="system", action=f"notice.{outcome}", outcome="refused",
@@ -138,30 +147,39 @@ def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target:
                                      detail=f"{notice.recipient.email}: {detail}"))
         uow.commit()
 
+    in_unit_of_work(uow_factory, settle)
+
 
 def _finish(uow_factory: UnitOfWorkFactory, clock: Clock, item: OutboxItem, failures: list[str],
             retry_after: float | None, report: DeliveryReport) -> str:
-    """Record the round's end: ``delivered``, ``given_up`` or ``retrying``."""
+    """Record the round's end: ``delivered``, ``given_up`` or ``retrying`` (run again when it lost a race)."""
     now = clock.now()
-    with uow_factory() as uow:
-        if not failures:
+    if not failures:
+        ended = "delivered"
+    elif item.attempts + 1 >= MAX_ATTEMPTS:
+        ended = "given_up"
+    else:
+        ended = "retrying"
+
+    def record(uow: UnitOfWork) -> None:
+        if ended == "retrying":
+            uow.outbox.mark_failed(item.id, "; ".join(failures)[:2000], now + backoff(item.attempts, retry_after))
+        else:
             uow.outbox.mark_delivered(item.id, now)
-            report.delivered += 1
-            ended = "delivered"
-        elif item.attempts + 1 >= MAX_ATTEMPTS:
-            uow.outbox.mark_delivered(item.id, now)
+        if ended == "given_up":
             uow.audit.add(AuditEntry(at=now, actor="system", action="notice.given_up", outcome="refused",
                                      request_id=_request_id(item), source="outbox",
                                      detail="; ".join(failures)[:2000]))
-            report.given_up += 1
-            report.errors.extend(failures)
-            ended = "given_up"
-        else:
-            uow.outbox.mark_failed(item.id, "; ".join(failures)[:2000], now + backoff(item.attempts, retry_after))
-            report.retrying += 1
-            report.errors.extend(failures)
-            ended = "retrying"
         uow.commit()
+
+    in_unit_of_work(uow_factory, record)
+    if ended == "delivered":
+        report.delivered += 1
+    elif ended == "given_up":
+        report.given_up += 1
+    else:
+        report.retrying += 1
+    report.errors.extend(failures)
     return ended
 
 

@@ -2,9 +2,11 @@
 
 Like the outbox relay, a sender *claims* a post for a lease before calling the platform, and
 records its outcome at once; so two leaders, or a leader that died mid-way, never send a post
-that was recorded. A short ``Retry-After`` (Slack's 429) is waited out in place, so a fan-out of
-hundreds of reminders runs at the rate the platform allows instead of backing off for minutes;
-a long one, or an outage, puts the post back with the relay's back-off.
+that was recorded. Recording an outcome that lost a race to the other leader is run again until
+it is written: a post that went out but stayed claimed would go out again when its lease ran out.
+A short ``Retry-After`` (Slack's 429) is waited out in place, so a fan-out of hundreds of
+reminders runs at the rate the platform allows instead of backing off for minutes; a long one, or
+an outage, puts the post back with the relay's back-off.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from datetime import timedelta
 
 from core.delivery.relay import MAX_ATTEMPTS, backoff
 from core.domain.model import AuditEntry
-from core.ports import Clock, Conflict, DeliveryFailed, RetryLater, UnitOfWorkFactory, Unreachable
+from core.ports import Clock, Conflict, DeliveryFailed, RetryLater, UnitOfWork, UnitOfWorkFactory, Unreachable
 from core.ports.jobs import PlannedPost, Poster
+from core.shared.transactions import in_unit_of_work
 from core.views import PostReport
 
 LEASE = timedelta(minutes=5)
@@ -84,9 +87,13 @@ def deliver_posts(uow_factory: UnitOfWorkFactory, clock: Clock, posters: Mapping
 def _send(uow_factory: UnitOfWorkFactory, clock: Clock, posters: Mapping[str, Poster], pacers: Mapping[str, Pacer],
           sleep: Callable[[float], None], post_id: int, report: PostReport) -> None:
     now = clock.now()
-    with uow_factory() as uow:
-        post = uow.jobs.claim_post(post_id, now, now + LEASE)
+
+    def claim(uow: UnitOfWork) -> PlannedPost | None:
+        claimed = uow.jobs.claim_post(post_id, now, now + LEASE)
         uow.commit()
+        return claimed
+
+    post = in_unit_of_work(uow_factory, claim)
     if post is None:
         return
     platform, kind, address = post.target.split(":", 2)
@@ -125,12 +132,16 @@ def _send(uow_factory: UnitOfWorkFactory, clock: Clock, posters: Mapping[str, Po
 
 
 def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, post: PlannedPost, outcome: str, detail: str) -> None:
-    with uow_factory() as uow:
+    """Record how the post ended; only an unsettled post is settled, so running it again is safe."""
+
+    def settle(uow: UnitOfWork) -> None:
         uow.jobs.settle_post(post.id, clock.now(), outcome, detail[:1000])
         if outcome != "delivered":
             uow.audit.add(AuditEntry(at=clock.now(), actor="system", action=f"post.{outcome}", outcome="refused",
                                      source="scheduler", detail=f"{post.job} {post.period} {post.target}: {detail}"))
         uow.commit()
+
+    in_unit_of_work(uow_factory, settle)
 
 
 def _retry(uow_factory: UnitOfWorkFactory, clock: Clock, post: PlannedPost, error: str, after: float | None,
@@ -140,8 +151,11 @@ def _retry(uow_factory: UnitOfWorkFactory, clock: Clock, post: PlannedPost, erro
         report.failed += 1
         report.errors.append(f"{post.target}: given up: {error}")
         return
-    with uow_factory() as uow:
+
+    def put_back(uow: UnitOfWork) -> None:
         uow.jobs.retry_post(post.id, error[:1000], clock.now() + backoff(post.attempts, after))
         uow.commit()
+
+    in_unit_of_work(uow_factory, put_back)
     report.retrying += 1
     report.errors.append(f"{post.target}: {error}")

@@ -3,7 +3,8 @@
 A run first takes its (job, period) record, then plans its posts, in one transaction: two
 schedulers, a restart or a manual ``jobs run`` racing for the same period find the record taken
 and do nothing; a run that dies before committing leaves nothing behind and is done whole by the
-next tick. Sending happens afterwards (:mod:`core.scheduling.posting`), post by post.
+next tick, and one that lost a race to the database (a deadlock) is done whole again at once.
+Sending happens afterwards (:mod:`core.scheduling.posting`), post by post.
 
 Channels are configured per platform in :class:`core.ports.DigestChannels` (``uow.channels``)
 under ``digest:hr`` and ``digest:dept:<Department>`` (values: a Slack channel id, or the key of a
@@ -25,6 +26,7 @@ from core.scheduling.digests import department_zone, hr_digest, whos_out
 from core.scheduling.jobs import JobResult, run_job
 from core.scheduling.reminders import is_working_day, reminders
 from core.shared.context import latest_policy
+from core.shared.transactions import in_unit_of_work
 from core.views import RunOutcome
 
 HR_CHANNEL = "digest:hr"
@@ -114,7 +116,8 @@ def run_due(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun, platforms
     if run.job in LEDGER_JOBS:
         return _run_ledger_job(uow_factory, clock, run)
     plan = _plan(run, platforms)
-    with uow_factory() as uow:
+
+    def take_and_plan(uow: UnitOfWork) -> RunOutcome:
         if not uow.jobs.start(run.job, run.period, now):
             return RunOutcome(run.job, run.period, ran=False)
         posts, summary = plan(uow, now)
@@ -122,29 +125,36 @@ def run_due(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun, platforms
             uow.jobs.add_post(run.job, run.period, target, payload, now)
         uow.jobs.finish(run.job, run.period, now, "ok", summary)
         uow.commit()
-    return RunOutcome(run.job, run.period, ran=True, summary=summary, posts=len(posts))
+        return RunOutcome(run.job, run.period, ran=True, summary=summary, posts=len(posts))
+
+    return in_unit_of_work(uow_factory, take_and_plan)
 
 
 def _run_ledger_job(uow_factory: UnitOfWorkFactory, clock: Clock, run: DueRun) -> RunOutcome:
     """Accrual, year end, reassign: per-person transactions of their own, idempotent; the record
     only keeps two runners from doing the work at once, and is taken over when its runner died."""
     now = clock.now()
-    with uow_factory() as uow:
+
+    def take(uow: UnitOfWork) -> bool:
         taken = uow.jobs.start(run.job, run.period, now) or uow.jobs.restart(run.job, run.period, now,
                                                                               now - STALE_RUN)
         uow.commit()
-    if not taken:
+        return taken
+
+    def finish(outcome: str, detail: str) -> Callable[[UnitOfWork], None]:
+        def record(uow: UnitOfWork) -> None:
+            uow.jobs.finish(run.job, run.period, clock.now(), outcome, detail)
+            uow.commit()
+        return record
+
+    if not in_unit_of_work(uow_factory, take):
         return RunOutcome(run.job, run.period, ran=False)
     try:
         result: JobResult = run_job(uow_factory, clock, run.job, run.day)
     except Exception as error:
-        with uow_factory() as uow:
-            uow.jobs.finish(run.job, run.period, clock.now(), "failed", f"{type(error).__name__}: {error}"[:500])
-            uow.commit()
+        in_unit_of_work(uow_factory, finish("failed", f"{type(error).__name__}: {error}"[:500]))
         raise
-    with uow_factory() as uow:
-        uow.jobs.finish(run.job, run.period, clock.now(), "ok", result.summary)
-        uow.commit()
+    in_unit_of_work(uow_factory, finish("ok", result.summary))
     return RunOutcome(run.job, run.period, ran=True, summary=result.summary)
 
 

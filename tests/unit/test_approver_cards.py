@@ -106,3 +106,10 @@ def test_the_employee_is_told_about_your_leave() -> None:
         render.decided_message(one_day))[0]
     heading = teams_texts(cards.request_card(APPROVED, to_employee=True))[0]
     assert heading == "Your 3 days of casual leave, 7\u20139 Dec 2026 (LV-1003), were approved by Vikram Rao"
+    # In the employee's own year, the year goes; in another, it stays.
+    this_year = date(2026, 11, 25)
+    assert "Your 3 days of casual leave, 7\u20139 Dec (*LV-1003*)" in slack_texts(
+        render.decided_message(APPROVED, this_year))[0]
+    assert teams_texts(cards.request_card(APPROVED, to_employee=True, today=this_year))[0].startswith(
+        "Your 3 days of casual leave, 7\u20139 Dec (LV-1003)")
+    assert "7\u20139 Dec 2026 (*LV-1003*)" in slack_texts(render.decided_message(APPROVED, date(2025, 12, 30)))[0]

@@ -83,7 +83,7 @@ async def test_approve_by_the_approver_decides_and_the_card_loses_its_buttons(sl
     # The outcome reaches Ananya by DM; Vikram, who decided, gets no DM about his own decision.
     await slack.deliver()
     dms = {c.params["channel"]: shown(c.params) for c in slack.api.calls_to("chat.postMessage")}
-    assert ("Your 3 days of casual leave, 7\u20139 Dec 2026 (*LV-1001*), were *approved* by Vikram Rao"
+    assert ("Your 3 days of casual leave, 7\u20139 Dec (*LV-1001*), were *approved* by Vikram Rao"
             in dms["D0ANANYA"])
     assert [c.params["channel"] for c in slack.api.calls_to("chat.postMessage")].count("D0VIKRAM") == 1
 

@@ -87,6 +87,9 @@ async def test_a_file_dropped_into_the_dm_is_kept_once_and_the_approver_opens_it
     applied = await sick_leave_with_a_document_due(slack)
     assert "Document due for LV-1001" in shown(applied)
     assert ("leave_hand_in", "LV-1001") in action_ids(applied)
+    assert (await slack.deliver()).errors == []
+    card = await reply_in(slack, "D0VIKRAM")
+    assert "Document due" in shown(card)
     slack.api.add_file("F0DOC00001", "certificate.pdf", PDF)
 
     await slack.event(dropped())
@@ -109,6 +112,10 @@ async def test_a_file_dropped_into_the_dm_is_kept_once_and_the_approver_opens_it
     notice = await reply_in(slack, "D0VIKRAM", count=2)  # after his approval card
     assert "*Ananya Iyer* handed in a document for *LV-1001*" in shown(notice)
     assert action_ids(notice) == [("leave_open_document", "LV-1001")]
+    # The card he will click no longer says the document is due; its buttons stay.
+    [redrawn] = [c.params for c in slack.api.calls_to("chat.update") if c.params.get("channel") == "D0VIKRAM"]
+    assert "Document due" not in shown(redrawn) and "Ananya Iyer asks for" in shown(redrawn)
+    assert action_ids(redrawn) == action_ids(card)
 
     url = slack.response_url()
     await slack.interact(click("leave_open_document", VIKRAM, "LV-1001", url))
