@@ -56,12 +56,19 @@ class TypeRule:
 
 
 def type_rules(document: dict[str, Any], region: str = "INDIA") -> list[TypeRule]:
+    """The region's types with a yearly balance: the ones the jobs grant and accrue (unpaid leave,
+    leave per occurrence, in hours or earned by claims have no such history)."""
     kinds = document["leave_types"]
     return [TypeRule(key, kinds[key].get("accrual") == "monthly",
                      Decimal(str(kinds[key]["accrual_rate" if kinds[key].get("accrual") == "monthly"
                                            else "days_per_year"])),
                      Decimal(str(kinds[key].get("max_carry_forward") or 0)))
-            for key in document["regions"][region]["leave_types"]]
+            for key in document["regions"][region]["leave_types"] if _yearly(kinds[key])]
+
+
+def _yearly(kind: dict[str, Any]) -> bool:
+    return (kind.get("paid", True) and kind.get("entitlement", "yearly") == "yearly"
+            and kind.get("unit", "days") == "days" and not kind.get("earned_by_claims"))
 
 
 @dataclass

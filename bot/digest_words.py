@@ -23,6 +23,7 @@ EMPTY_SECTIONS: tuple[tuple[str, str], ...] = (
     ("low_balances", "no balance near zero"),
     ("expiring", "nothing expiring"),
     ("calendar_failures", "no calendar sync failures"),
+    ("compoff_lapsed", "no comp-off lapsed"),
     ("quiet", "everyone has had leave in the last {quiet_days} days"),
     ("year_end", "no days to be lost at year end"),
     ("near_limit", "no team at its limit"),
@@ -37,6 +38,8 @@ def empty_sections(digest: Mapping[str, Any]) -> tuple[str, ...]:
         **{key: int(digest[key]["total"]) for key in
            ("upcoming", "pending", "documents", "low_balances", "expiring", "calendar_failures")},
     }
+    if "compoff_lapsed" in digest:  # only where the policy has comp-off
+        sizes["compoff_lapsed"] = int(digest["compoff_lapsed"]["total"])
     if insight:
         sizes["quiet"] = int(insight["quiet"]["total"])
         sizes["near_limit"] = int(insight["near_limit"]["total"])

@@ -27,7 +27,7 @@ from bot.server import call_core
 from core.domain.tokens import new_token, token_hash
 from core.ports import Clock
 from core.ports.downloads import Download, Downloads
-from core.views import DocumentsView, ReportFile, ReportLink, ReportView
+from core.views import DocumentsView, FilesT, ReportFile, ReportLink
 
 #: How long a report's link works if nobody has used it.
 LIFETIME = timedelta(hours=24)
@@ -107,8 +107,8 @@ class DownloadLinks:
                               for token, file in zip(tokens, files, strict=True)))
         return [f"{self._public_url}{PREFIX}{token}" for token in tokens]
 
-    def attach(self, view: ReportView) -> ReportView:
-        """The report with a link to each of its files."""
+    def attach(self, view: FilesT) -> FilesT:
+        """The report (or payroll) with a link to each of its files."""
         return replace(view, links=self.offer(view.files))
 
     def take(self, token: str) -> Download | None:

@@ -75,6 +75,8 @@ def worded(payload: dict[str, Any]) -> dict[str, Any]:
                 row["back_day"] = _day(row["back_on"])
             if "expires_on" in row:
                 row["expires_day"] = _day(row["expires_on"])
+            if "worked_on" in row:
+                row["worked_day"] = _day(row["worked_on"])
             if "failed_at" in row:
                 row["failed_day"] = format_day(datetime.fromisoformat(row["failed_at"]).date())
             return row

@@ -21,6 +21,7 @@ TEMPLATES: dict[type[Any], str] = {
     views.RequestListView: "request_list.j2",
     views.TeamView: "team.j2",
     views.HolidaysView: "holidays.j2",
+    views.OptionalHolidaysView: "optional_holidays.j2",
     views.BalanceView: "balance.j2",
     views.ReportView: "report.j2",
     views.RefusalView: "refusal.j2",
@@ -32,4 +33,8 @@ TEMPLATES: dict[type[Any], str] = {
     views.QuietView: "quiet.j2",
     views.DocumentHandedInView: "document_handed_in.j2",
     views.DocumentsView: "documents.j2",
+    views.SplitAppliedView: "split_applied.j2",
+    views.PayrollView: "payroll.j2",
+    views.AdjustedView: "adjusted.j2",
+    views.CompOffClaimView: "compoff_claim.j2",
 }

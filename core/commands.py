@@ -11,7 +11,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from core.domain.amount import Amount
 from core.domain.documents import DocumentFile
+from core.domain.hours import TimeRange
 from core.domain.model import HalfDay
 
 #: One usage line per subcommand; the grammar's messages quote them and every door's help lists them.
@@ -19,12 +21,13 @@ USAGE: dict[str, str] = {
     "apply": "/leave apply TYPE START [to END] [half-day|first-half|second-half|morning|afternoon] [REASON]",
     "balance": "/leave balance [@person] [YEAR]",
     "list": "/leave list",
-    "cancel": "/leave cancel ID [DATE [to DATE]]",
+    "cancel": "/leave cancel ID [DATE [to DATE] | from DATE]",
     "pending": "/leave pending",
     "approve": "/leave approve ID [NOTE]",
     "reject": "/leave reject ID [REASON]",
     "team": "/leave team [DATE] | /leave team week|month [FROM]",
     "holidays": "/leave holidays [YEAR]",
+    "optional": "/leave optional [YEAR]",
     "report": "/leave report PERIOD [DEPARTMENT] | /leave report FROM to TO [department DEPARTMENT]",
     "insight": "/leave insight quiet [DEPARTMENT]",
     "audit": "/leave audit [@person] [PERIOD]",
@@ -33,6 +36,10 @@ USAGE: dict[str, str] = {
     "feed": "/leave feed",
     "document": "/leave document ID [FILE]",
     "help": "/leave help [all]",
+    "yes": "/leave yes",
+    "payroll": "/leave payroll YYYY-MM",
+    "adjust": "/leave adjust @person TYPE +N|-N REASON",
+    "compoff": "/leave compoff claim DATE [half-day] REASON",
 }
 
 #: One worked example per subcommand, shown next to the usage when words are missing.
@@ -46,6 +53,7 @@ EXAMPLES: dict[str, str] = {
     "reject": "/leave reject LV-1042 the release is that week",
     "team": "/leave team tomorrow",
     "holidays": "/leave holidays 2027",
+    "optional": "/leave optional 2027",
     "report": "/leave report 2026-Q4 Engineering",
     "insight": "/leave insight quiet Engineering",
     "audit": "/leave audit @priya 2026-11",
@@ -54,6 +62,10 @@ EXAMPLES: dict[str, str] = {
     "feed": "/leave feed",
     "document": "/leave document LV-1042 certificate.pdf",
     "help": "/leave help all",
+    "yes": "/leave yes",
+    "payroll": "/leave payroll 2026-11",
+    "adjust": "/leave adjust @priya casual +1.5 worked the launch weekend",
+    "compoff": "/leave compoff claim 21 Nov half-day release cut-over",
 }
 
 #: What each subcommand is for, in a few words, as help lists it beside the usage.
@@ -67,6 +79,7 @@ PURPOSE: dict[str, str] = {
     "reject": "reject a request waiting for you, saying why",
     "team": "who in your team is out on a day (default today), or per day for two or four weeks",
     "holidays": "holidays that apply to you",
+    "optional": "the optional (restricted) holidays you may pick, which you booked, and how many are left",
     "report": "HR only: a CSV of leave taken (2026-11, 2026-Q4, 2026)",
     "insight": "HR only: who had no leave in the last 90 days",
     "audit": "HR only: who did what, refused attempts included",
@@ -75,6 +88,10 @@ PURPOSE: dict[str, str] = {
     "feed": "a calendar feed of your leave, for Google or Outlook",
     "document": "open a request's documents, or hand one in",
     "help": "the commands for you; help all: every command, with an example of each",
+    "yes": "apply both parts of the paid + unpaid split just offered (within 5 minutes)",
+    "payroll": "HR only: the month's paid, unpaid and encashed days and adjustments, as a CSV",
+    "adjust": "HR only: credit (+N) or debit (-N) a balance, saying why",
+    "compoff": "claim a weekend day or holiday you worked; approved like leave, spent as comp-off",
 }
 
 
@@ -89,14 +106,19 @@ class Audience(enum.StrEnum):
 
 #: Who each subcommand is for (the use cases still decide who may run it).
 AUDIENCE: dict[str, Audience] = {
-    **dict.fromkeys(("apply", "balance", "list", "cancel", "team", "holidays", "plan", "feed", "document", "help"),
+    **dict.fromkeys(("apply", "balance", "list", "cancel", "team", "holidays", "optional", "plan", "feed", "document",
+                     "help"),
                     Audience.EVERYONE),
     **dict.fromkeys(("pending", "approve", "reject", "delegate"), Audience.APPROVERS),
     **dict.fromkeys(("report", "insight", "audit"), Audience.HR),
+    "yes": Audience.EVERYONE,
+    "payroll": Audience.HR,
+    "adjust": Audience.HR,
+    "compoff": Audience.EVERYONE,
 }
 
 #: What the short help leaves to ``help all``: rarely typed, or explained where they are needed.
-FULL_HELP_ONLY = frozenset({"feed", "document", "help"})
+FULL_HELP_ONLY = frozenset({"feed", "document", "help", "yes"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,8 @@ class ApplyLeave:
     half: HalfDay | None = None
     reason: str = ""
     document_ref: str | None = None
+    #: For a type counted in hours (``permission``): the hours of the one day asked for.
+    time_range: TimeRange | None = None
 
 
 @dataclass(frozen=True)
@@ -136,11 +160,16 @@ class ListRequests:
 
 @dataclass(frozen=True)
 class CancelRequest:
-    """The whole request, or (``start`` to ``end``) some of its days that have not come yet."""
+    """The whole request, or (``start`` to ``end``) some of its days that have not come yet.
+
+    ``onward`` (``cancel LV-1042 from 9 Dec``): from ``start`` to the request's last day, the words
+    for someone who came back early. Only HR may give back days already begun or past.
+    """
 
     request_id: int
     start: date | None = None
     end: date | None = None
+    onward: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,8 @@ class PlanLeave:
     start: date
     end: date
     half: HalfDay | None = None
+    #: As :attr:`ApplyLeave.time_range`.
+    time_range: TimeRange | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +227,13 @@ class ShowQuiet:
 
 @dataclass(frozen=True)
 class ShowHolidays:
+    year: int
+
+
+@dataclass(frozen=True)
+class ShowOptionalHolidays:
+    """``/leave optional [YEAR]``: the region's optional holidays of the year, with the asker's bookings."""
+
     year: int
 
 
@@ -259,8 +297,53 @@ class HandInDocument:
     words: str = ""
 
 
+@dataclass(frozen=True)
+class ConfirmSplit:
+    """``yes``: apply the paid + unpaid split the asker was just offered (:mod:`core.domain.splits`)."""
+
+
+@dataclass(frozen=True)
+class Payroll:
+    """``/leave payroll YYYY-MM``: HR's month for payroll; ``label`` is the month (``2026-11``)."""
+
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class AdjustBalance:
+    """``/leave adjust PERSON TYPE +N|-N REASON``: HR credits (``amount`` above zero) or debits a
+    balance in the current leave year. ``person`` and ``leave_type`` are passed on as typed."""
+
+    person: str
+    leave_type: str
+    amount: Amount
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClaimCompOff:
+    """``/leave compoff claim DATE [half-day] REASON``: a day off worked, claimed back as comp-off."""
+
+    day: date
+    half: HalfDay | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class DecideClaim:
+    """``approve CO-1001`` / ``reject CO-1001``: a comp-off claim decided as leave is (:class:`Decide`)."""
+
+    claim_id: int
+    approve: bool
+    reason: str = ""
+
+
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
-    | Decide | ShowTeam | ShowHolidays | Report | PlanLeave | Delegate | ShowFeed | ShowTeamChart | ShowQuiet
-    | ShowAudit | ShowDocuments | HandInDocument
+    | Decide | ShowTeam | ShowHolidays | ShowOptionalHolidays | Report | PlanLeave | Delegate | ShowFeed
+    | ShowTeamChart | ShowQuiet
+    | ShowAudit | ShowDocuments | HandInDocument | ConfirmSplit | Payroll | AdjustBalance
+    | ClaimCompOff | DecideClaim
 )

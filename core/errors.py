@@ -40,6 +40,10 @@ class UnknownLeaveType(LeaveError):
     """The leave type named is not offered to this person."""
 
 
+class NotEligible(LeaveError):
+    """The person may not take this leave type (gender, service, employment type, times taken)."""
+
+
 class InvalidDates(LeaveError):
     """End before start, too far in the past or too far ahead, bad half day."""
 
@@ -56,6 +60,18 @@ class InsufficientBalance(LeaveError):
     """Not enough days left, counting pending requests."""
 
 
+class TooLongForOccurrence(LeaveError):
+    """A per-occurrence type's request is longer than one occurrence may run."""
+
+
+class HoursNotAllowed(LeaveError):
+    """Hours missing for a type counted in hours, over its cap, or given for a type counted in days."""
+
+
+class MonthlyLimitReached(LeaveError):
+    """The type's ``max_applications_per_month`` requests already start in that month."""
+
+
 class NoticeTooShort(LeaveError):
     """The leave type needs more notice than was given."""
 
@@ -66,6 +82,34 @@ class BlackoutPeriod(LeaveError):
 
 class TeamLimitReached(LeaveError):
     """Too many of the department would be out on one day."""
+
+
+class ApplicationLimit(LeaveError):
+    """One application breaks a limit of its leave type (:mod:`core.policy.application_limits`)."""
+
+
+class TooFewDays(ApplicationLimit):
+    """Fewer days than the type's ``min_days``."""
+
+
+class StretchTooLong(ApplicationLimit):
+    """With the requests it touches, more days in a row than ``max_consecutive_days``."""
+
+
+class AdjacentLeave(ApplicationLimit):
+    """It touches leave of a type it may not touch (``not_adjacent_to``)."""
+
+
+class TooLateToApply(ApplicationLimit):
+    """It began longer ago than the type's ``backdate_days``."""
+
+
+class NotAnOptionalHoliday(LeaveError):
+    """An optional-holiday type was asked for a date the region does not list, or for more than one day."""
+
+
+class OptionalHolidaysUsed(LeaveError):
+    """The person has booked as many optional holidays this year as the region allows."""
 
 
 class NotAllowed(LeaveError):

@@ -22,15 +22,20 @@ from typing import Any, TypeVar
 from core.calendars import feeds
 from core.calendars.sync import CalendarSync, calendar_status, resync
 from core.commands import (
+    AdjustBalance,
     ApplyLeave,
     CancelRequest,
+    ClaimCompOff,
     Command,
+    ConfirmSplit,
     Decide,
+    DecideClaim,
     Delegate,
     HandInDocument,
     Help,
     ListRequests,
     OpenApplyForm,
+    Payroll,
     PlanLeave,
     Report,
     ShowAudit,
@@ -38,15 +43,17 @@ from core.commands import (
     ShowDocuments,
     ShowFeed,
     ShowHolidays,
+    ShowOptionalHolidays,
     ShowPending,
     ShowQuiet,
     ShowTeam,
     ShowTeamChart,
 )
+from core.compoff import claims
 from core.delivery import notices
 from core.delivery.relay import DeliveryReport, deliver_due
 from core.directory import admin, channels, identity
-from core.directory.admin import PolicySummary
+from core.directory.admin import HolidaySync, PolicySummary
 from core.domain.model import AuditEntry, Employee, RequestStatus
 from core.domain.schedule import LEDGER_JOBS, DueRun
 from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
@@ -60,9 +67,9 @@ from core.ports import AuditQuery, Clock, Conflict, Notifier, Unavailable, UnitO
 from core.ports.calendars import PROVIDERS, CalendarGateway
 from core.ports.jobs import Poster
 from core.ports.limits import RateLimit
-from core.reports import insight
+from core.reports import insight, payroll
 from core.reports import leave_report as reports
-from core.requests import documents, home, planning, queries, workflow
+from core.requests import confirmation, corrections, documents, home, optional_listing, planning, queries, workflow
 from core.scheduling import digests, posting, scheduled
 from core.scheduling.jobs import JobResult, run_job
 from core.scheduling.status import schedule_view
@@ -71,6 +78,7 @@ from core.shared.context import CommandContext, latest_policy, local_today, refu
 from core.shared.limits import RateLimiter, SlowDown, Verdict
 from core.shared.transactions import before_writing, in_unit_of_work, looking_first
 from core.views import (
+    AdjustedView,
     AppliedView,
     BacklogView,
     BalanceView,
@@ -82,6 +90,7 @@ from core.views import (
     HelpView,
     HomeView,
     ImportResult,
+    PayrollView,
     PostReport,
     RefusalView,
     ReportView,
@@ -90,6 +99,7 @@ from core.views import (
     RunOutcome,
     ScheduleView,
     SeenRequestView,
+    SplitAppliedView,
     View,
 )
 
@@ -301,7 +311,8 @@ class LeaveService:
             if isinstance(view, RefusalView):
                 watched().outcome = REFUSED
             changed = isinstance(view, DecidedView | CancelledView) or (
-                isinstance(view, AppliedView | DocumentHandedInView) and not view.duplicate)
+                isinstance(view, AppliedView | DocumentHandedInView | SplitAppliedView | AdjustedView)
+                and not view.duplicate)
             if changed and self._on_change is not None:
                 self._on_change()
             return answer
@@ -377,9 +388,34 @@ class LeaveService:
 
     # -- administration: the CLI ----------------------------------------------------------------
 
+    def adjust(self, email: str, leave_type: str, change: str, reason: str, source: str = "cli") -> AdjustedView:
+        """``leavebot adjust EMAIL TYPE +N|-N REASON``: the operator's correction of a balance (audited as
+        ``system``); the person is told through the outbox as for ``/leave adjust``.
+
+        Raises:
+            LeaveError: bad input (an unknown person or type, no sign, no reason, a debit too large);
+                nothing was written.
+        """
+        view = self._run(lambda uow: corrections.adjust_by_operator(uow, self._clock, email, leave_type, change,
+                                                                    reason, source))
+        if self._on_change is not None:
+            self._on_change()
+        return view
+
     def report(self, command: Report) -> ReportView:
         """HR's report for the operator's CLI: no actor, so no permission check."""
         return self._run(lambda uow: reports.build_report(uow, command))
+
+    def payroll(self, month: str) -> PayrollView:
+        """``leavebot payroll YYYY-MM``: the month for payroll, read as ``/leave payroll`` reads it;
+        the operator's CLI, so no permission check.
+
+        Raises:
+            LeaveError: the words are not one month (the CLI's usage error).
+        """
+        command = parse_command(f"payroll {month}", self._today(None))
+        assert isinstance(command, Payroll)  # the first word chose the command
+        return self._run(lambda uow: payroll.build_payroll(uow, command), read_only=True)
 
     def import_employees(self, csv_text: str, source: str = "cli") -> ImportResult:
         return self._run(lambda uow: admin.import_employees(uow, self._clock, csv_text, self._default_time_zone,
@@ -399,7 +435,7 @@ class LeaveService:
 
         return self._run(load_if_missing)
 
-    def sync_holidays(self, country: str, subdiv: str | None, year: int) -> int:
+    def sync_holidays(self, country: str, subdiv: str | None, year: int) -> HolidaySync:
         return self._run(lambda uow: admin.sync_holidays(uow, self._clock, public_holidays, country, subdiv, year))
 
     def balance_of(self, email: str, year: int | None = None) -> BalanceView:
@@ -710,6 +746,7 @@ HANDLERS: dict[type, Handler] = {
     ShowTeamChart: queries.team_chart,
     ShowQuiet: insight.quiet_for,
     ShowHolidays: queries.holidays_for,
+    ShowOptionalHolidays: optional_listing.optional_holidays_for,
     ShowAudit: audit.audit_for,
     Report: reports.leave_report,
     PlanLeave: planning.plan,
@@ -717,6 +754,11 @@ HANDLERS: dict[type, Handler] = {
     ShowFeed: _feed,
     ShowDocuments: documents.show,
     HandInDocument: documents.hand_in,
+    ConfirmSplit: confirmation.confirm_split,
+    Payroll: payroll.payroll,
+    AdjustBalance: corrections.adjust,
+    ClaimCompOff: claims.claim,
+    DecideClaim: claims.decide_claim,
 }
 
 #: The commands whose use cases only look. They run in a read-only unit of work, so that looking
@@ -726,9 +768,9 @@ HANDLERS: dict[type, Handler] = {
 #: command runs again whole in one: correct always, and as cheap as a look in the steady state.
 LOOKING: frozenset[type] = frozenset({
     Help, OpenApplyForm, ShowBalance, ListRequests, ShowPending, ShowTeam, ShowTeamChart, ShowQuiet,
-    ShowHolidays, ShowAudit, Report, PlanLeave,
+    ShowHolidays, ShowOptionalHolidays, ShowAudit, Report, PlanLeave, Payroll,
 })
 #: The first words of the typed lines that always read as one of :data:`LOOKING` (``apply`` may be
 #: a form or an application, ``document`` a look or a hand-in: those run as writes).
-LOOKING_WORDS = frozenset({"help", "balance", "list", "pending", "team", "holidays", "report", "insight", "audit",
-                           "plan"})
+LOOKING_WORDS = frozenset({"help", "balance", "list", "pending", "team", "holidays", "optional", "report", "insight",
+                           "audit", "plan", "payroll"})

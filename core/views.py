@@ -5,10 +5,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.heatmap import HeatMap
+from core.domain.hours import TimeRange
+from core.domain.leave_year import CALENDAR_YEAR, LeaveYear
 from core.domain.model import HalfDay, RequestStatus
+from core.domain.text import counted
 
 
 @dataclass(frozen=True)
@@ -29,17 +33,54 @@ class BalanceRow:
     entitled: Amount
     taken: Amount
     pending: Amount
-    #: Days that left the year: expired at year end, or carried into the next year.
+    #: Days that left the year: expired at year end, carried into the next year, or paid out.
     lapsed: Amount = NO_DAYS
     #: Carried-forward days that will expire on ``expires_on`` unless used before.
     expiring: Amount = NO_DAYS
     expires_on: date | None = None
     #: Days still to accrue by the year's end; leave later in the year may already count on them.
     to_accrue: Amount = NO_DAYS
+    #: False for loss of pay: no balance, only the days taken this year (and pending) are shown.
+    paid: bool = True
+    #: Of ``lapsed``, the days paid out at the year end (``overflow: encash``).
+    paid_out: Amount = NO_DAYS
+
+    #: Of ``entitled``, the days the year end of ``carried_from`` is expected to carry in, as things
+    #: stand (it has not run yet): so that next year's leave can be booked in December.
+    carried_expected: Amount = NO_DAYS
+    carried_from: int | None = None
+    #: A per-occurrence type (maternity): what one occurrence may run to, and how many of its
+    #: requests the person has (pending or approved); such a type has no yearly balance.
+    per_occurrence: Amount = NO_DAYS
+    occurrences: int = 0
+    #: A type counted in hours (``permission``): the most hours one request may ask for, and how many
+    #: requests may start in a month (None: any number); it has no balance either.
+    hours_cap: Amount = field(default_factory=lambda: Amount.hours(0))
+    per_month: int | None = None
+    #: A comp-off type's credits still to spend: what is left of each and its last day, soonest first.
+    credits: tuple[tuple[Amount, date], ...] = ()
+
+    @property
+    def counted_as(self) -> str:
+        """What every door shows, in place of a balance, for a type that has none: ``182 days per
+        occurrence · 1 used``, ``at most 2 hours at a time, 2 times a month``; else nothing."""
+        if self.per_occurrence:
+            return f"{self.per_occurrence.text()} per occurrence · {self.occurrences} used"
+        if self.hours_cap:
+            monthly = f", {counted(self.per_month, 'time')} a month" if self.per_month else ""
+            return f"at most {self.hours_cap.text()} at a time{monthly}"
+        return ""
 
     @property
     def available(self) -> Amount:
         return self.entitled - self.taken - self.pending - self.lapsed
+
+    @property
+    def carried_note(self) -> str:
+        """``incl. 10 days carried from 2026 (expected)``, or nothing when none is expected."""
+        if not self.carried_expected:
+            return ""
+        return f"incl. {self.carried_expected.text()} carried from {self.carried_from} (expected)"
 
     @property
     def at_year_end(self) -> Amount:
@@ -53,6 +94,8 @@ class BalanceView:
     person: Person
     year: int
     rows: tuple[BalanceRow, ...]
+    #: ``1 Apr 2026 \u2013 31 Mar 2027`` when the person's leave year is not the calendar year; else empty.
+    span: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +131,10 @@ class RequestView:
     approved_by: tuple[Person, ...] = ()
     #: A pending request can be rejected only with a reason (the policy's ``reject_reason``).
     reject_reason_required: bool = False
+    #: False for loss of pay (an unpaid type): every card and notice says "unpaid" plainly.
+    paid: bool = True
+    #: The hours of a request of a type counted in hours (``days`` is then in hours).
+    time_range: TimeRange | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +154,8 @@ class LeaveTypeView:
     key: str
     code: str
     name: str
+    #: For a type counted in hours, how to ask for it: ``hours, at most 2, e.g. 16:00-18:00``.
+    hours: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,9 +171,11 @@ class HelpView:
 
 @dataclass(frozen=True)
 class ApplyFormView:
-    """The door's apply form: the types the person may choose from, as (key, label)."""
+    """The door's apply form: the types the person may choose from, as (key, label); when some are
+    counted in hours (a "permission"), their keys, and the form asks for the hours too."""
 
     leave_types: tuple[tuple[str, str], ...]
+    hours_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +184,17 @@ class AppliedView:
     #: The balance of the request's type in each year it touches, with this request counted: the
     #: rows ``balance`` shows from now on.
     balance_after: dict[int, BalanceRow] = field(default_factory=dict)
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class SplitAppliedView:
+    """The ``yes`` to an offer of unpaid leave: the requests it made, the paid part first.
+
+    ``duplicate`` when a door's replay of the same ``yes`` found them made already.
+    """
+
+    requests: tuple[RequestView, ...]
     duplicate: bool = False
 
 
@@ -148,9 +210,55 @@ class CancelledView:
 
 
 @dataclass(frozen=True)
+class AdjustedView:
+    """An HR correction of one person's balance of one type in one leave year.
+
+    ``change`` is signed (a credit above zero); ``before`` and ``after`` are what was available,
+    pending requests held back; ``by`` is None for the operator's command line (``leavebot adjust``).
+    ``duplicate``: the same chat request came again and nothing more was written.
+    """
+
+    person: Person
+    by: Person | None
+    type_name: str
+    year: int
+    change: Amount
+    reason: str
+    before: Amount
+    after: Amount
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class CompOffClaimView:
+    """A comp-off claim as it stands after it was made or decided at one level (:mod:`core.compoff`).
+
+    ``waiting_for`` is the approver it waits for (None: it waits for HR, or is decided);
+    ``credit_until`` the last day its credit may be spent, once approved.
+    """
+
+    number: str
+    person: Person
+    day: date
+    half: HalfDay | None
+    days: Amount
+    reason: str
+    status: RequestStatus
+    waiting_for: Person | None = None
+    waiting_hr: bool = False
+    decided_by: Person | None = None
+    note: str = ""
+    credit_until: date | None = None
+
+
+@dataclass(frozen=True)
 class RequestListView:
     title: str
     requests: tuple[RequestView, ...]
+    #: With ``pending``: the comp-off claims waiting for the reader too.
+    claims: tuple[CompOffClaimView, ...] = ()
+    #: With ``list``: the reader's own comp-off claims, each with its status.
+    own_claims: tuple[CompOffClaimView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +269,8 @@ class HomeView:
     ``name`` is how to greet them; ``today`` is their local date (what may still be cancelled);
     ``show_queue`` is True for approvers even when nothing waits; ``problems`` says why something
     could not be shown (e.g. the directory does not know them), and then the rest is empty.
+    ``claims`` are their own comp-off claims (as ``list`` shows them), ``queue_claims`` the claims
+    waiting for their decision (as ``pending`` shows them).
     """
 
     name: str
@@ -170,6 +280,8 @@ class HomeView:
     queue: tuple[RequestView, ...] = ()
     show_queue: bool = False
     problems: tuple[str, ...] = ()
+    claims: tuple[CompOffClaimView, ...] = ()
+    queue_claims: tuple[CompOffClaimView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +336,36 @@ class HolidaysView:
 
 
 @dataclass(frozen=True)
+class OptionalHolidayRow:
+    """A listed optional holiday and the asker's booking of it (``request``: its number), if any."""
+
+    day: date
+    name: str
+    request: str | None = None
+    status: RequestStatus | None = None
+
+
+@dataclass(frozen=True)
+class OptionalHolidaysView:
+    """``/leave optional``: the year's optional holidays of the asker's region, which they booked,
+    and how many more they may book (``type_key``: the type that books one; None: not theirs)."""
+
+    year: int
+    region: str
+    allowed: int
+    left: int
+    holidays: tuple[OptionalHolidayRow, ...]
+    type_key: str | None = None
+    #: The region's leave year, which ``year`` names and the allowance is counted in.
+    leave_year: LeaveYear = CALENDAR_YEAR
+
+    @property
+    def year_name(self) -> str:
+        """``2026``, or ``2026 (1 Apr 2026 \u2013 31 Mar 2027)`` for a leave year that is not the calendar year."""
+        return self.leave_year.name(self.year)
+
+
+@dataclass(frozen=True)
 class ReportFile:
     """One file of a report: its name and its text (a CSV)."""
 
@@ -265,6 +407,32 @@ class ReportView:
     totals: tuple[ReportTotal, ...]
     files: tuple[ReportFile, ...]
     links: tuple[ReportLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class PayrollView:
+    """HR's month for payroll: one CSV row per person with leave or ledger movements in it, and the totals.
+
+    ``files`` holds the one CSV (delivered as a report's files are); ``links`` as for :class:`ReportView`.
+    """
+
+    label: str
+    start: date
+    end: date
+    people: int
+    paid: tuple[ReportTotal, ...]
+    unpaid: Amount
+    encashed: Amount
+    adjusted: Amount
+    files: tuple[ReportFile, ...]
+    links: tuple[ReportLink, ...] = ()
+
+
+#: Views that carry files, which each door hands out the same way (Slack: into the asker's direct
+#: messages; Teams: a download link each; the terminal: written into a folder).
+FilesView = ReportView | PayrollView
+#: One of :data:`FilesView`, kept as it was by a door that adds its ``links``.
+FilesT = TypeVar("FilesT", bound=FilesView)
 
 
 @dataclass(frozen=True)
@@ -430,17 +598,32 @@ class NoticeKind(enum.StrEnum):
     REASSIGNED = "reassigned"  # to the employee and the previous approver: who holds the request now
     CALENDAR = "calendar"  # to calendar targets only: bring the employee's calendars in line with the request
     DOCUMENT_ADDED = "document_added"  # to the approvers: a document was handed in, with a way to open it
+    CORRECTED = "corrected"  # to the employee and the approver: HR cancelled or shortened leave that had begun
+    ADJUSTED = "adjusted"  # to the employee: HR credited or debited their balance (a BalanceNotice)
 
 
 @dataclass(frozen=True)
 class Escalation:
     """Why a pending request reached its approver by escalation: ``unanswered`` (None: someone no
     longer in the directory) had it ``working_days`` working days without deciding; the request
-    has waited ``waited_days`` calendar days since it was filed."""
+    has waited ``waited_days`` calendar days since it was filed. ``by_reader``: the reader is the
+    one who had it (an HR admin who was also its approver), so the card does not name them to
+    themself."""
 
     unanswered: Person | None
     working_days: int
     waited_days: int
+    by_reader: bool = False
+
+    @property
+    def line(self) -> str:
+        """The one sentence every door shows above the facts of the card."""
+        waited = f"waiting {counted(self.waited_days)} since it was filed"
+        held = counted(self.working_days, "working day")
+        if self.by_reader:
+            return f"Escalated to HR after {held} with you; {waited}"
+        who = f" from {self.unanswered.name}" if self.unanswered else ""
+        return f"Escalated to you: no answer{who} in {held}; {waited}"
 
 
 @dataclass(frozen=True)
@@ -476,6 +659,40 @@ class Notice:
     sent_since: datetime | None = None
     #: The recipient's local date when the notice was made: dates in their current year read without it.
     today: date | None = None
+    #: For CORRECTED: the HR admin who cancelled or shortened the leave.
+    by: Person | None = None
+
+
+@dataclass(frozen=True)
+class BalanceNotice:
+    """Something a door must tell one person about their balance rather than a request: an HR
+    adjustment (:attr:`NoticeKind.ADJUSTED`). ``key``, ``delivery_id`` and ``sent_since`` are as
+    for a :class:`Notice`."""
+
+    key: str
+    kind: NoticeKind
+    recipient: Person
+    adjustment: AdjustedView
+    delivery_id: str = ""
+    sent_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClaimNotice:
+    """A comp-off claim someone must hear of: the approver while it waits for them
+    (:attr:`NoticeKind.APPROVAL_NEEDED`, with Approve / Reject), the claimant once it is decided
+    (:attr:`NoticeKind.DECIDED`). ``key``, ``delivery_id`` and ``sent_since`` are as for a :class:`Notice`."""
+
+    key: str
+    kind: NoticeKind
+    recipient: Person
+    claim: CompOffClaimView
+    delivery_id: str = ""
+    sent_since: datetime | None = None
+
+
+#: Whatever the outbox hands a door to tell someone.
+AnyNotice = Notice | BalanceNotice | ClaimNotice
 
 
 @dataclass(frozen=True)
@@ -616,6 +833,8 @@ class RefusalView:
 
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
-    | TeamView | HolidaysView | BalanceView | ReportView | RefusalView | PlanView | DelegationView | FeedView
-    | TeamChartView | QuietView | AuditView | DocumentHandedInView | DocumentsView
+    | TeamView | HolidaysView | OptionalHolidaysView | BalanceView | ReportView | RefusalView | PlanView
+    | DelegationView | FeedView
+    | TeamChartView | QuietView | AuditView | DocumentHandedInView | DocumentsView | SplitAppliedView | PayrollView
+    | AdjustedView | CompOffClaimView
 )

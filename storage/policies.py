@@ -136,6 +136,7 @@ class SqlHolidayRepository:
                 region=row.region,
                 location=row.location if row.location != ALL_LOCATIONS else None,
                 source=row.source,
+                subdivision=row.subdivision or None,
             )
             for row in self._conn.execute(query)
         )
@@ -169,6 +170,7 @@ class SqlHolidayRepository:
                 "day": h.day,
                 "name": h.name[:255],
                 "source": source,
+                "subdivision": (h.subdivision or "").upper(),
             }
             for h in holidays
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import Column, ColumnElement, Connection, Row, insert, select, u
 
 from core import ports
 from core.domain.amount import Amount, Unit
+from core.domain.hours import TimeRange
 from core.domain.model import (
     Employee,
     EmployeeStatus,
@@ -142,6 +143,9 @@ class SqlEmployeeRepository:
             "slack_user_id": employee.slack_user_id,
             "teams_aad_object_id": employee.teams_aad_object_id,
             "leaving_date": employee.leaving_date,
+            "gender": employee.gender,
+            "employment_type": employee.employment_type,
+            "confirmation_date": employee.confirmation_date,
             "updated_at": datetime.now(UTC),
         }
         self._forget()
@@ -213,6 +217,9 @@ def _employee(row: Row[Any]) -> Employee:
         slack_user_id=row.slack_user_id,
         teams_aad_object_id=row.teams_aad_object_id,
         leaving_date=row.leaving_date,
+        gender=row.gender,
+        employment_type=row.employment_type,
+        confirmation_date=row.confirmation_date,
     )
 
 
@@ -289,8 +296,8 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "start_date": request.start,
         "end_date": request.end,
         "half": request.half.value if request.half else None,
-        "days": _days_column(request.days, "a leave request"),
-        "year_days": to_json({str(year): str(_days_column(days, "a leave request"))
+        "days": _request_figure(request, request.days),
+        "year_days": to_json({str(year): str(_request_figure(request, days))
                               for year, days in request.year_days.items()}),
         "status": request.status.value,
         "reason": request.reason,
@@ -306,7 +313,17 @@ def _request_state(request: LeaveRequest) -> dict[str, Any]:
         "cancelled_dates": to_json(sorted(d.isoformat() for d in request.cancelled_dates))
         if request.cancelled_dates
         else None,
+        "start_time": f"{request.time_range.start:%H:%M}" if request.time_range else None,
+        "end_time": f"{request.time_range.end:%H:%M}" if request.time_range else None,
     }
+
+
+def _request_figure(request: LeaveRequest, amount: Amount) -> Decimal:
+    """A request's ``days`` figure: hours for a request with a time range (the columns that say it
+    is one), else days (:func:`_days_column`)."""
+    if request.time_range is not None and amount.unit is Unit.HOURS:
+        return amount.value
+    return _days_column(amount, "a leave request")
 
 
 def _days_column(amount: Amount, keeper: str) -> Decimal:
@@ -342,13 +359,16 @@ def _levels_text(levels: tuple[str, ...]) -> str:
 
 
 def _request(row: Row[Any]) -> LeaveRequest:
+    hours = (TimeRange(time.fromisoformat(row.start_time), time.fromisoformat(row.end_time))
+             if row.start_time else None)
+    unit = Unit.HOURS if hours else Unit.DAYS
     return LeaveRequest(
         id=int(row.id),
         employee_id=row.employee_id,
         type_key=row.type_key,
         start=row.start_date,
         end=row.end_date,
-        days=Amount(Decimal(row.days)),
+        days=Amount(Decimal(row.days), unit),
         status=RequestStatus(row.status),
         created_at=row.created_at,
         half=HalfDay(row.half) if row.half else None,
@@ -360,13 +380,14 @@ def _request(row: Row[Any]) -> LeaveRequest:
         decided_at=row.decided_at,
         decision_note=row.decision_note,
         idempotency_key=row.idempotency_key,
-        year_days={int(year): Amount(Decimal(days)) for year, days in json.loads(row.year_days).items()},
+        year_days={int(year): Amount(Decimal(days), unit) for year, days in json.loads(row.year_days).items()},
         levels=tuple(row.levels.split(",")) if row.levels else (),
         level=int(row.level),
         flags=tuple(json.loads(row.flags)) if row.flags else (),
         cancelled_dates=frozenset(date.fromisoformat(d) for d in json.loads(row.cancelled_dates))
         if row.cancelled_dates
         else frozenset(),
+        time_range=hours,
     )
 
 

@@ -103,6 +103,10 @@ employees = Table(
     Column("teams_aad_object_id", String(64), nullable=True, unique=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("leaving_date", Date, nullable=True),
+    # Read by leave-type eligibility rules; empty for anyone the directory file says nothing of.
+    Column("gender", String(16), nullable=True),  # female, male or other
+    Column("employment_type", String(40), nullable=True),  # lower case: permanent, contract, intern, ...
+    Column("confirmation_date", Date, nullable=True),  # the end of probation
     Index(None, "role", "employee_id"),  # the HR admins, looked up on every application
     Index(None, "department", "employee_id"),  # a department's people, for its team limits
     **MYSQL_TABLE_OPTIONS,
@@ -131,6 +135,9 @@ holidays = Table(
     Column("day", Date, nullable=False),
     Column("name", String(255), nullable=False),
     Column("source", String(64), nullable=False),
+    # A state's holiday applies where the policy maps a location to this subdivision; '' (as for
+    # location): everywhere in the region, which is what every holiday stored before it meant.
+    Column("subdivision", String(16), nullable=False, server_default=""),
     UniqueConstraint("region", "location", "day", "source"),
     **MYSQL_TABLE_OPTIONS,
 )
@@ -162,6 +169,9 @@ leave_requests = Table(
     Column("level", Integer, nullable=False, server_default="0"),
     Column("flags", Text, nullable=True),  # JSON list of warnings; NULL: none
     Column("cancelled_dates", Text, nullable=True),  # JSON list of ISO dates; NULL: none
+    # "HH:MM": a request of a type counted in hours (days and year_days then hold hours); NULL: days.
+    Column("start_time", String(5), nullable=True),
+    Column("end_time", String(5), nullable=True),
     Index(None, "employee_id", "status"),
     Index(None, "approver_id", "status"),
     Index(None, "start_date", "end_date"),
@@ -423,6 +433,47 @@ downloads = Table(
     # Served to every request until it expires (a picture a Teams card points at), not taken once.
     Column("reusable", Boolean, nullable=False, default=False, server_default=false()),
     Index(None, "expires_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: An offer of unpaid leave waiting for its ``yes`` (core.domain.splits): one per person, the paid
+#: part's columns NULL when no paid day was left.
+split_offers = Table(
+    "split_offers",
+    metadata,
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), primary_key=True),
+    Column("paid_type", String(64), nullable=True),
+    Column("paid_start", Date, nullable=True),
+    Column("paid_end", Date, nullable=True),
+    Column("unpaid_type", String(64), nullable=False),
+    Column("unpaid_start", Date, nullable=False),
+    Column("unpaid_end", Date, nullable=False),
+    Column("half", String(8), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("made_at", UtcDateTime(), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: Comp-off claims (core.domain.compoff): a day off worked, decided like leave; ``levels`` as on
+#: leave_requests. An approved claim's credit is a COMP_OFF ledger entry with source (comp_off, id).
+compoff_claims = Table(
+    "compoff_claims",
+    metadata,
+    Column("id", id_type(), primary_key=True, autoincrement=True),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("half", String(16), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("approver_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=True),
+    Column("levels", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("decided_by", String(64), ForeignKey(EMPLOYEE_FK), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=False),
+    Index(None, "employee_id", "day"),
+    Index(None, "status"),
     **MYSQL_TABLE_OPTIONS,
 )
 

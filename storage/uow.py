@@ -30,16 +30,20 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from core.ports.calendars import CalendarLinks, FeedTokens
+from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
+from core.ports.offers import SplitOffers
 from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
 from storage.audit import SqlAuditRepository
 from storage.cache import Stamps, process_cache
 from storage.calendars.links import SqlCalendarLinks
 from storage.chat import SqlDigestChannels
+from storage.compoff import SqlCompOffClaims
 from storage.documents import SqlDocumentRepository
 from storage.feeds import SqlFeedTokens
 from storage.jobs import SqlJobStore
+from storage.offers import SqlSplitOffers
 from storage.outbox import Correlation, SqlOutbox, no_correlation
 from storage.policies import SqlHolidayRepository, SqlPolicyRepository
 from storage.repositories import (
@@ -72,6 +76,8 @@ class SqlUnitOfWork(SqlTransaction):
     calendars: CalendarLinks
     feeds: FeedTokens
     documents: DocumentRepository
+    offers: SplitOffers
+    compoff: CompOffClaims
 
     def __init__(self, engine: Engine, correlation: Correlation = no_correlation, *, read_only: bool = False) -> None:
         """``correlation`` gives the current request id, which the outbox keeps with each event;
@@ -98,6 +104,8 @@ class SqlUnitOfWork(SqlTransaction):
         self.calendars = SqlCalendarLinks(connection)
         self.feeds = SqlFeedTokens(connection)
         self.documents = SqlDocumentRepository(connection)
+        self.offers = SqlSplitOffers(connection)
+        self.compoff = SqlCompOffClaims(connection)
         return self
 
     def commit(self) -> None:

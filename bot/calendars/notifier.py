@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.ports.calendars import CalendarGateway
 from core.service import LeaveService
-from core.views import Notice, NoticeKind
+from core.views import AnyNotice, Notice, NoticeKind
 
 
 class CalendarNotifier:
@@ -23,6 +23,6 @@ class CalendarNotifier:
         self._service = service
         self._default = default_provider
 
-    def deliver(self, notice: Notice) -> None:
-        if notice.kind is NoticeKind.CALENDAR:
+    def deliver(self, notice: AnyNotice) -> None:
+        if isinstance(notice, Notice) and notice.kind is NoticeKind.CALENDAR:
             self._service.sync_calendar(notice.request.id, self._gateway, self._default)

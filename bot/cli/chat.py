@@ -84,7 +84,7 @@ def run_chat(
         if text.casefold() in QUIT_WORDS:
             return 0
         view = service.handle_text(email, text, source=SOURCE, adjust=with_file)
-        if isinstance(view, views.ReportView):
+        if isinstance(view, views.FilesView):
             view = save_report(view, report_dir or Path.cwd())
         if isinstance(view, views.DocumentsView):
             view = save_documents(view, report_dir or Path.cwd())
@@ -112,9 +112,9 @@ def _read_line(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
         return None
 
 
-def save_report(view: views.ReportView, directory: Path) -> views.ReportView:
-    """Write the report's files into ``directory`` (made if missing, same names replaced); the
-    report now lists where they are."""
+def save_report(view: views.FilesT, directory: Path) -> views.FilesT:
+    """Write the files of a report (or of payroll) into ``directory`` (made if missing, same names
+    replaced); the view now lists where they are."""
     directory.mkdir(parents=True, exist_ok=True)
     links = []
     for file in view.files:

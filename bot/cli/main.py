@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli import audit, calendar, digest, link, ops, report
+from bot.cli import adjust, audit, calendar, digest, link, ops, payroll, report
 from bot.cli import output as out
 from bot.cli.scheduler import add_commands as add_scheduler_commands
 from bot.listening import PortInUse
@@ -147,9 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_commands(commands, add)
     ops.add_commands(commands, add)
     report.add_commands(commands, add)
+    payroll.add_commands(commands, add)
     digest.add_commands(commands, add)
     audit.add_commands(commands, add)
     link.add_commands(commands, add)
+    adjust.add_commands(commands, add)
     return parser
 
 
@@ -273,9 +275,11 @@ def cmd_policies_load(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_holidays_sync(args: argparse.Namespace, settings: Settings) -> int:
     country = args.country.upper()
-    stored = _service(settings).sync_holidays(country, args.subdiv, args.year)
-    place = f"{country}-{args.subdiv.upper()}" if args.subdiv else country
-    print(f"Stored {stored} public holidays for {place} in {args.year}.")
+    synced = _service(settings).sync_holidays(country, args.subdiv, args.year)
+    place = f"{country}-{synced.subdivision}" if synced.subdivision else country
+    where = (f"people in {', '.join(synced.locations)}" if synced.locations
+             else f"everyone in region {synced.region}")
+    print(f"Stored {synced.stored} public holidays for {place} in {args.year}; they apply to {where}.")
     return EXIT_OK
 
 

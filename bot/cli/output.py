@@ -41,10 +41,16 @@ def balance_json(view: BalanceView) -> list[dict[str, Any]]:
             "taken": number(row.taken),
             "pending": number(row.pending),
             "available": number(row.available),
+            "paid": row.paid,
             "lapsed": number(row.lapsed),
+            "paid_out": number(row.paid_out),
             "to_accrue": number(row.to_accrue),
             "expiring": number(row.expiring),
             "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+            # A type without a yearly balance: per occurrence (maternity) or counted in hours.
+            "per_occurrence": number(row.per_occurrence) if row.per_occurrence else None,
+            "occurrences": row.occurrences if row.per_occurrence else None,
+            "max_hours": number(row.hours_cap) if row.hours_cap else None,
         }
         for row in view.rows
     ]
@@ -58,6 +64,9 @@ def request_json(request: RequestView) -> dict[str, Any]:
         "start": iso(request.start),
         "end": iso(request.end),
         "days": number(request.days),
+        # A request of a type counted in hours: "days" holds its hours, asked for in this range.
+        "unit": str(request.days.unit),
+        "time_range": str(request.time_range) if request.time_range else None,
         "half": None if request.half is None else str(request.half),
         "status": str(request.status),
         "approver": email_of(request.approver),

@@ -17,6 +17,7 @@ from typing import Any
 from bot.main import build_runtime
 from bot.settings import Settings
 from core.errors import LeaveError
+from core.views import FilesView
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -31,18 +32,24 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli.chat import save_report
-    from bot.render_text import render
-
     runtime = build_runtime(settings, metrics=False)
     parsed = runtime.service.read_report(" ".join(args.period))
     if parsed.department and args.department:
         raise LeaveError(f"Name the department once: '{parsed.department}' follows the period and "
                          f"--department says '{args.department}'.")
     view = runtime.service.report(replace(parsed, department=args.department or parsed.department))
+    return write_files(view, args.out)
+
+
+def write_files(view: FilesView, out: Path) -> int:
+    """Save the view's files in ``out`` and print where they are; a folder that can't be written
+    to is a one-line error, as every CLI error is."""
+    from bot.cli.chat import save_report
+    from bot.render_text import render
+
     try:
-        saved = save_report(view, args.out)
+        saved = save_report(view, out)
     except OSError as exc:
-        raise LeaveError(f"{args.out}: can't write the files there ({exc.strerror or exc}).") from None
+        raise LeaveError(f"{out}: can't write the files there ({exc.strerror or exc}).") from None
     print(render(saved))
     return 0

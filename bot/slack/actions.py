@@ -33,11 +33,21 @@ from bot.slack.forms import (
     read_reason,
 )
 from bot.slack.identity import NO_EMAIL, Actor
-from core.commands import CancelRequest, Command, Decide, OpenApplyForm
+from core.commands import CancelRequest, Command, Decide, DecideClaim, OpenApplyForm
+from core.domain.compoff import is_claim_number, parse_claim_number
 from core.domain.dates import parse_request_id
 from core.domain.model import RequestStatus
 from core.errors import BadCommand
-from core.views import AppliedView, ApplyFormView, CancelledView, DecidedView, Person, RefusalView, View
+from core.views import (
+    AppliedView,
+    ApplyFormView,
+    CancelledView,
+    CompOffClaimView,
+    DecidedView,
+    Person,
+    RefusalView,
+    View,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +81,36 @@ class Surface:
         return not self.home and not self.ephemeral and bool(self.channel and self.ts)
 
 
-def _clicked_request(body: dict[str, Any]) -> tuple[str, int] | None:
+def _clicked_value(body: dict[str, Any]) -> str:
     actions = body.get("actions") or [{}]
-    value = str(actions[0].get("value") or "")
+    return str(actions[0].get("value") or "")
+
+
+def _clicked_claim(body: dict[str, Any]) -> int | None:
+    """The comp-off claim a button names (its value ``CO-1001``), decided as a request is."""
+    value = _clicked_value(body)
+    return parse_claim_number(value) if is_claim_number(value) else None
+
+
+async def _decide_claim(door: SlackDoor, client: AsyncWebClient, respond: Respond | None, surface: Surface,
+                        user_id: str, command: DecideClaim) -> None:
+    """A claim's Approve, or its Reject with the modal's reason: a card loses its buttons once
+    decided; a refusal, or a decision made from a private list, is told in private."""
+    asked = await door.ask(client, user_id, command)
+    if asked is None:
+        refusal = render.notice_text(await door.refuse_stranger(user_id, "compoff decision"))
+        if respond is not None:
+            await respond(**ephemeral(refusal))
+        return
+    view = asked[1].view
+    if isinstance(view, CompOffClaimView) and surface.card:
+        await _update_card(client, surface, render.reply(view))
+    else:
+        await _reply(client, surface, render.reply(view))
+
+
+def _clicked_request(body: dict[str, Any]) -> tuple[str, int] | None:
+    value = _clicked_value(body)
     try:
         return value, parse_request_id(value)
     except BadCommand:
@@ -104,6 +141,11 @@ async def _run_click(door: SlackDoor, ack: Ack, body: dict[str, Any], client: As
 
 async def handle_approve(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient,
                          respond: Respond) -> None:
+    claim = _clicked_claim(body)
+    if claim is not None:
+        await ack()
+        await _decide_claim(door, client, respond, Surface(body), _user(body), DecideClaim(claim, approve=True))
+        return
     click = await _run_click(door, ack, body, client, respond, lambda request_id: Decide(request_id, approve=True))
     if click is None:
         return
@@ -114,7 +156,7 @@ async def handle_approve(door: SlackDoor, ack: Ack, body: dict[str, Any], client
 async def handle_reject_click(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
     """Reject asks why first: open the reason modal, remembering which card to update."""
     await ack()
-    clicked = _clicked_request(body)
+    clicked = _clicked_request(body) if _clicked_claim(body) is None else (_clicked_value(body), 0)
     if clicked is None:
         return
     metadata = encode_metadata({"id": clicked[0], **Surface(body).metadata()})
@@ -128,6 +170,11 @@ async def handle_reject_click(door: SlackDoor, ack: Ack, body: dict[str, Any], c
 async def handle_reject_submit(door: SlackDoor, ack: Ack, body: dict[str, Any], view: dict[str, Any],
                                client: AsyncWebClient) -> None:
     metadata = decode_metadata(view.get("private_metadata"))
+    if is_claim_number(metadata.get("id", "")):
+        await ack()
+        claim = DecideClaim(parse_claim_number(metadata["id"]), approve=False, reason=read_reason(view))
+        await _decide_claim(door, client, None, Surface.from_metadata(metadata), _user(body), claim)
+        return
     try:
         request_id = parse_request_id(metadata.get("id", ""))
     except BadCommand as error:

@@ -1,10 +1,10 @@
 """The modals' submitted values, read into core commands; refusals placed on the field they concern.
 
 The modal's block ids name its fields (``leave_type``, ``start``, ``end``, ``half``, ``reason``,
-``document``); each input's action id is ``value``. Slack shows an error under the field whose
-block id it is given, so a refusal from the core is placed on the field it is about: the words
-of the core's message decide, and anything unrecognised lands on the dates, where most refusals
-belong.
+``document``, and ``time_from``/``time_to`` when a type counted in hours is offered); each input's
+action id is ``value``. Slack shows an error under the field whose block id it is given, so a
+refusal from the core is placed on the field it is about: the words of the core's message decide,
+and anything unrecognised lands on the dates, where most refusals belong.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from datetime import date
 from typing import Any
 
 from core.commands import ApplyLeave
+from core.domain.hours import time_range_of_fields
 from core.domain.model import HalfDay
 from core.domain.text import format_day
 
 TYPE_BLOCK, START_BLOCK, END_BLOCK, HALF_BLOCK, REASON_BLOCK, DOCUMENT_BLOCK = (
     "leave_type", "start", "end", "half", "reason", "document")
+#: The hours of a type counted in hours (a "permission"); the form shows them only when it offers one.
+FROM_BLOCK, TO_BLOCK = "time_from", "time_to"
 VALUE = "value"
 METADATA_LIMIT = 3000
 
@@ -75,7 +78,13 @@ def read_apply_form(view: Mapping[str, Any]) -> ApplyLeave | FormErrors:
     half = HalfDay(half_value) if half_value in (HalfDay.FIRST.value, HalfDay.SECOND.value) else None
     reason = _text(values.get(REASON_BLOCK, {}))
     document = _text(values.get(DOCUMENT_BLOCK, {})) or None
-    return ApplyLeave(leave_type=leave_type, start=start, end=end, half=half, reason=reason, document_ref=document)
+    try:
+        hours = time_range_of_fields(str(values.get(FROM_BLOCK, {}).get("selected_time") or ""),
+                                     str(values.get(TO_BLOCK, {}).get("selected_time") or ""))
+    except ValueError as error:
+        return FormErrors({TO_BLOCK: str(error)})
+    return ApplyLeave(leave_type=leave_type, start=start, end=end, half=half, reason=reason, document_ref=document,
+                      time_range=hours)
 
 
 def read_reason(view: Mapping[str, Any]) -> str:

@@ -12,6 +12,8 @@ repeated delivery harmless and to say what a failure means:
   is idempotent); the approver gets a DM only when someone else decided or cancelled.
 * ``DOCUMENT_ADDED``: a DM saying a document was handed in, with the button that opens it; an
   approver's recorded card is redrawn as it reads now, without its "Document due".
+* ``CORRECTED``: a DM to the employee and the approver that HR cancelled or shortened leave.
+* ``ADJUSTED`` (a :class:`~core.views.BalanceNotice`): a DM to the person whose balance HR changed.
 
 After the message, the recipient's Home tab is republished; that is a courtesy, so its failure
 is logged and never turns a delivered notice into a retried one (which would repeat the DM).
@@ -38,7 +40,7 @@ from bot.slack.identity import PLATFORM, slack_user_id
 from core.ports import Clock, DeliveryFailed, RetryLater, Unreachable
 from core.ports.chat import ChatStore
 from core.service import LeaveService
-from core.views import Notice, NoticeKind, Person, RequestView
+from core.views import AnyNotice, BalanceNotice, ClaimNotice, Notice, NoticeKind, Person, RequestView
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +63,18 @@ class SlackNotifier:
         self._client = client
         self._clock = clock or SystemClock()
 
-    def deliver(self, notice: Notice) -> None:
+    def deliver(self, notice: AnyNotice) -> None:
         """Send one notice; raises what :class:`core.ports.Notifier` documents.
 
         No answer within ``HTTP_TIMEOUT_SECONDS`` (or no connection at all) is worth another try
         later: the outbox retries it, and repeating a delivery is harmless.
         """
         try:
-            if notice.kind is NoticeKind.APPROVAL_NEEDED:
+            if isinstance(notice, BalanceNotice):
+                self._post(self._dm_channel(notice.recipient)[1], render.adjusted_message(notice), notice)
+            elif isinstance(notice, ClaimNotice):
+                self._post(self._dm_channel(notice.recipient)[1], render.claim_message(notice), notice)
+            elif notice.kind is NoticeKind.APPROVAL_NEEDED:
                 self._send_card(notice)
             elif notice.kind is NoticeKind.DECIDED:
                 told = render.decided_message(notice.request, notice.today)
@@ -80,6 +86,8 @@ class SlackNotifier:
             elif notice.kind is NoticeKind.DOCUMENT_ADDED:
                 self._post(self._dm_channel(notice.recipient)[1], render.document_added_message(notice), notice)
                 self._redraw_approval_card(notice)
+            elif notice.kind is NoticeKind.CORRECTED:
+                self._post(self._dm_channel(notice.recipient)[1], render.corrected_message(notice), notice)
             else:
                 log.warning("no Slack message for notices of kind %s", notice.kind)
                 return
@@ -151,7 +159,7 @@ class SlackNotifier:
         self._chat.save_address(PLATFORM, key, channel, self._clock.now())
         return user_id, channel
 
-    def _post(self, channel: str, message: dict[str, Any], notice: Notice) -> dict[str, Any]:
+    def _post(self, channel: str, message: dict[str, Any], notice: AnyNotice) -> dict[str, Any]:
         """Post the notice's message (``channel`` and ``ts`` come back), unless it is there already."""
         if notice.sent_since is not None and notice.delivery_id:
             earlier = self._posted_before(channel, notice.delivery_id, notice.sent_since)

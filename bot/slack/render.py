@@ -148,6 +148,22 @@ def document_added_message(notice: views.Notice) -> Message:
     return _render("document_added_dm.j2", MESSAGE_BLOCKS, notice=notice, r=notice.request)
 
 
+def corrected_message(notice: views.Notice) -> Message:
+    """To the employee and the approver: HR cancelled or shortened leave (that had begun)."""
+    return _render("corrected_dm.j2", MESSAGE_BLOCKS, notice=notice, r=notice.request)
+
+
+def adjusted_message(notice: views.BalanceNotice) -> Message:
+    """To the person whose balance HR credited or debited, with the reason and the balance now."""
+    return _render("adjusted.j2", MESSAGE_BLOCKS, view=notice.adjustment, to_person=True)
+
+
+def claim_message(notice: views.ClaimNotice) -> Message:
+    """A comp-off claim: to its approver with Approve / Reject, to the claimant once decided."""
+    return _render("compoff_claim.j2", MESSAGE_BLOCKS, view=notice.claim,
+                   to_approver=notice.kind is views.NoticeKind.APPROVAL_NEEDED)
+
+
 def document_modal(request_number: str, private_metadata: str) -> dict[str, Any]:
     """The hand-in form of a request: one file input."""
     return _render("document_modal.j2", VIEW_BLOCKS, number=request_number, private_metadata=private_metadata)

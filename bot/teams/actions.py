@@ -22,8 +22,10 @@ from bot.teams.cards import Card
 from bot.teams.directory import TeamsDirectory
 from bot.teams.identity import Sender, Unplaced
 from bot.teams.pictures import PictureLinks
-from core.commands import ApplyLeave, Command, Decide, OpenApplyForm, ShowDocuments, ShowPending
+from core.commands import ApplyLeave, Command, Decide, DecideClaim, OpenApplyForm, ShowDocuments, ShowPending
+from core.domain.compoff import is_claim_number, parse_claim_number
 from core.domain.dates import MAX_REQUEST_NUMBER, parse_request_id
+from core.domain.hours import time_range_of_fields
 from core.domain.model import REQUEST_NUMBER_OFFSET, Employee, HalfDay, RequestStatus
 from core.errors import LeaveError
 from core.service import UNAVAILABLE, LeaveService
@@ -40,7 +42,7 @@ from core.views import (
     View,
 )
 
-FORM_FIELDS = ("leaveType", "start", "end", "half", "reason", "documentRef")
+FORM_FIELDS = ("leaveType", "start", "end", "half", "reason", "documentRef", "timeFrom", "timeTo")
 
 Run = Callable[..., Awaitable[Any]]
 
@@ -109,6 +111,12 @@ class CardActions:
                                  notice=notice, reader_id=viewer.employee_id)
 
     async def _decide(self, sender: Sender, approve: bool, data: Mapping[str, Any]) -> Card:
+        shown = str(data.get("requestId") or "")
+        if is_claim_number(shown):
+            # A comp-off claim's card: decided as a request is; its reason box is named after it too.
+            reason = str(data.get(f"reason-{shown}") or "").strip()
+            view, viewer = await self._execute(sender, DecideClaim(parse_claim_number(shown), approve, reason))
+            return await self.card_for(view, viewer, "")
         request_id = _request_id(data)
         if request_id is None:
             return cards.refusal_card("This card does not say which request it is about; see /leave pending.")
@@ -242,7 +250,12 @@ def _apply_command(values: Mapping[str, str]) -> ApplyLeave:
     start = _form_date(values["start"], "first day")
     end = _form_date(values["end"], "last day") if values["end"] else start
     half = None if values["half"] in ("", "FULL") else _half(values["half"])
-    return ApplyLeave(values["leaveType"], start, end, half, values["reason"], values["documentRef"] or None)
+    try:
+        hours = time_range_of_fields(values["timeFrom"], values["timeTo"])
+    except ValueError as error:
+        raise LeaveError(str(error)) from None
+    return ApplyLeave(values["leaveType"], start, end, half, values["reason"], values["documentRef"] or None,
+                      time_range=hours)
 
 
 def _form_date(text: str, what: str) -> date:

@@ -51,7 +51,7 @@ from core.domain.model import Employee
 from core.errors import LeaveError
 from core.ports import Conflict, Unavailable
 from core.service import UNAVAILABLE, LeaveService
-from core.views import DocumentsView, HelpView, RefusalView, ReportView, View
+from core.views import DocumentsView, FilesView, HelpView, RefusalView, View
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class LeaveTeamsBot(TeamsActivityHandler):
             message = view.message if isinstance(view, RefusalView) else UNAVAILABLE
             await turn_context.send_activity(card_message(refusal_card(message)))
             return
-        if isinstance(view, ReportView):
+        if isinstance(view, FilesView):
             # A card cannot carry files: it links to them instead (single use, expiring).
             view = await self._run(self._downloads.attach, view)
         elif isinstance(view, DocumentsView):

@@ -160,8 +160,8 @@ def apply_form(view: views.ApplyFormView, values: dict[str, str] | None = None, 
     ``form_id`` travels with the submit; the door uses it as the request's idempotency key, so a
     double click or a retried invoke files one request.
     """
-    return render("apply_form.j2", types=view.leave_types, values=values or {}, error=error,
-                  form_id=form_id or uuid.uuid4().hex)
+    return render("apply_form.j2", types=view.leave_types, hours_types=view.hours_types, values=values or {},
+                  error=error, form_id=form_id or uuid.uuid4().hex)
 
 
 def approval_card(request: views.RequestView, *, can_decide: bool, facts: Sequence[str] = (),
@@ -196,6 +196,27 @@ def request_card(request: views.RequestView, refresh_user_ids: Sequence[str] = (
 def document_added_card(notice: views.Notice) -> Card:
     """To an approver or HR: a document was handed in, with the button that opens it."""
     return render("document_added.j2", added=notice, r=notice.request)
+
+
+def corrected_card(notice: views.Notice, refresh_user_ids: Sequence[str] = ()) -> Card:
+    """To the employee and the approver: HR cancelled or shortened leave; the request as it stands now."""
+    r = notice.request
+    who = f"{notice.by.name} (HR)" if notice.by else "HR"
+    yours = notice.recipient.employee_id == r.employee.employee_id
+    what = f"your {r.number}" if yours else f"{r.number} ({r.employee.name})"
+    told = (f"{who} cancelled {what}; its days are back in the balance." if r.status is RequestStatus.CANCELLED
+            else f"{who} shortened {what}: it now counts {r.days.text()}; the days given back are in the balance.")
+    return request_card(r, refresh_user_ids, notice=told, to_employee=yours)
+
+
+def claim_card(notice: views.ClaimNotice) -> Card:
+    """A comp-off claim: to its approver with Approve / Reject, to the claimant once decided."""
+    return render("compoff_claim.j2", view=notice.claim, to_approver=notice.kind is views.NoticeKind.APPROVAL_NEEDED)
+
+
+def adjusted_card(notice: views.BalanceNotice) -> Card:
+    """To the person whose balance HR credited or debited, with the reason and the balance now."""
+    return render("adjusted.j2", view=notice.adjustment, to_person=True)
 
 
 def welcome_card(view: views.HelpView) -> Card:

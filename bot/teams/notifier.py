@@ -41,7 +41,7 @@ from bot.teams.references import (
     to_reference,
 )
 from core.ports import DeliveryFailed, RetryLater, Unreachable
-from core.views import Notice, NoticeKind, Person
+from core.views import AnyNotice, BalanceNotice, ClaimNotice, Notice, NoticeKind, Person
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,12 @@ class TeamsNotifier:
 
     # -- the outbox -----------------------------------------------------------------------------
 
-    def deliver(self, notice: Notice) -> None:
-        if notice.kind is NoticeKind.APPROVAL_NEEDED:
+    def deliver(self, notice: AnyNotice) -> None:
+        if isinstance(notice, BalanceNotice):
+            self._send(self._reach(notice.recipient), cards.adjusted_card(notice))
+        elif isinstance(notice, ClaimNotice):
+            self._send(self._reach(notice.recipient), cards.claim_card(notice))
+        elif notice.kind is NoticeKind.APPROVAL_NEEDED:
             self._ask_approver(notice)
         elif notice.kind is NoticeKind.DECIDED:
             reference = self._reach(notice.recipient)
@@ -89,6 +93,8 @@ class TeamsNotifier:
             self._reassigned(notice)
         elif notice.kind is NoticeKind.DOCUMENT_ADDED:
             self._send(self._reach(notice.recipient), cards.document_added_card(notice))
+        elif notice.kind is NoticeKind.CORRECTED:
+            self._send(self._reach(notice.recipient), cards.corrected_card(notice, self._watchers(notice)))
 
     def _ask_approver(self, notice: Notice) -> None:
         """The approval card, remembered so that it can be updated wherever the request is decided."""

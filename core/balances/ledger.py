@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from core.domain.amount import NO_DAYS, Amount
+from core.domain.amount import NO_DAYS, Amount, Unit
 from core.domain.model import EntryKind, LeaveRequest, LedgerEntry, RequestStatus, Source
 from core.policy.rules import LeaveType
 from core.views import BalanceRow
@@ -60,9 +60,14 @@ def balance_rows(
             continue
         part = parts[COUNTED[entry.kind]]
         part[entry.type_key] = part.get(entry.type_key, NO_DAYS) + entry.amount
+    paid_out: dict[str, Amount] = {}
+    for entry in entries:
+        if entry.year == year and entry.kind is EntryKind.ENCASHMENT:
+            paid_out[entry.type_key] = paid_out.get(entry.type_key, NO_DAYS) - entry.amount
     pending: dict[str, Amount] = {}
     for request in requests:
-        if request.status is RequestStatus.PENDING and year in request.year_days:
+        # Hours (a type counted in hours) are held against no balance: such a type has none.
+        if request.status is RequestStatus.PENDING and year in request.year_days and request.time_range is None:
             pending[request.type_key] = pending.get(request.type_key, NO_DAYS) + request.year_days[year]
     # Debits are negative in the ledger and shown as positive amounts taken or lapsed.
     return tuple(
@@ -74,6 +79,11 @@ def balance_rows(
             taken=-parts[Counted.TAKEN].get(t.key, NO_DAYS),
             pending=pending.get(t.key, NO_DAYS),
             lapsed=-parts[Counted.LAPSED].get(t.key, NO_DAYS),
+            paid=t.paid,
+            paid_out=paid_out.get(t.key, NO_DAYS),
+            per_occurrence=t.counting.occurrence,
+            hours_cap=Amount.hours(t.counting.max_hours or 0),
+            per_month=t.counting.per_month,
         )
         for t in leave_types
     )
@@ -83,7 +93,8 @@ def request_entries(request: LeaveRequest, kind: EntryKind, at: datetime,
                     year_days: Mapping[int, Amount] | None = None) -> list[LedgerEntry]:
     """Leave taken (negative) on approval, or its reversal (positive) on cancel, per year.
 
-    ``year_days`` narrows a reversal to the days of a partial cancel.
+    ``year_days`` narrows a reversal to the days of a partial cancel. A request in hours writes
+    nothing: a type counted in hours has no balance (its limits are per request and per month).
     """
     assert request.id is not None
     taken = kind is EntryKind.LEAVE_TAKEN
@@ -99,5 +110,5 @@ def request_entries(request: LeaveRequest, kind: EntryKind, at: datetime,
             note=request.number,
         )
         for year, days in sorted((request.year_days if year_days is None else year_days).items())
-        if days
+        if days and days.unit is Unit.DAYS
     ]

@@ -9,11 +9,11 @@ year will still add, so ``at_year_end`` is the projection, and every door labels
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from core.balances.entitlement import Grant, PolicyOn, grants, missing
+from core.balances.entitlement import Grant, PolicyOn, grants, leave_year_of, missing
 from core.balances.ledger import balance_rows
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.model import Employee, LeaveRequest, LedgerEntry
@@ -23,15 +23,23 @@ from core.views import BalanceRow
 
 def standing_rows(policy_on: PolicyOn, employee: Employee, leave_types: Iterable[LeaveType],
                   entries: list[LedgerEntry], requests: Iterable[LeaveRequest], year: int,
-                  today: date) -> tuple[BalanceRow, ...]:
+                  today: date, carried: Mapping[str, Amount] | None = None) -> tuple[BalanceRow, ...]:
     """One row per type of ``year`` as it stands on ``today``, with what is still to accrue after it.
 
     ``entries`` are the person's ledger entries of ``year``; ``requests`` theirs (the pending ones
-    are held against the balance).
+    are held against the balance). ``carried`` is what the previous year's end, not run yet, is
+    expected to carry in (:func:`core.shared.expected_carry.expected_carry`): counted as entitled,
+    and said to be expected.
     """
-    begun = _by_type(missing(grants(policy_on, employee, year, _within(today, year)), entries))
-    to_come = accruing(policy_on, employee, entries, year, today, date(year, 12, 31))
-    return tuple(replace(row, to_accrue=to_come.get(row.type_key, NO_DAYS))
+    last = leave_year_of(policy_on, employee.region, year).last(year)
+    begun = _by_type(missing(grants(policy_on, employee, year, min(today, last)), entries))
+    carried = carried or {}
+    for key, days in carried.items():
+        begun[key] = begun.get(key, NO_DAYS) + days
+    to_come = accruing(policy_on, employee, entries, year, today, last)
+    return tuple(replace(row, to_accrue=to_come.get(row.type_key, NO_DAYS),
+                         carried_expected=carried.get(row.type_key, NO_DAYS),
+                         carried_from=year - 1 if row.type_key in carried else None)
                  for row in balance_rows(leave_types, entries, requests, year, begun))
 
 
@@ -39,14 +47,10 @@ def accruing(policy_on: PolicyOn, employee: Employee, entries: list[LedgerEntry]
              by: date) -> dict[str, Amount]:
     """Per type, the entitlement of ``year`` that begins after ``after`` and by ``by``: what leave on
     ``by`` may already count on, and what the year still adds when ``by`` is its last day."""
-    begun = set(missing(grants(policy_on, employee, year, _within(after, year)), entries))
-    later = missing(grants(policy_on, employee, year, _within(by, year)), entries)
+    last = leave_year_of(policy_on, employee.region, year).last(year)
+    begun = set(missing(grants(policy_on, employee, year, min(after, last)), entries))
+    later = missing(grants(policy_on, employee, year, min(by, last)), entries)
     return _by_type(g for g in later if g not in begun)
-
-
-def _within(day: date, year: int) -> date:
-    """``day``, or the last day of ``year`` when ``day`` is later."""
-    return min(day, date(year, 12, 31))
 
 
 def _by_type(found: Iterable[Grant]) -> dict[str, Amount]:

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from core.compoff.notices import EVENT_PREFIX, claim_notices
 from core.domain.model import Employee, Event, LeaveRequest, RequestStatus
 from core.domain.text import counted
 from core.policy.rules import Policy
 from core.ports import Clock, UnitOfWork
-from core.requests import documents
+from core.requests import corrections, documents
 from core.requests.absence import Absences
 from core.requests.assessment import year_balances
 from core.requests.queries import team_members
 from core.shared.context import Presenter, latest_policy, local_today, person
 from core.shared.escalations import last_step
-from core.views import AbsenceView, Escalation, Notice, NoticeKind, RequestView
+from core.views import AbsenceView, AnyNotice, Escalation, Notice, NoticeKind, RequestView
 
 
-def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
+def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> Sequence[AnyNotice]:
     """The notices an event calls for; none for events that concern nobody (or a vanished request)."""
+    if event.name.startswith(EVENT_PREFIX):
+        return claim_notices(uow, event)
+    if event.name == corrections.ADJUSTED:
+        adjusted = uow.employees.get(str(event.payload.get("employee_id")))
+        return corrections.adjustment_notices(event, person(adjusted) if adjusted else None)
     request_id = event.payload.get("request_id")
     request = uow.requests.get(int(str(request_id))) if request_id is not None else None
     if request is None:
@@ -28,6 +36,10 @@ def notices_for(uow: UnitOfWork, clock: Clock, event: Event) -> list[Notice]:
     view = presenter.request(request)
     if event.name == "leave.pending" and request.status is RequestStatus.PENDING:
         return _approval_needed(uow, clock, presenter, request, view)
+    if event.name in ("leave.cancelled", "leave.shortened"):
+        corrected = _corrected(uow, presenter, request, view, event)
+        if corrected:
+            return corrected + _calendar(presenter, request, view, event)
     if event.name in ("leave.approved", "leave.rejected", "leave.cancelled", "leave.shortened"):
         return _closed(uow, clock, presenter, request, view, event) + _calendar(presenter, request, view, event)
     if event.name == "leave.reassigned" and request.status is RequestStatus.PENDING:
@@ -70,7 +82,10 @@ def _approval_needed(uow: UnitOfWork, clock: Clock, presenter: Presenter, reques
     today = local_today(clock, employee.time_zone)
     filed = request.created_at.astimezone(ZoneInfo(employee.time_zone)).date()
     # Pending requests (this one included) are already held: the rows ``balance`` shows the employee.
-    after = year_balances(uow, employee, leave_type, request.year_days, today, pending) if leave_type else {}
+    # Unpaid leave has no balance to show: the card says "unpaid" instead; a type per occurrence or
+    # in hours has none either, and the request's note says how it counts.
+    after = (year_balances(uow, employee, leave_type, request.year_days, today, pending)
+             if leave_type and leave_type.paid and leave_type.counting.yearly else {})
     facts = _facts(request, filed)
     escalation = _escalation(uow, presenter, request, (today - filed).days)
     return [
@@ -80,7 +95,7 @@ def _approval_needed(uow: UnitOfWork, clock: Clock, presenter: Presenter, reques
             recipient=person(approver),
             request=view,
             balance_after=after,
-            escalation=escalation,
+            escalation=_told_to(escalation, approver_id),
             team_out=_team_out(uow, policy, employee, request, approver, local_today(clock, approver.time_zone)),
             facts=facts,
             today=local_today(clock, approver.time_zone),
@@ -125,6 +140,28 @@ def _closed(uow: UnitOfWork, clock: Clock, presenter: Presenter, request: LeaveR
     return notices
 
 
+def _corrected(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, view: RequestView,
+               event: Event) -> list[Notice]:
+    """When someone else (HR) cancelled or shortened the leave, the employee and whoever approved it
+    are told who did it and what the request counts now, and every approver's card is redrawn (as
+    for any close). None when the employee did it themselves: :func:`_closed` then does."""
+    employee = presenter.employee(request.employee_id)
+    actor = str(event.payload.get("actor") or "").casefold()
+    if employee is None or not actor or actor == employee.email.casefold():
+        return []
+    by = next((person(e) for e in uow.employees.hr_admins() if e.email.casefold() == actor), None)
+    told = [request.employee_id, *([request.decided_by] if request.decided_by else [])]
+    notices = [Notice(key=f"{NoticeKind.CORRECTED.value}:{employee_id}", kind=NoticeKind.CORRECTED,
+                      recipient=recipient, request=view, by=by)
+               for employee_id in dict.fromkeys(told)
+               if (recipient := presenter.person(employee_id)) is not None and recipient.email.casefold() != actor]
+    holders = dict.fromkeys([*_approvers(uow, request), *(d.decided_by for d in uow.decisions.for_request(
+        request.id or 0))])
+    return notices + [Notice(key=f"{NoticeKind.REQUEST_CLOSED.value}:{approver_id}", kind=NoticeKind.REQUEST_CLOSED,
+                             recipient=recipient, request=view)
+                      for approver_id in holders if (recipient := presenter.person(approver_id)) is not None]
+
+
 def _calendar(presenter: Presenter, request: LeaveRequest, view: RequestView, event: Event) -> list[Notice]:
     """One notice for the calendar targets whenever approved leave appears, changes or goes away.
 
@@ -159,6 +196,13 @@ def _escalation(uow: UnitOfWork, presenter: Presenter, request: LeaveRequest, wa
         return None
     return Escalation(unanswered=presenter.person(step.unanswered), working_days=step.working_days,
                       waited_days=max(0, waited))
+
+
+def _told_to(escalation: Escalation | None, reader_id: str) -> Escalation | None:
+    """The escalation as ``reader_id`` reads it: the one who had the request is not named to themself."""
+    if escalation is None or escalation.unanswered is None or escalation.unanswered.employee_id != reader_id:
+        return escalation
+    return replace(escalation, by_reader=True)
 
 
 def _facts(request: LeaveRequest, filed: date) -> tuple[str, ...]:

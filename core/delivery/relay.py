@@ -33,7 +33,7 @@ from core.ports import (
     Unreachable,
 )
 from core.shared.transactions import in_unit_of_work
-from core.views import Notice, NoticeKind
+from core.views import AnyNotice, Notice, NoticeKind
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
@@ -135,7 +135,7 @@ def _deliver_claimed(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Se
 
 
 def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target: str, outcome: str, detail: str,
-            notice: Notice) -> None:
+            notice: AnyNotice) -> None:
     """Record one target's outcome at once, so a crash later cannot make it go out twice; a record
     that lost a race is written again, for the same reason."""
 
@@ -143,7 +143,8 @@ def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target:
         uow.outbox.settle_target(event_id, target, outcome, clock.now(), detail)
         if outcome != "delivered":
             uow.audit.add(AuditEntry(at=clock.now(), actor="system", action=f"notice.{outcome}", outcome="refused",
-                                     request_id=notice.request.id, source=target.split(":", 1)[0],
+                                     request_id=notice.request.id if isinstance(notice, Notice) else None,
+                                     source=target.split(":", 1)[0],
                                      detail=f"{notice.recipient.email}: {detail}"))
         uow.commit()
 

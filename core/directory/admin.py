@@ -10,7 +10,8 @@ from typing import Any
 from core.directory.csv_import import count_changes, read_employees
 from core.domain.model import AuditEntry, Employee, Holiday, RequestStatus
 from core.errors import LeaveError, PolicyError, UnknownEmployee
-from core.policy.rules import ALWAYS, Policy, parse_policy
+from core.policy.holiday_scopes import locations_in
+from core.policy.rules import ALWAYS, Policy, Region, parse_policy
 from core.ports import Clock, UnitOfWork
 from core.scheduling.scheduled import HR_CHANNEL, dept_key
 from core.shared.context import Presenter, latest_policy
@@ -99,32 +100,55 @@ def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> Po
 PublicHolidays = Callable[[str, str | None, int], list[tuple[date, str]]]
 
 
+@dataclass(frozen=True)
+class HolidaySync:
+    """What ``holidays sync`` stored: how many, in which region, and for whom."""
+
+    stored: int
+    region: str
+    #: The subdivision synced (``KA``), None for the country's own list.
+    subdivision: str | None
+    #: The locations a subdivision's holidays apply to (empty for the whole region).
+    locations: tuple[str, ...]
+
+
 def sync_holidays(uow: UnitOfWork, clock: Clock, fetch: PublicHolidays, country: str, subdiv: str | None,
-                  year: int) -> int:
-    """Store a country's public holidays for one year in the region that has that country code."""
+                  year: int) -> HolidaySync:
+    """Store a country's (or one subdivision's) public holidays for one year in the region that has
+    that country code. A subdivision's apply only where the region's ``locations`` map to it, so a
+    subdivision no location maps to is refused: its holidays would apply to nobody."""
     policy = latest_policy(uow)
     region = _region_for_country(policy, country)
-    found = fetch(country.upper(), subdiv, year)
-    source = f"holidays:{country.upper()}" + (f"-{subdiv.upper()}" if subdiv else "")
-    holidays = [Holiday(day=day, name=name, region=region, source=source) for day, name in found]
-    uow.holidays.replace(region, source, holidays, start=date(year, 1, 1), end=date(year, 12, 31))
+    subdivision = subdiv.strip().upper() if subdiv else None
+    locations = locations_in(region.locations, subdivision) if subdivision else ()
+    if subdivision and not locations:
+        mapped = ", ".join(f"{name} ({code})" for name, code in region.locations) or "none yet"
+        raise LeaveError(
+            f"No location of region {region.key} maps to subdivision '{subdivision}', so its holidays would apply to "
+            f"nobody. Mapped locations: {mapped}. Map one under regions.{region.key}.locations in the policy first."
+        )
+    found = fetch(country.upper(), subdivision, year)
+    source = f"holidays:{country.upper()}" + (f"-{subdivision}" if subdivision else "")
+    holidays = [Holiday(day=day, name=name, region=region.key, source=source, subdivision=subdivision)
+                for day, name in found]
+    uow.holidays.replace(region.key, source, holidays, start=date(year, 1, 1), end=date(year, 12, 31))
     uow.audit.add(AuditEntry(at=clock.now(), actor="system", action="holidays.sync", source="cli",
                              detail=f"{source} {year}: {len(holidays)}"))
     uow.commit()
-    return len(holidays)
+    return HolidaySync(len(holidays), region.key, subdivision, locations)
 
 
-def _region_for_country(policy: Policy, country: str) -> str:
+def _region_for_country(policy: Policy, country: str) -> Region:
     code = country.strip().casefold()
     for region in policy.regions.values():
         if (region.country_code or "").casefold() == code:
-            return region.key
+            return region
     named = policy.region(country)
     if named is None:
         raise LeaveError(
             f"No region of the policy has country code '{country}'; add `country_code: {country.upper()}` to one."
         )
-    return named.key
+    return named
 
 
 def list_requests(uow: UnitOfWork, employee_email: str | None, status: RequestStatus | None) -> list[RequestView]:

@@ -14,6 +14,13 @@ from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.directory.eligibility_columns import (
+    ELIGIBILITY_COLUMNS,
+    check_confirmation,
+    keep_unnamed,
+    read_employment_type,
+    read_gender,
+)
 from core.domain.fields import import_problem
 from core.domain.model import Employee, EmployeeStatus, Role
 from core.domain.text import counted
@@ -27,7 +34,7 @@ REQUIRED_COLUMNS = (
     "employee_id", "email", "first_name", "last_name", "manager_email", "role", "department",
     "location", "country", "joining_date", "status",
 )
-OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id", "leaving_date")
+OPTIONAL_COLUMNS = ("time_zone", "slack_user_id", "teams_aad_object_id", "leaving_date", *ELIGIBILITY_COLUMNS)
 LINE_BREAKS = re.compile("\r\n|\r|\n")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
@@ -81,7 +88,7 @@ def read_employees(
     problems.extend(_managers(rows, by_id))
     if problems:
         raise ImportRejected(sorted(set(problems)))
-    return [row.employee for row in rows if row.employee]
+    return [keep_unnamed(row.employee, by_id.get(row.employee.employee_id), header) for row in rows if row.employee]
 
 
 def count_changes(employees: Iterable[Employee], existing: Mapping[str, Employee]) -> ImportResult:
@@ -133,6 +140,10 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
     leaving = _date(v, "leaving_date", problems)
     if joining and leaving and leaving < joining:
         problems.append(f"leaving_date {leaving} is before joining_date {joining}")
+    confirmation = _date(v, "confirmation_date", problems)
+    check_confirmation(confirmation, joining, problems)
+    gender = read_gender(v.get("gender", ""), problems)
+    employment_type = read_employment_type(v.get("employment_type", ""), problems)
     region = policy.region(v["country"]) if v.get("country") else None
     if v.get("country") and region is None:
         known = ", ".join(f"{r.key} ({', '.join(r.aliases)})" if r.aliases else r.key for r in policy.regions.values())
@@ -159,6 +170,9 @@ def _check_row(row: _Row, policy: Policy, default_time_zone: str) -> list[str]:
         slack_user_id=v.get("slack_user_id") or None,
         teams_aad_object_id=v.get("teams_aad_object_id") or None,
         leaving_date=leaving,
+        gender=gender,
+        employment_type=employment_type,
+        confirmation_date=confirmation,
     )
     return problems
 

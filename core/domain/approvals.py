@@ -10,13 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from typing import Protocol
 
-from core.domain.model import Employee, LeaveRequest
+from core.domain.model import Employee
 from core.errors import AlreadyDecided, NotAllowed
 
 Lookup = Callable[[str], Employee | None]
 IsAway = Callable[[Employee, date], bool]
 DelegateOf = Callable[[Employee, date], Employee | None]
+
+
+class Decidable(Protocol):
+    """What deciding reads of a thing that waits for approval: a leave request or a comp-off claim."""
+
+    @property
+    def employee_id(self) -> str: ...
+
+    @property
+    def approver_id(self) -> str | None: ...
+
+    @property
+    def decided_by(self) -> str | None: ...
+
+    @property
+    def number(self) -> str: ...
+
+    @property
+    def current_level(self) -> str | None: ...
 
 
 def resolve_approver(
@@ -55,7 +75,7 @@ def resolve_approver(
     return others[0] if others else None
 
 
-def check_can_decide(actor: Employee, request: LeaveRequest,
+def check_can_decide(actor: Employee, request: Decidable,
                      acting_for: Collection[str] | Callable[[], Collection[str]] = (),
                      decided_before: bool | Callable[[], bool] = False) -> None:
     """Raise unless ``actor`` may decide the level ``request`` waits at.
@@ -82,7 +102,7 @@ def check_can_decide(actor: Employee, request: LeaveRequest,
     )
 
 
-def may_see(viewer: Employee, request: LeaveRequest,
+def may_see(viewer: Employee, request: Decidable,
              acting_for: Collection[str] | Callable[[], Collection[str]] = (),
              deciders: Collection[str] | Callable[[], Collection[str]] = ()) -> bool:
     """Whether ``viewer`` may learn that ``request`` exists and how it stands.

@@ -184,6 +184,13 @@ def read_span(text: str, today: date, *, past: bool = False) -> tuple[date, date
     return start, _build(shown, start.year, month, last)
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day when it is shorter (31 Aug + 6: 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def clip(text: str, limit: int = 60) -> str:
     """``text`` shortened for quoting in a message, so a pasted essay is not echoed back whole."""
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"

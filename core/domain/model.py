@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.domain.amount import Amount
+from core.domain.hours import TimeRange
 
 #: Request ids are shown to people as ``LV-<id + offset>`` so that the first ids look like
 #: ``LV-1001`` rather than ``LV-1``.
@@ -116,6 +117,11 @@ class Employee:
     slack_user_id: str | None = None
     teams_aad_object_id: str | None = None
     leaving_date: date | None = None
+    #: What leave-type eligibility reads (:mod:`core.policy.eligibility`); None when the directory
+    #: does not say, and then no rule on it excludes the person.
+    gender: str | None = None  # female, male or other
+    employment_type: str | None = None  # lower case
+    confirmation_date: date | None = None  # probation ends
 
     @property
     def name(self) -> str:
@@ -137,9 +143,16 @@ class Holiday:
     region: str
     location: str | None = None  # None: every location of the region
     source: str = "policy"
+    #: A state's holiday (``holidays sync --subdiv KA``): it applies only where the region's
+    #: ``locations`` map the person's location to this subdivision. None: every subdivision.
+    subdivision: str | None = None
 
-    def applies_to(self, region: str, location: str) -> bool:
+    def applies_to(self, region: str, location: str, subdivision: str | None = None) -> bool:
+        """Whether the holiday is off for someone of ``region`` at ``location``, which the policy
+        maps to ``subdivision`` (None: to none, so no state's holiday applies)."""
         if self.region != region:
+            return False
+        if self.subdivision is not None and self.subdivision.casefold() != (subdivision or "").casefold():
             return False
         return self.location is None or self.location.casefold() == location.casefold()
 
@@ -175,6 +188,8 @@ class LeaveRequest:
     flags: tuple[str, ...] = ()
     #: Days taken back by a partial cancel; they no longer count.
     cancelled_dates: frozenset[date] = frozenset()
+    #: The hours of its one day, for a type counted in hours (``days`` and ``year_days`` are then hours).
+    time_range: TimeRange | None = None
     id: int | None = None
 
     @property

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.domain.leave_year import LeaveYear
+
 #: How far back a scheduler that was down looks for missed occurrences.
 LOOKBACK_DAYS = 8
 
@@ -27,8 +29,10 @@ JOBS = {
     "whos-out": "09:00 in each department's time zone: who is out today and this week",
     "hr-digest": "Mondays 09:00 (organisation's time zone): the weekly HR digest",
     "document-reminders": "Mondays 10:00 (organisation's time zone): documents still due, to each employee",
-    "accrual": "the 1st of each month: accrual and grants due, carried days past expiry (catches up)",
-    "year-end": "1 January: carry-forward and expiry of the year before (catches up)",
+    "accrual": "the 1st of each month: accrual and grants due, carried days and comp-off credits past expiry "
+               "(catches up)",
+    "year-end": "each leave year's first day (1 January unless a region sets leave_year_start): carry-forward "
+                "and expiry of the year before (catches up)",
     "reassign": "08:00 daily: pending requests whose approver is away move to their cover",
 }
 JOB_NAMES = tuple(JOBS)
@@ -49,7 +53,7 @@ class Every(enum.Enum):
     DAY = "day"
     MONDAY = "monday"
     MONTH = "month"  # the 1st
-    YEAR = "year"  # 1 January
+    YEAR = "year"  # the 1st of the slot's ``month`` (a leave year's first day; 1 January by default)
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,12 @@ class Slot:
     at: time
     every: Every
     catchup: Catchup
+    #: For :attr:`Every.YEAR`: the month on whose 1st it runs (4: a leave year starting 1 April).
+    month: int = 1
 
     def period(self, day: date) -> str:
         label = {Every.DAY: day.isoformat(), Every.MONDAY: day.isoformat(),
-                 Every.MONTH: day.strftime("%Y-%m"), Every.YEAR: str(day.year)}[self.every]
+                 Every.MONTH: day.strftime("%Y-%m"), Every.YEAR: str(LeaveYear(self.month).of(day))}[self.every]
         return f"{label}@{self.key}" if self.key else label
 
 
@@ -84,9 +90,9 @@ class DueRun:
         return self.slot.period(self.day)
 
 
-def occurs_on(every: Every, day: date) -> bool:
+def occurs_on(every: Every, day: date, month: int = 1) -> bool:
     return {Every.DAY: True, Every.MONDAY: day.weekday() == 0, Every.MONTH: day.day == 1,
-            Every.YEAR: day.month == 1 and day.day == 1}[every]
+            Every.YEAR: day.month == month and day.day == 1}[every]
 
 
 def instant(day: date, at: time, zone: str) -> datetime:
@@ -101,7 +107,7 @@ def latest(slot: Slot, now: datetime, lookback_days: int = LOOKBACK_DAYS) -> Due
     horizon = lookback_days if slot.catchup is not Catchup.ALWAYS else 366
     for back in range(horizon + 1):
         day = today - timedelta(days=back)
-        if occurs_on(slot.every, day) and instant(day, slot.at, slot.zone) <= now:
+        if occurs_on(slot.every, day, slot.month) and instant(day, slot.at, slot.zone) <= now:
             return DueRun(slot, day, instant(day, slot.at, slot.zone))
     return None
 
@@ -111,7 +117,7 @@ def following(slot: Slot, now: datetime) -> datetime | None:
     today = now.astimezone(ZoneInfo(slot.zone)).date()
     for ahead in range(367):
         day = today + timedelta(days=ahead)
-        if occurs_on(slot.every, day) and instant(day, slot.at, slot.zone) > now:
+        if occurs_on(slot.every, day, slot.month) and instant(day, slot.at, slot.zone) > now:
             return instant(day, slot.at, slot.zone)
     return None
 

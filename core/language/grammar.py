@@ -20,15 +20,20 @@ from datetime import date, timedelta
 from core.commands import (
     EXAMPLES,
     USAGE,
+    AdjustBalance,
     ApplyLeave,
     CancelRequest,
+    ClaimCompOff,
     Command,
+    ConfirmSplit,
     Decide,
+    DecideClaim,
     Delegate,
     HandInDocument,
     Help,
     ListRequests,
     OpenApplyForm,
+    Payroll,
     PlanLeave,
     Report,
     ShowAudit,
@@ -36,11 +41,14 @@ from core.commands import (
     ShowDocuments,
     ShowFeed,
     ShowHolidays,
+    ShowOptionalHolidays,
     ShowPending,
     ShowQuiet,
     ShowTeam,
     ShowTeamChart,
 )
+from core.domain.changes import parse_change
+from core.domain.compoff import is_claim_number, parse_claim_number
 from core.domain.dates import (
     MONTH_NAMES,
     DateOrder,
@@ -55,6 +63,7 @@ from core.domain.dates import (
     unreadable_date_message,
 )
 from core.domain.heatmap import MONTH_SPAN_DAYS, WEEK_SPAN_DAYS
+from core.domain.hours import TimeRange, read_time_range
 from core.domain.model import HalfDay
 from core.errors import BadCommand, BadDate
 
@@ -234,8 +243,26 @@ def _apply(body: str, words: Sequence[_Word], at: Reading) -> Command:
     if not rest:
         raise BadCommand(f"Say when your {clip(leave_type)} leave starts. {_usage('apply')}")
     start, end, half, position = _span(rest, at, "apply", halves=True, count=count)
-    reason = _joined(body, rest[position:])
-    return ApplyLeave(leave_type, start, end, half, reason, document_ref)
+    time_range, used = _take_time_range(rest[position:])
+    if time_range is not None and (half is not None or end != start):
+        raise BadCommand(f"Hours are asked for on one day without a half day, e.g. apply {clip(leave_type)} "
+                         f"tomorrow 16:00-18:00. {_usage('apply')}")
+    reason = _joined(body, rest[position + used:])
+    return ApplyLeave(leave_type, start, end, half, reason, document_ref, time_range)
+
+
+def _take_time_range(words: Sequence[_Word]) -> tuple[TimeRange | None, int]:
+    """``16:00-18:00`` (one word) or ``16:00 to 18:00`` (three) after the date, and how many words it used."""
+    for count in (1, 3):
+        if len(words) < count:
+            break
+        try:
+            found = read_time_range(" ".join(w.text for w in words[:count]))
+        except ValueError as error:
+            raise BadCommand(str(error)) from None
+        if found is not None:
+            return found, count
+    return None, 0
 
 
 def _take_count(words: Sequence[_Word]) -> tuple[int | None, int]:
@@ -298,13 +325,16 @@ def _span(words: Sequence[_Word], at: Reading, subcommand: str, halves: bool, *,
 
 
 def _plan(body: str, words: Sequence[_Word], at: Reading) -> Command:
-    """``plan TYPE START [to END] [half-day|first-half|second-half]``: what-if, nothing is created."""
+    """``plan TYPE START [to END] [half-day|first-half|second-half] [HH:MM-HH:MM]``: what-if, nothing
+    is created."""
     if not words or len(words) < 2:
         raise BadCommand(f"Say which leave type and when. {_usage('plan')}")
     start, end, half, position = _span(words[1:], at, "plan", halves=True)
+    time_range, used = _take_time_range(words[1 + position:])
+    position += used
     if position < len(words) - 1:
         raise BadCommand(f"I didn't understand '{clip(_joined(body, words[1 + position:]))}'. {_usage('plan')}")
-    return PlanLeave(words[0].text, start, end, half)
+    return PlanLeave(words[0].text, start, end, half, time_range)
 
 
 def _delegate(body: str, words: Sequence[_Word], at: Reading) -> Command:
@@ -428,10 +458,18 @@ def _cancel(body: str, words: Sequence[_Word], at: Reading) -> Command:
         return CancelRequest(request_id)
     if _SHOWN_REQUEST_ID.fullmatch(words[1].text):
         raise BadCommand(f"Cancel one request at a time. {_usage('cancel')}")
+    if words[1].lower == "from":
+        if len(words) == 2:
+            raise BadCommand(f"Say from which day to give back, e.g. from 9 Dec. {_usage('cancel')}")
+        start, position = _date_at(words[2:], at)
+        if position < len(words) - 2:
+            raise BadCommand(f"'from' takes one day, the first to give back; the rest of the request goes with it. "
+                             f"{_usage('cancel')}")
+        return CancelRequest(request_id, start, onward=True)
     if _find_date(words[1:], at) is None and not looks_like_date_start(words[1].text):
         raise BadCommand(
-            "After the id, give only the days to give back (e.g. 26 Dec to 28 Dec), or nothing to cancel "
-            f"the whole request. {_usage('cancel')}"
+            "After the id, give only the days to give back (e.g. 26 Dec to 28 Dec, or from 9 Dec), or nothing "
+            f"to cancel the whole request. {_usage('cancel')}"
         )
     start, end, _half, position = _span(words[1:], at, "cancel", halves=False)
     if position < len(words) - 1:
@@ -439,9 +477,25 @@ def _cancel(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return CancelRequest(request_id, start, end)
 
 
+def _adjust(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``adjust PERSON TYPE +N|-N REASON``: the person (one word: an e-mail, a mention or a first
+    name) and the type are passed on as typed; the reason is required, since the person reads it."""
+    if len(words) < 3:
+        missing = ("whose balance", "which leave type", "by how much (+N or -N)")[len(words)]
+        raise BadCommand(f"Say {missing}, and why. {_usage('adjust')}")
+    change = parse_change(words[2].text)
+    reason = _joined(body, words[3:])
+    if not reason.strip():
+        raise BadCommand(f"Say why: the reason is kept in the audit log and shown to {clip(words[0].text)}. "
+                         f"{_usage('adjust')}")
+    return AdjustBalance(words[0].text, words[1].text, change, reason)
+
+
 def _decide(subcommand: str, approve: bool) -> Callable[[str, Sequence[_Word], Reading], Command]:
     def decide(body: str, words: Sequence[_Word], at: Reading) -> Command:
-        """``approve ID [NOTE]`` / ``reject ID [REASON]``."""
+        """``approve ID [NOTE]`` / ``reject ID [REASON]``; a comp-off claim's id (``CO-1001``) decides the claim."""
+        if words and is_claim_number(words[0].text):
+            return DecideClaim(parse_claim_number(words[0].text), approve, _joined(body, words[1:]))
         request_id = _request_id(words, subcommand, subcommand)
         if len(words) > 1 and _SHOWN_REQUEST_ID.fullmatch(words[1].text):
             raise BadCommand(f"Decide one request at a time. {_usage(subcommand)}")
@@ -471,14 +525,19 @@ def _insight(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return ShowQuiet(_joined(body, words[1:]) or None)
 
 
-def _holidays(body: str, words: Sequence[_Word], at: Reading) -> Command:
-    if not words:
-        return ShowHolidays(at.today.year)
-    typed = _joined(body, words)
-    year = parse_year(typed)
-    if year is None:
-        raise BadCommand(f"'{clip(typed)}' is not a year. {_usage('holidays')}")
-    return ShowHolidays(year)
+def _of_year(word: str, make: Callable[[int], Command]) -> Callable[[str, Sequence[_Word], Reading], Command]:
+    """``WORD [YEAR]`` (``holidays``, ``optional``): the year asked, this year by default."""
+
+    def read(body: str, words: Sequence[_Word], at: Reading) -> Command:
+        if not words:
+            return make(at.today.year)
+        typed = _joined(body, words)
+        year = parse_year(typed)
+        if year is None:
+            raise BadCommand(f"'{clip(typed)}' is not a year. {_usage(word)}")
+        return make(year)
+
+    return read
 
 
 def _report(body: str, words: Sequence[_Word], at: Reading) -> Command:
@@ -561,6 +620,38 @@ def _document(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return HandInDocument(request_id, path=_joined(body, words[1:]))
 
 
+def _yes(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``yes``: one word, taking the offer just made; anything after it is not a yes."""
+    if words:
+        raise BadCommand(f"Reply with the one word yes to take the offer just made. {_usage('yes')}")
+    return ConfirmSplit()
+
+
+def _compoff(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``compoff claim DATE [half-day] REASON``: a past day, read as past (``saturday``: the last one)."""
+    if not words or words[0].lower != "claim":
+        raise BadCommand(f"Say claim, the day you worked and why. {_usage('compoff')}")
+    if len(words) == 1:
+        raise BadCommand(f"Say which day you worked, and why. {_usage('compoff')}")
+    day, position = _date_at(words[1:], at, past=True)
+    half, used = _take_half(words[1 + position:])
+    reason = _joined(body, words[1 + position + used:])
+    if not reason.strip():
+        raise BadCommand(f"Say what you worked on; your approver reads it. {_usage('compoff')}")
+    return ClaimCompOff(day, half, reason)
+
+
+def _payroll(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``payroll YYYY-MM``: one calendar month, as payroll runs."""
+    if len(words) != 1:
+        raise BadCommand(f"Say which month, as 2026-11. {_usage('payroll')}")
+    start, end, label = parse_period(words[0].text)
+    if start.month != end.month:
+        raise BadCommand(f"Payroll is made a month at a time; '{clip(words[0].text)}' is not one month. "
+                         f"{_usage('payroll')}")
+    return Payroll(label, start, end)
+
+
 _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "help": _help,
     "apply": _apply,
@@ -571,7 +662,8 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "approve": _decide("approve", approve=True),
     "reject": _decide("reject", approve=False),
     "team": _team,
-    "holidays": _holidays,
+    "holidays": _of_year("holidays", ShowHolidays),
+    "optional": _of_year("optional", ShowOptionalHolidays),
     "report": _report,
     "insight": _insight,
     "audit": _audit,
@@ -579,4 +671,8 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "delegate": _delegate,
     "feed": _feed,
     "document": _document,
+    "yes": _yes,
+    "payroll": _payroll,
+    "adjust": _adjust,
+    "compoff": _compoff,
 }

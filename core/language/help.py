@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from core.commands import AUDIENCE, EXAMPLES, FULL_HELP_ONLY, PURPOSE, USAGE, Audience
 from core.domain.model import Role
+from core.policy.counting import hours_hint
 from core.shared.context import CommandContext, acting_for, latest_policy
+from core.shared.eligibility import open_types
 from core.views import CommandHelp, LeaveTypeView
 
 #: Roles that decide leave whether or not anyone reports to them today.
@@ -43,4 +45,5 @@ def commands_for(ctx: CommandContext, full: bool) -> tuple[CommandHelp, ...]:
 
 def leave_types_for(ctx: CommandContext) -> tuple[LeaveTypeView, ...]:
     """The leave types the asker may take, as help lists them."""
-    return tuple(LeaveTypeView(t.key, t.code, t.name) for t in latest_policy(ctx.uow).types_open_to(ctx.actor))
+    types = open_types(ctx.uow, latest_policy(ctx.uow), ctx.actor, ctx.today)
+    return tuple(LeaveTypeView(t.key, t.code, t.name, hours_hint(t.counting)) for t in types)

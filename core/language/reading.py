@@ -46,7 +46,8 @@ def _last_working_day(uow: UnitOfWork, region: Region, employee: Employee, start
     window = start
     while len(found) < count and window - start < _COUNT_LIMIT:
         last = window + timedelta(days=_LOOK_AHEAD_DAYS - 1)
-        off = holiday_dates(uow.holidays.between(region.key, window, last), region.key, employee.location)
+        off = holiday_dates(uow.holidays.between(region.key, window, last), region.key, employee.location,
+                            region.subdivision_of(employee.location))
         found += working_dates(window, last, region.weekend, off)
         window = last + timedelta(days=1)
     return found[count - 1] if len(found) >= count else window - timedelta(days=1)

@@ -15,14 +15,28 @@ from typing import Any
 
 from core.domain.amount import Amount
 from core.domain.dates import DateOrder
+from core.domain.leave_year import CALENDAR_YEAR, LeaveYear
 from core.domain.model import Employee, Holiday
 from core.errors import PolicyError, UnknownLeaveType
 from core.policy import values as f
+from core.policy.application_limits import (
+    LIMIT_FIELDS,
+    ApplicationLimits,
+    check_adjacent_types,
+    parse_application_limits,
+)
 from core.policy.calendar import CalendarPolicy, parse_calendar_policy
+from core.policy.compoff_terms import COMPOFF_FIELDS, CompOffTerms, parse_compoff_terms
+from core.policy.counting import COUNTING_FIELDS, Counting, parse_counting
+from core.policy.eligibility import Eligibility, parse_eligibility
+from core.policy.holiday_scopes import OptionalHoliday, parse_locations, parse_optional_holidays, subdivision_of
+from core.policy.overflow import LAPSE, OVERFLOW_FIELDS, Overflow, parse_overflow
 from core.policy.privacy import PrivacyPolicy, parse_privacy_policy
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ACCRUALS = ("granted", "monthly")
+#: What leave may count on of the year's entitlement: what has accrued by its own dates, or all of it.
+ADVANCES = ("accrued", "year")
 APPROVALS = ("none", "manager", "manager_then_hr")
 ACTIONS = ("refuse", "hr_approval")
 LIMIT_ACTIONS = ("refuse", "flag")
@@ -40,6 +54,8 @@ class LeaveType:
     #: ``granted``: the year's days at once; ``monthly``: ``accrual_rate`` on the 1st of each month.
     accrual: str = "granted"
     accrual_rate: Decimal = Decimal(0)
+    #: ``accrued``: leave may count on the accrual due by its last day; ``year``: on the whole year's.
+    advance: str = "accrued"
     #: Unused days that move into the next year; None or 0: none do.
     max_carry_forward: Decimal | None = None
     #: (month, day) in the next year after which carried days that were not used expire.
@@ -53,6 +69,23 @@ class LeaveType:
     negative_limit: Decimal = Decimal(0)
     #: Granted types: scale the year's days to the months employed (see :meth:`Policy.counted_months`).
     pro_rata: bool = True
+    #: False for loss of pay (``paid: false``): no balance, never refused for one, no entitlement;
+    #: offered for the days a paid type is short of (:mod:`core.requests.unpaid`).
+    paid: bool = True
+    #: Limits on one application and the sandwich rule (:mod:`core.policy.application_limits`).
+    limits: ApplicationLimits = field(default_factory=ApplicationLimits)
+    #: Who may take it (:mod:`core.policy.eligibility`); by default everyone.
+    eligible: Eligibility = field(default_factory=Eligibility)
+    #: Books one of the region's optional holidays (:mod:`core.policy.optional_holidays`): only listed
+    #: dates, a whole day each, at most the region's ``optional_holidays_allowed`` a year.
+    optional_holidays: bool = False
+    #: Unused days beyond the carry-forward at year end: lapse, or paid out up to a cap
+    #: (:mod:`core.policy.overflow`).
+    overflow: Overflow = LAPSE
+    #: Earned by comp-off claims rather than granted (:mod:`core.policy.compoff_terms`); None otherwise.
+    comp_off: CompOffTerms | None = None
+    #: Working or calendar days, against a yearly balance or per occurrence (:mod:`core.policy.counting`).
+    counting: Counting = field(default_factory=Counting)
 
     def needs_document(self, days: Amount) -> bool:
         limit = self.document_required_above_days
@@ -68,6 +101,16 @@ class Region:
     leave_types: tuple[str, ...] = ()
     #: How its people write ``28/12/2026``: day first (the default) or month first.
     date_order: DateOrder = DateOrder.DAY_FIRST
+    #: (location, subdivision) pairs: where a state's synced holidays apply (:mod:`core.policy.holiday_scopes`).
+    locations: tuple[tuple[str, str], ...] = ()
+    #: The dates its people may book with an ``optional_holidays`` type, and how many a year.
+    optional_holidays: tuple[OptionalHoliday, ...] = ()
+    optional_holidays_allowed: int = 0
+    #: ``leave_year_start``: the calendar year unless set (``04-01``: the Indian financial year).
+    leave_year: LeaveYear = CALENDAR_YEAR
+
+    def subdivision_of(self, location: str) -> str | None:
+        return subdivision_of(self.locations, location)
 
 
 @dataclass(frozen=True)
@@ -143,10 +186,15 @@ class Policy:
         keys = region.leave_types if region else ()
         return [self.leave_types[k] for k in keys]
 
-    def types_open_to(self, employee: Employee) -> list[LeaveType]:
-        """The types ``employee`` may take, in the policy's order: every form, help and balance lists
-        these and no other, so that nobody is offered a type they would be refused."""
-        return self.types_for(employee.region)
+    def types_open_to(self, employee: Employee, today: date, occurrences: Mapping[str, int]) -> list[LeaveType]:
+        """The types ``employee`` may take on ``today``, in the policy's order: every form, help and
+        balance lists these and no other, so that nobody is offered a type they would be refused.
+
+        ``occurrences`` counts the person's pending and approved requests by type key, which a type's
+        ``max_occurrences`` reads (:func:`core.shared.eligibility.occurrences`).
+        """
+        return [t for t in self.types_for(employee.region)
+                if t.eligible.refusal(t.name, employee, today, occurrences.get(t.key, 0)) is None]
 
     def find_type(self, region_key: str, word: str) -> LeaveType:
         """The type whose key or code is ``word`` (any case), among those of the region."""
@@ -163,8 +211,15 @@ class Policy:
         day = date(year, month, self.pro_rata_day)
         return joined <= day and (left is None or left >= day)
 
-    def counted_months(self, year: int, joined: date, left: date | None) -> int:
-        return sum(self.month_counts(year, month, joined, left) for month in range(1, 13))
+    def counted_months(self, year: int, joined: date, left: date | None,
+                       leave_year: LeaveYear = CALENDAR_YEAR) -> int:
+        """The months of leave year ``year`` that count for a person employed from ``joined`` to ``left``."""
+        return sum(self.month_counts(m.year, m.month, joined, left) for m in leave_year.months(year))
+
+    def leave_year(self, region_key: str) -> LeaveYear:
+        """The leave year of the region (the calendar year for a region the policy does not know)."""
+        region = self.regions.get(region_key)
+        return region.leave_year if region else CALENDAR_YEAR
 
 
 def pro_rata(days_per_year: Decimal, months: int) -> Decimal:
@@ -190,6 +245,7 @@ def parse_policy(document: Any) -> Policy:
         raise PolicyError("leave_types: at least one leave type is needed")
     leave_types = {str(k): _leave_type(str(k), v) for k, v in types_doc.items()}
     _check_unique_codes(leave_types.values())
+    check_adjacent_types({k: t.limits for k, t in leave_types.items()}, leave_types)
     regions_doc = f.mapping(root["regions"], "regions")
     if not regions_doc:
         raise PolicyError("regions: at least one region is needed")
@@ -220,15 +276,21 @@ def parse_policy(document: Any) -> Policy:
 
 
 TYPE_FIELDS = frozenset({
-    "code", "name", "days_per_year", "accrual", "accrual_rate", "max_carry_forward", "carry_forward_expires",
+    "code", "name", "days_per_year", "accrual", "accrual_rate", "advance", "max_carry_forward", "carry_forward_expires",
     "min_notice_days", "document_required_above_days", "approval", "negative_limit", "pro_rata",
-    "escalate_after_working_days",
+    "escalate_after_working_days", "paid", "eligible", "optional_holidays", *LIMIT_FIELDS, *OVERFLOW_FIELDS,
+    *COUNTING_FIELDS, *COMPOFF_FIELDS,
 })
 
 
 def _leave_type(key: str, body: Any) -> LeaveType:
     where = f"leave_types.{key}"
-    doc = f.mapping(body, where, required=frozenset({"code", "name", "days_per_year"}), allowed=TYPE_FIELDS)
+    paid = _paid(body, where)
+    # A per-occurrence type or one counted in hours has no yearly balance (core.policy.counting).
+    yearly = not (isinstance(body, dict) and (body.get("entitlement") == "per_occurrence"
+                                              or body.get("unit") == "hours"))
+    doc = f.mapping(body, where, required=frozenset({"code", "name", *(("days_per_year",) if paid and yearly else ())}),
+                    allowed=TYPE_FIELDS)
     pro_rata_flag = doc.get("pro_rata", True)
     if not isinstance(pro_rata_flag, bool):
         raise PolicyError(f"{where}.pro_rata: expected true or false, got {pro_rata_flag!r}")
@@ -237,9 +299,10 @@ def _leave_type(key: str, body: Any) -> LeaveType:
         key=key,
         code=f.text(doc["code"], f"{where}.code"),
         name=f.text(doc["name"], f"{where}.name"),
-        days_per_year=f.days(doc["days_per_year"], f"{where}.days_per_year"),
+        days_per_year=f.days(doc.get("days_per_year", 0), f"{where}.days_per_year"),
         accrual=f.choice(doc.get("accrual", "granted"), f"{where}.accrual", ACCRUALS),
         accrual_rate=f.days(doc.get("accrual_rate", 0), f"{where}.accrual_rate"),
+        advance=f.choice(doc.get("advance", "accrued"), f"{where}.advance", ADVANCES),
         max_carry_forward=f.optional_days(doc.get("max_carry_forward"), f"{where}.max_carry_forward"),
         carry_forward_expires=f.month_day(expires, f"{where}.carry_forward_expires") if expires else None,
         min_notice_days=f.whole(doc.get("min_notice_days", 0), f"{where}.min_notice_days", 0, 3650),
@@ -249,13 +312,40 @@ def _leave_type(key: str, body: Any) -> LeaveType:
         approval=f.choice(doc.get("approval", "manager"), f"{where}.approval", APPROVALS),
         negative_limit=f.days(doc.get("negative_limit", 0), f"{where}.negative_limit"),
         pro_rata=pro_rata_flag,
+        paid=paid,
+        limits=parse_application_limits(doc, where),
+        eligible=parse_eligibility(doc.get("eligible", {}), f"{where}.eligible"),
+        optional_holidays=f.flag(doc.get("optional_holidays", False), f"{where}.optional_holidays"),
+        overflow=parse_overflow(doc, where),
+        comp_off=parse_compoff_terms(doc, where),
+        counting=parse_counting(doc, where, has_yearly_days="days_per_year" in doc),
     )
+
+
+#: What an unpaid type may not have: a balance and what makes one.
+BALANCE_FIELDS = ("days_per_year", "accrual_rate", "advance", "max_carry_forward", "carry_forward_expires",
+                  "negative_limit", "overflow", "max_encash_days")
+
+
+def _paid(body: Any, where: str) -> bool:
+    """``paid`` (default true); an unpaid type has no balance, so no key that would make one is allowed."""
+    if not isinstance(body, dict):
+        return True
+    paid = body.get("paid", True)
+    if not isinstance(paid, bool):
+        raise PolicyError(f"{where}.paid: expected true or false, got {paid!r}")
+    if not paid:
+        for name in BALANCE_FIELDS:
+            if body.get(name) not in (None, 0):
+                raise PolicyError(f"{where}.{name}: an unpaid type (paid: false) has no balance; remove {name}")
+    return paid
 
 
 def _region(key: str, body: Any, leave_types: Mapping[str, LeaveType]) -> tuple[Region, list[Holiday]]:
     where = f"regions.{key}"
     doc = f.mapping(body, where, allowed=frozenset({"aliases", "country_code", "weekend", "leave_types", "holidays",
-                                                             "date_order"}))
+                                                             "date_order", "locations", "optional_holidays",
+                                                             "optional_holidays_allowed", "leave_year_start"}))
     weekend = set()
     for i, day in enumerate(f.items(doc.get("weekend", ["saturday", "sunday"]), f"{where}.weekend")):
         name = str(day).strip().casefold()
@@ -277,12 +367,27 @@ def _region(key: str, body: Any, leave_types: Mapping[str, LeaveType]) -> tuple[
         leave_types=tuple(str(k) for k in type_keys),
         date_order=DateOrder(f.choice(doc.get("date_order", DateOrder.DAY_FIRST.value), f"{where}.date_order",
                                       tuple(DateOrder))),
+        locations=parse_locations(doc.get("locations", {}), f"{where}.locations"),
+        optional_holidays=parse_optional_holidays(doc.get("optional_holidays", []), f"{where}.optional_holidays"),
+        optional_holidays_allowed=f.whole(doc.get("optional_holidays_allowed", 0), f"{where}.optional_holidays_allowed",
+                                          0, 366),
+        leave_year=_leave_year(doc.get("leave_year_start"), f"{where}.leave_year_start"),
     )
     holidays = [
         _holiday(entry, f"{where}.holidays[{i}]", key)
         for i, entry in enumerate(f.items(doc.get("holidays", []), f"{where}.holidays"))
     ]
     return region, [h for group in holidays for h in group]
+
+
+def _leave_year(value: Any, where: str) -> LeaveYear:
+    """``04-01``: the 1st of a month (accruals and pro-rata months count whole months)."""
+    if value is None:
+        return CALENDAR_YEAR
+    month, day = f.month_day(value, where)
+    if day != 1:
+        raise PolicyError(f"{where}: a leave year starts on the 1st of a month; write {month:02d}-01")
+    return LeaveYear(month)
 
 
 def _holiday(body: Any, where: str, region: str) -> list[Holiday]:

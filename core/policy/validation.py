@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from core.domain.amount import NO_DAYS, Amount
+from core.domain.dates import months_after
+from core.domain.leave_year import CALENDAR_YEAR, LeaveYear
 from core.domain.model import Employee, HalfDay, LeaveRequest
 from core.domain.text import counted, format_day, half_name
 from core.domain.workdays import total_days
@@ -18,6 +20,7 @@ from core.errors import (
     InactiveEmployee,
     InsufficientBalance,
     InvalidDates,
+    NotEligible,
     NoticeTooShort,
     NoWorkingDays,
     OverlappingLeave,
@@ -29,6 +32,8 @@ from core.views import BalanceRow
 
 MAX_DAYS_IN_PAST = 60
 MAX_MONTHS_AHEAD = 18
+#: What a balance refusal advises; an offer of unpaid leave says what to do instead of it.
+SHORT_ADVICE = "Shorten the request or choose another leave type."
 
 
 def validate_employee(employee: Employee | None, email: str) -> Employee:
@@ -41,17 +46,12 @@ def validate_employee(employee: Employee | None, email: str) -> Employee:
 
 def latest_allowed_date(today: date) -> date:
     """The last date one may apply for: 18 months ahead, clamped to the month's end."""
-    month = today.month - 1 + MAX_MONTHS_AHEAD
-    year, month = today.year + month // 12, month % 12 + 1
-    for day in (today.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
+    return months_after(today, MAX_MONTHS_AHEAD)
 
 
-def validate_dates(start: date, end: date, half: HalfDay | None, today: date) -> None:
+def validate_dates(start: date, end: date, half: HalfDay | None, today: date, *, own_backdate: bool = False) -> None:
+    """The span itself; ``own_backdate``: the type's ``backdate_days`` judges how far back it may
+    begin (:func:`core.policy.application_limits.validate_backdate`) instead of the general limit."""
     if end < start:
         raise InvalidDates(
             f"The end date {format_day(end)} is before the start date {format_day(start)}; "
@@ -60,7 +60,7 @@ def validate_dates(start: date, end: date, half: HalfDay | None, today: date) ->
     if half and start != end:
         raise InvalidDates("A half day must be a single day; apply for the half day on its own.")
     earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
-    if start < earliest:
+    if start < earliest and not own_backdate:
         raise InvalidDates(
             f"{format_day(start)} is more than {MAX_DAYS_IN_PAST} days ago; "
             "ask HR to record leave that old."
@@ -81,6 +81,15 @@ def validate_working_days(year_days: Mapping[int, Amount], start: date, end: dat
     return total
 
 
+def validate_eligibility(leave_type: LeaveType, employee: Employee, today: date, occurrences: int) -> None:
+    """Refuse a type the person may not take (:mod:`core.policy.eligibility`), saying why; the
+    same rule keeps it out of their forms, help and balance. ``occurrences``: their pending and
+    approved requests of the type."""
+    reason = leave_type.eligible.refusal(leave_type.name, employee, today, occurrences)
+    if reason is not None:
+        raise NotEligible(reason)
+
+
 def validate_notice(leave_type: LeaveType, start: date, today: date) -> None:
     if leave_type.min_notice_days <= 0:
         return
@@ -99,7 +108,8 @@ def validate_overlap(
         if request.overlaps(start, end, half):
             if request.start == request.end:
                 when = format_day(request.start, year=False)
-                when += f", {half_name(request.half)}" if request.half else ", the whole day"
+                when += (f", {half_name(request.half)}" if request.half
+                         else f", {request.time_range}" if request.time_range else ", the whole day")
             else:
                 when = f"{format_day(request.start, year=False)} to {format_day(request.end, year=False)}"
             raise OverlappingLeave(
@@ -109,25 +119,31 @@ def validate_overlap(
 
 
 def validate_balance(leave_type: LeaveType, year_days: Mapping[int, Amount], rows: Mapping[int, BalanceRow],
-                     accruing: Mapping[int, Amount] | None = None, end: date | None = None) -> None:
+                     accruing: Mapping[int, Amount] | None = None, end: date | None = None,
+                     leave_year: LeaveYear = CALENDAR_YEAR) -> None:
     """Each year's share must fit that year's availability (pending requests counted), down to the
     type's negative limit.
 
     ``accruing`` is what each year will still accrue by the leave's last day (``end``): leave later
     in the year may count on it, and the refusal says so, since ``balance`` shows it apart.
+
+    An unpaid type (``paid: false``) has no balance to fit: it is never refused here.
     """
+    if not leave_type.paid:
+        return
     limit = Amount(leave_type.negative_limit)
     for year, asked in sorted(year_days.items()):
         due = (accruing or {}).get(year, NO_DAYS)
         available = rows[year].available + due
         if asked > available + limit:
             below = f" (the balance may go {limit.figure} below zero)" if limit else ""
-            by = (f" by {format_day(min(end, date(year, 12, 31)))}, {due.text()} of it still to accrue"
+            by = (f" by {format_day(min(end, leave_year.last(year)))}, {due.text()} of it still to accrue"
                   if due and end else "")
             raise InsufficientBalance(
                 f"Only {max(available, NO_DAYS).text(leave_type.name.lower())} "
-                f"left for {year}{by}{below} (pending requests counted); you asked for {asked.figure}. "
-                "Shorten the request or choose another leave type."
+                f"left for {leave_year.name(year)}{by}{below} (pending requests counted); "
+                f"you asked for {asked.figure}. "
+                f"{SHORT_ADVICE}"
             )
 
 

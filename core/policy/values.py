@@ -68,6 +68,12 @@ def optional_days(value: Any, where: str) -> Decimal | None:
     return None if value is None else days(value, where)
 
 
+def flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def whole(value: Any, where: str, low: int = 0, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
         raise PolicyError(f"{where}: expected a whole number, got {value!r}")

@@ -35,9 +35,11 @@ from core.domain.model import (
 )
 from core.policy.rules import Policy
 from core.ports.calendars import CalendarLinks, FeedTokens
+from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
-from core.views import Notice
+from core.ports.offers import SplitOffers
+from core.views import AnyNotice
 
 
 class Conflict(Exception):
@@ -316,7 +318,7 @@ class DigestChannels(Protocol):
 
 
 class Notifier(Protocol):
-    """A door's way of telling someone about a request (Slack DM, Teams message...).
+    """A door's way of telling someone about a request or their balance (Slack DM, Teams message...).
 
     ``deliver`` returns when the notice went out. It raises :class:`Unreachable` when the person
     cannot be reached on this platform (recorded, not retried), :class:`RetryLater` for throttling
@@ -327,7 +329,7 @@ class Notifier(Protocol):
 
     name: str
 
-    def deliver(self, notice: Notice) -> None: ...
+    def deliver(self, notice: AnyNotice) -> None: ...
 
 
 class Unreachable(Exception):
@@ -361,6 +363,8 @@ class UnitOfWork(Protocol):
     calendars: CalendarLinks
     feeds: FeedTokens
     documents: DocumentRepository
+    offers: SplitOffers
+    compoff: CompOffClaims
 
     def __enter__(self) -> Self: ...
 

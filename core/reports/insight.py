@@ -21,7 +21,7 @@ hundred departments with long names would not fit in a Slack section or a Teams 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -77,28 +77,41 @@ def quiet_counts(quiet: Iterable[Employee]) -> dict[str, Any]:
 
 
 def year_end_loss(uow: UnitOfWork, policy: Policy, people: Iterable[Employee], pending: Iterable[LeaveRequest],
-                  year: int, now: datetime) -> list[dict[str, Any]]:
-    """Per leave type that carries days forward: how many people would lose days, and how many days."""
+                  closing: Mapping[str, int], now: datetime) -> list[dict[str, Any]]:
+    """Per leave type that carries days forward or pays them out: how many people would lose days,
+    how many days, and how many days would be paid out instead.
+
+    ``closing`` names, per person id, the leave year whose end is meant (people of regions whose
+    leave years start in different months close different years); people it does not name are left out.
+    """
     held: dict[tuple[str, str], Amount] = defaultdict(lambda: NO_DAYS)
     for r in pending:
-        held[(r.employee_id, r.type_key)] += r.year_days.get(year, NO_DAYS)
-    moved = uow.jobs.ledger_totals(year, kinds=NOT_GRANTED)
+        if r.employee_id in closing and r.time_range is None:  # hours are held against no balance
+            held[(r.employee_id, r.type_key)] += r.year_days.get(closing[r.employee_id], NO_DAYS)
+    moved = {year: uow.jobs.ledger_totals(year, kinds=NOT_GRANTED) for year in set(closing.values())}
     on = policy_on(uow)
     lost: dict[str, list[Amount]] = defaultdict(list)
+    paid: dict[str, Amount] = defaultdict(lambda: NO_DAYS)
     for employee in people:
-        if not employee.is_active:
+        if not employee.is_active or employee.employee_id not in closing:
             continue
-        types = [t for t in policy.types_for(employee.region) if t.max_carry_forward]
+        year, leave_year = closing[employee.employee_id], policy.leave_year(employee.region)
+        types = [t for t in policy.types_for(employee.region) if t.max_carry_forward or t.overflow.encashes]
         granted: dict[str, Decimal] = defaultdict(Decimal)
-        for grant in grants(on, employee, year, date(year, 12, 31)):
+        for grant in grants(on, employee, year, leave_year.last(year)):
             granted[grant.type_key] += grant.amount.value
-        unused = {t.key: Amount.days(granted[t.key] + moved.get((employee.employee_id, t.key), Decimal(0)))
+        unused = {t.key: Amount.days(granted[t.key] + moved[year].get((employee.employee_id, t.key), Decimal(0)))
                          - held[(employee.employee_id, t.key)] for t in types}
-        for entry in year_end(types, employee, year, unused, now):
+        for entry in year_end(types, employee, year, unused, now, leave_year):
             if entry.kind is EntryKind.EXPIRY:
                 lost[entry.type_key].append(-entry.amount)
-    return [{"type": policy.leave_types[key].name, "people": len(days), "days": sum(days, NO_DAYS).figure}
-            for key, days in sorted(lost.items(), key=lambda item: policy.leave_types[item[0]].name)]
+            elif entry.kind is EntryKind.ENCASHMENT:
+                paid[entry.type_key] -= entry.amount
+    # Days a type pays out (``overflow: encash``) are not lost: its row says how many go that way.
+    return [{"type": policy.leave_types[key].name, "people": len(lost[key]), "days": sum(lost[key], NO_DAYS).figure,
+             **({"paid_out": paid[key].figure} if paid[key] else {})}
+            for key in sorted({*lost, *(k for k, days in paid.items() if days)},
+                              key=lambda key: policy.leave_types[key].name)]
 
 
 def near_limit(heatmap: HeatMap) -> dict[str, Any]:
@@ -116,16 +129,29 @@ def near_limit(heatmap: HeatMap) -> dict[str, Any]:
     return cut(sorted(found, key=lambda f: (-f["days"]["total"], f["department"].casefold())))
 
 
+def closing_soon(policy: Policy, people: Iterable[Employee], week_of: date) -> dict[str, int]:
+    """Per person id, the leave year that ends within :data:`YEAR_END_WINDOW_DAYS` of ``week_of``
+    (31 Dec for a calendar year, 31 Mar for an April one); people whose year end is further off are left out."""
+    found = {}
+    for employee in people:
+        leave_year = policy.leave_year(employee.region)
+        year = leave_year.of(week_of)
+        if (leave_year.last(year) - week_of).days < YEAR_END_WINDOW_DAYS:
+            found[employee.employee_id] = year
+    return found
+
+
 def digest_insight(uow: UnitOfWork, policy: Policy, people: list[Employee], pending: list[LeaveRequest],
                    week_of: date, heatmap: HeatMap, now: datetime) -> dict[str, Any]:
     """The digest's three insight sections (``year_end`` is None outside the last quarter)."""
     since, until = quiet_window(week_of)
-    year_end_near = (date(week_of.year, 12, 31) - week_of).days < YEAR_END_WINDOW_DAYS
+    closing = closing_soon(policy, people, week_of)
     return {
         "quiet": {"since": since.isoformat(), "days": QUIET_WINDOW_DAYS,
                   **quiet_counts(quiet_people(uow, people, since, until))},
-        "year_end": {"year": week_of.year, "types": cut(year_end_loss(uow, policy, people, pending, week_of.year, now))}
-        if year_end_near else None,
+        "year_end": {"year": min(closing.values()), "types": cut(year_end_loss(uow, policy, people, pending, closing,
+                                                                               now))}
+        if closing else None,
         "near_limit": near_limit(heatmap),
     }
 

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from core.balances.entitlement import grants, missing
+from core.balances.entitlement import grants, missing, year_of_day
 from core.balances.ledger import balance_rows
 from core.commands import Report
 from core.domain.amount import NO_DAYS, Amount
@@ -135,7 +135,7 @@ def taken_between(uow: UnitOfWork, people: Sequence[Employee], start: date,
 
 def balances_on(uow: UnitOfWork, employee: Employee, day: date, requests: Iterable[LeaveRequest],
                 withdrawn: Mapping[int, datetime]) -> tuple[BalanceRow, ...]:
-    """The balance rows of ``day``'s year as they stood at the end of ``day``.
+    """The balance rows of ``day``'s leave year (in the person's region) as they stood at the end of ``day``.
 
     Args:
         requests: the employee's requests, whatever their status; those waiting for a decision at
@@ -143,7 +143,7 @@ def balances_on(uow: UnitOfWork, employee: Employee, day: date, requests: Iterab
         withdrawn: when requests were cancelled (by request id), from the audit log.
     """
     cutoff = datetime.combine(day + timedelta(days=1), time(), ZoneInfo(employee.time_zone))
-    year = day.year
+    year = year_of_day(policy_on(uow), employee.region, day)
     written = uow.ledger.entries(employee.employee_id, year)
     entries = [e for e in written if e.created_at < cutoff]
     projected: dict[str, Amount] = {}
@@ -175,10 +175,10 @@ def _as_pending(request: LeaveRequest, entries: Sequence[LedgerEntry], year: int
 def _taken_csv(people: Sequence[Employee], taken: dict[tuple[str, str], Taken]) -> str:
     by_id = {e.employee_id: e for e in people}
     rows = [
-        [*_who(by_id[employee_id]), type_key, t.days.figure, t.requests, t.first.isoformat(), t.last.isoformat()]
+        [*who(by_id[employee_id]), type_key, t.days.figure, t.requests, t.first.isoformat(), t.last.isoformat()]
         for (employee_id, type_key), t in sorted(taken.items())
     ]
-    return _csv(TAKEN_COLUMNS, rows)
+    return csv_text(TAKEN_COLUMNS, rows)
 
 
 def _balances_csv(uow: UnitOfWork, people: Sequence[Employee], start: date, end: date) -> str:
@@ -191,15 +191,22 @@ def _balances_csv(uow: UnitOfWork, people: Sequence[Employee], start: date, end:
     # Every time zone's end of ``end`` comes after its midnight in UTC.
     withdrawn = {e.request_id: e.at for e in uow.audit.since(datetime.combine(end, time(), UTC))
                  if e.action == "cancel" and e.outcome == "ok" and e.request_id is not None}
+    types = policy_on(uow)(end).leave_types
     rows = []
     for employee in employed:
         for row in balances_on(uow, employee, end, requests.get(employee.employee_id, []), withdrawn):
-            rows.append([*_who(employee), row.type_key, end.year, end.isoformat(),
-                         *(d.figure for d in (row.entitled, row.taken, row.pending, row.lapsed, row.available))])
-    return _csv(BALANCE_COLUMNS, rows)
+            figures = [d.figure for d in (row.entitled, row.taken, row.pending, row.lapsed, row.available)]
+            kind = types.get(row.type_key)
+            if kind is not None and not (kind.paid and kind.counting.yearly):
+                # Unpaid leave and leave per occurrence (maternity) have no yearly balance: taken, not left.
+                figures[0] = figures[-1] = ""
+            rows.append([*who(employee), row.type_key, year_of_day(policy_on(uow), employee.region, end),
+                         end.isoformat(), *figures])
+    return csv_text(BALANCE_COLUMNS, rows)
 
 
-def _who(employee: Employee) -> list[str]:
+def who(employee: Employee) -> list[str]:
+    """A CSV row's first cells, naming the person (the payroll file starts its rows alike)."""
     return [_cell(t) for t in (employee.employee_id, employee.email, employee.name, employee.department)]
 
 
@@ -208,7 +215,8 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV file's text: the header row, then the rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -1,14 +1,16 @@
-"""A person's home page: their balances, their upcoming and pending leave, and their approval queue.
+"""A person's home page: their balances, their upcoming and pending leave, their comp-off claims,
+and their approval queue (requests and claims).
 
 One read for a door that keeps a page per person (the Slack App Home tab), published when the
 person opens it and again after any change that concerns them. It shows what the replies to
-``balance``, ``list`` and ``pending`` would, no more: the same balance, the same requests.
+``balance``, ``list`` and ``pending`` would, no more: the same balance, the same requests and claims.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from core.compoff.claims import claims_of, claims_waiting_for
 from core.domain.model import Employee, LeaveRequest, RequestStatus, Role
 from core.errors import LeaveError
 from core.ports import Clock, UnitOfWork
@@ -38,13 +40,16 @@ def home_of(uow: UnitOfWork, clock: Clock, employee: Employee) -> HomeView:
     mine = uow.requests.search(employee_ids=[employee.employee_id])
     upcoming = sorted((r for r in mine if _upcoming(r, today)), key=lambda r: (r.start, r.id or 0))
     queue = tuple(presenter.request(r) for r in waiting_for(uow, employee))
+    queue_claims = claims_waiting_for(presenter, employee)
     return HomeView(
         name=greeting,
         today=today,
         balance=balances,
         upcoming=tuple(presenter.request(r) for r in upcoming),
         queue=queue,
-        show_queue=bool(queue) or employee.role in APPROVER_ROLES,
+        show_queue=bool(queue or queue_claims) or employee.role in APPROVER_ROLES,
+        claims=claims_of(presenter, employee),
+        queue_claims=queue_claims,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.balances.entitlement import year_of_day
 from core.commands import ApplyLeave, Delegate, PlanLeave
 from core.domain.fields import PERSON, clean
 from core.domain.model import AuditEntry, Delegation
@@ -10,22 +11,23 @@ from core.errors import InvalidDates, NotAllowed
 from core.ports import Clock, UnitOfWork
 from core.requests.assessment import assess
 from core.requests.queries import carried_expiring
-from core.shared.context import CommandContext, find_person, person
+from core.shared.context import CommandContext, find_person, person, policy_on
 from core.views import CheckView, DelegationView, HolidayRow, PlanView
 
 
 def plan(ctx: CommandContext, command: PlanLeave) -> PlanView:
     """Every check an application would face, with the numbers, and nothing written."""
     uow, clock, employee = ctx.uow, ctx.clock, ctx.actor
-    application = ApplyLeave(command.leave_type, command.start, command.end, command.half)
+    application = ApplyLeave(command.leave_type, command.start, command.end, command.half,
+                             time_range=command.time_range)
     found = assess(uow, clock, employee, application, stop_early=False, write_entitlement=False)
-    year = command.start.year
+    year = year_of_day(policy_on(uow), employee.region, command.start)
     expiring, expires_on = carried_expiring(uow, employee, found.leave_type, uow.ledger.entries(
         employee.employee_id, year), year, found.today)
     return PlanView(
         type_name=found.leave_type.name,
-        start=command.start,
-        end=command.end,
+        start=found.start,
+        end=found.end,
         half=command.half,
         days=found.total,
         holidays=tuple(HolidayRow(h.day, h.name) for h in found.holidays),

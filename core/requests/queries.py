@@ -10,13 +10,24 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from core.balances.entitlement import carried_left, carry_expiry_date, carry_expiry_source, grants, missing
+from core.balances.entitlement import (
+    carried_left,
+    carry_expiry_date,
+    carry_expiry_source,
+    grants,
+    leave_year_of,
+    missing,
+    year_of_day,
+)
 from core.balances.standing import standing_rows
 from core.commands import ListRequests, OpenApplyForm, ShowBalance, ShowHolidays, ShowPending, ShowTeam, ShowTeamChart
+from core.compoff.claims import claims_of, claims_waiting_for
+from core.compoff.credits import credits_left
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.approvals import check_can_decide, is_in_reporting_line, may_see
 from core.domain.dates import clip
 from core.domain.model import Employee, LeaveRequest, LedgerEntry, RequestStatus
+from core.domain.workdays import holidays_listed
 from core.errors import LeaveError, NotAllowed, UnknownEmployee
 from core.language.names import person_named
 from core.policy.rules import LeaveType
@@ -36,6 +47,8 @@ from core.shared.context import (
     policy_in_force,
     policy_on,
 )
+from core.shared.eligibility import occurrences, open_types
+from core.shared.expected_carry import expected_carry
 from core.shared.transactions import before_writing
 from core.shared.work_calendar import department_heatmap
 from core.views import (
@@ -59,8 +72,9 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     work that is when the balance asks for one that writes.
     """
     today = local_today(clock, employee.time_zone)
-    year = year or today.year
-    through = min(today, date(year, 12, 31))
+    year = year or year_of_day(policy_on(uow), employee.region, today)
+    leave_year = leave_year_of(policy_on(uow), employee.region, year)
+    through = min(today, leave_year.last(year))
     written = False
     entries = uow.ledger.entries(employee.employee_id, year)
     if missing(grants(policy_on(uow), employee, year, through), entries):
@@ -68,20 +82,27 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
         locked = uow.employees.lock(employee.employee_id) or employee
         written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
         entries = uow.ledger.entries(employee.employee_id, year)  # as it stands under the lock
-    policy = policy_in_force(uow, max(date(year, 1, 1), min(today, date(year, 12, 31))))
+    policy = policy_in_force(uow, max(leave_year.first(year), through))
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
+    types = open_types(uow, policy, employee, today)
+    carried = expected_carry(uow, employee, types, year, today, pending)
+    used = occurrences(uow, employee) if any(t.counting.per_occurrence for t in types) else None
     rows = tuple(
         _with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today)
-        for row in standing_rows(policy_on(uow), employee, policy.types_open_to(employee), entries, pending,
-                                 year, today)
+        for row in standing_rows(policy_on(uow), employee, types, entries, pending, year, today, carried)
     )
+    if used is not None:
+        rows = tuple(replace(row, occurrences=used[row.type_key]) if row.per_occurrence else row for row in rows)
     if written:
         uow.commit()
-    return BalanceView(person=person(employee), year=year, rows=rows)
+    return BalanceView(person=person(employee), year=year, rows=rows,
+                       span="" if leave_year.is_calendar else leave_year.span(year))
 
 
 def _with_expiring(uow: UnitOfWork, employee: Employee, row: BalanceRow, leave_type: LeaveType,
                    entries: list[LedgerEntry], year: int, today: date) -> BalanceRow:
+    if leave_type.comp_off is not None:
+        return replace(row, credits=credits_left(entries, leave_type.key, year))
     left, expires = carried_expiring(uow, employee, leave_type, entries, year, today)
     return replace(row, expiring=left, expires_on=expires) if left else row
 
@@ -89,12 +110,13 @@ def _with_expiring(uow: UnitOfWork, employee: Employee, row: BalanceRow, leave_t
 def carried_expiring(uow: UnitOfWork, employee: Employee, leave_type: LeaveType, entries: list[LedgerEntry],
                      year: int, today: date) -> tuple[Amount, date | None]:
     """Carried days of ``year`` that will expire unless used, and when; nothing once they have."""
-    expires = carry_expiry_date(leave_type, year)
+    leave_year = leave_year_of(policy_on(uow), employee.region, year)
+    expires = carry_expiry_date(leave_type, year, leave_year)
     if expires is None or today > expires or any(
         e.source == carry_expiry_source(year) and e.type_key == leave_type.key for e in entries
     ):
         return NO_DAYS, None
-    used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
+    used = days_taken_between(uow, employee, leave_type.key, leave_year.first(year), expires)
     return carried_left(entries, leave_type.key, year, used), expires
 
 
@@ -158,7 +180,8 @@ def _may_decide(actor: Employee, request: LeaveRequest, delegators: Callable[[],
 def my_requests(ctx: CommandContext, command: ListRequests) -> RequestListView:
     presenter = ctx.presenter()
     requests = ctx.uow.requests.search(employee_ids=[ctx.actor.employee_id])
-    return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests))
+    return RequestListView(title="Your requests", requests=tuple(presenter.request(r) for r in requests),
+                           own_claims=claims_of(presenter, ctx.actor))
 
 
 def pending_for(ctx: CommandContext, command: ShowPending) -> RequestListView:
@@ -166,7 +189,8 @@ def pending_for(ctx: CommandContext, command: ShowPending) -> RequestListView:
     uow, actor = ctx.uow, ctx.actor
     presenter = ctx.presenter()
     return RequestListView(title="Waiting for your decision",
-                           requests=tuple(presenter.request(r) for r in waiting_for(uow, actor)))
+                           requests=tuple(presenter.request(r) for r in waiting_for(uow, actor)),
+                           claims=claims_waiting_for(presenter, actor))
 
 
 def waiting_for(uow: UnitOfWork, approver: Employee) -> list[LeaveRequest]:
@@ -214,15 +238,15 @@ def holidays_for(ctx: CommandContext, command: ShowHolidays) -> HolidaysView:
     """The holidays of the asker's region and location in the year asked; one row per date."""
     actor, year = ctx.actor, command.year
     found = ctx.uow.holidays.between(actor.region, date(year, 1, 1), date(year, 12, 31))
-    by_day: dict[date, str] = {}
-    for holiday in sorted(found, key=lambda h: (h.day, h.source != "policy")):
-        if holiday.applies_to(actor.region, actor.location):
-            by_day.setdefault(holiday.day, holiday.name)
-    rows = tuple(HolidayRow(day=d, name=n) for d, n in sorted(by_day.items()))
+    region = latest_policy(ctx.uow).regions.get(actor.region)
+    subdivision = region.subdivision_of(actor.location) if region else None
+    rows = tuple(HolidayRow(day=h.day, name=h.name)
+                 for h in holidays_listed(found, actor.region, actor.location, subdivision))
     return HolidaysView(year=year, region=actor.region, holidays=rows)
 
 
 def apply_form(ctx: CommandContext, command: OpenApplyForm) -> ApplyFormView:
     """Every door's apply form offers the types the asker may take (:meth:`Policy.types_open_to`), no other."""
-    types = latest_policy(ctx.uow).types_open_to(ctx.actor)
-    return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types))
+    types = open_types(ctx.uow, latest_policy(ctx.uow), ctx.actor, ctx.today)
+    return ApplyFormView(leave_types=tuple((t.key, f"{t.name} ({t.code})") for t in types),
+                         hours_types=tuple(t.key for t in types if t.counting.in_hours))

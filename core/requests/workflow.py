@@ -10,8 +10,8 @@ import functools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from core.balances.ledger import request_entries
 from core.commands import ApplyLeave, CancelRequest, Decide
+from core.compoff.credits import leave_entries
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.approvals import check_can_decide, may_see
 from core.domain.fields import DOCUMENT, NOTE, REASON, clean
@@ -26,10 +26,11 @@ from core.domain.model import (
     format_request_number,
 )
 from core.domain.text import format_day
-from core.domain.workdays import days_by_year, each_day, holiday_dates, total_days
-from core.errors import AlreadyDecided, BadCommand, CannotCancel, LeaveError, NotAllowed
+from core.domain.workdays import each_day, per_year, total_days
+from core.errors import AlreadyDecided, BadCommand, CannotCancel, InsufficientBalance, LeaveError, NotAllowed
 from core.ports import UnitOfWork
-from core.requests.assessment import ACTIVE, assess
+from core.requests.assessment import ACTIVE, Assessment, assess
+from core.requests.unpaid import offer_split
 from core.shared import audit
 from core.shared.context import (
     CommandContext,
@@ -40,6 +41,7 @@ from core.shared.context import (
     local_today,
     policy_in_force,
     refuse,
+    request_days,
 )
 from core.views import AppliedView, CancelledView, DecidedView
 
@@ -48,17 +50,41 @@ def apply_leave(ctx: CommandContext, command: ApplyLeave) -> AppliedView:
     """Validate the application step by step, then record it for its approval chain."""
     command = replace(command, reason=clean(command.reason, REASON),
                       document_ref=(clean(command.document_ref, DOCUMENT) or None) if command.document_ref else None)
-    uow, clock, actor, source = ctx.uow, ctx.clock, ctx.actor, ctx.source
-    now = clock.now()
+    uow, actor = ctx.uow, ctx.actor
     # The lock comes first: a platform's retry racing the original waits here, then sees it.
     employee = uow.employees.lock(actor.employee_id) or actor
     idempotency_key = None
     if ctx.idempotency_key:
         # Scoped to the person, so that nobody can see another's request by guessing a key.
-        idempotency_key = f"{employee.employee_id}:{ctx.idempotency_key}"[:255]
+        idempotency_key = scoped_key(employee, ctx.idempotency_key)
         earlier = uow.requests.by_idempotency_key(idempotency_key)
         if earlier is not None:
             return AppliedView(request=ctx.presenter().request(earlier), duplicate=True)
+    try:
+        request, found = file_application(ctx, employee, command, idempotency_key)
+    except InsufficientBalance as short:
+        # A paid type short of days: the refusal offers the days it covers plus the rest unpaid.
+        raise offer_split(ctx, employee, command, short) from None
+    view = ctx.presenter().request(request)  # read before the commit, which then ends the transaction
+    uow.commit()
+    return AppliedView(request=view, balance_after=found.balance_after(taken=not found.levels))
+
+
+def scoped_key(employee: Employee, key: str) -> str:
+    """A door's idempotency key as a request keeps it: the person's own."""
+    return f"{employee.employee_id}:{key}"[:255]
+
+
+def file_application(ctx: CommandContext, employee: Employee, command: ApplyLeave,
+                     idempotency_key: str | None) -> tuple[LeaveRequest, Assessment]:
+    """Judge one application of ``employee`` (locked by the caller) and record it, uncommitted: the
+    request, its ledger entries when approved at once, its audit row and its outbox event.
+
+    Raises:
+        LeaveError: the first check it fails; nothing is recorded.
+    """
+    uow, clock, actor, source = ctx.uow, ctx.clock, ctx.actor, ctx.source
+    now = clock.now()
     found = assess(uow, clock, employee, command, stop_early=True, write_entitlement=True)
     approver = approver_for(uow, employee, found.today) if found.levels[:1] == ("manager",) else None
     approved_at_once = not found.levels
@@ -66,8 +92,8 @@ def apply_leave(ctx: CommandContext, command: ApplyLeave) -> AppliedView:
         LeaveRequest(
             employee_id=employee.employee_id,
             type_key=found.leave_type.key,
-            start=command.start,
-            end=command.end,
+            start=found.start,
+            end=found.end,
             half=command.half,
             days=found.total,
             year_days=found.year_days,
@@ -81,15 +107,14 @@ def apply_leave(ctx: CommandContext, command: ApplyLeave) -> AppliedView:
             idempotency_key=idempotency_key,
             levels=found.levels,
             flags=found.flags,
+            time_range=command.time_range,
         )
     )
     if approved_at_once:
-        for entry in request_entries(request, EntryKind.LEAVE_TAKEN, now):
+        for entry in leave_entries(uow, request, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, "apply", request, source, f"{found.leave_type.key} {found.total.text()}")
-    view = ctx.presenter().request(request)  # read before the commit, which then ends the transaction
-    uow.commit()
-    return AppliedView(request=view, balance_after=found.balance_after(taken=approved_at_once))
+    return request, found
 
 
 def decide(ctx: CommandContext, command: Decide) -> DecidedView:
@@ -127,7 +152,7 @@ def decide(ctx: CommandContext, command: Decide) -> DecidedView:
     if not uow.requests.update(decided, expected=RequestStatus.PENDING):
         raise LeaveError(f"{request.number} changed while you were deciding; look at it again.")
     if decided.status is RequestStatus.APPROVED:
-        for entry in request_entries(decided, EntryKind.LEAVE_TAKEN, now):
+        for entry in leave_entries(uow, decided, EntryKind.LEAVE_TAKEN, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, action, decided, source, command.reason)
     view = presenter.request(decided)  # read before the commit, which then ends the transaction
@@ -169,7 +194,8 @@ def _after_decision(uow: UnitOfWork, actor: Employee, request: LeaveRequest, com
 
 
 def cancel(ctx: CommandContext, command: CancelRequest) -> CancelledView:
-    """Withdraw a request that has not started, or give back some of its days still to come."""
+    """Withdraw a request that has not started, or give back some of its days still to come; HR
+    may also give back days of approved leave that has begun (from today, or from the day named)."""
     uow, actor, source = ctx.uow, ctx.actor, ctx.source
     now = ctx.clock.now()
     request = uow.requests.lock(command.request_id)
@@ -181,15 +207,24 @@ def cancel(ctx: CommandContext, command: CancelRequest) -> CancelledView:
     if request.status not in ACTIVE:
         raise CannotCancel(f"{request.number} is already {request.status.value.lower()}; nothing to cancel.")
     today = local_today(ctx.clock, employee.time_zone)
-    if command.start is not None:
-        span = _span_to_give_back(request, command.start, command.end or command.start, today)
+    # HR corrects approved leave that has begun ("came back early"): from today unless told a day.
+    correcting = actor.is_hr and request.status is RequestStatus.APPROVED
+    start, onward = command.start, command.onward
+    if start is None and correcting and request.start <= today:
+        start, onward = _back_at_work(request, today), True
+    if start is not None:
+        end = command.end or start
+        if onward:
+            start, end = _onward(request, start)
+        span = _span_to_give_back(request, start, end, today, past=correcting)
         removed = _working_days(uow, employee, request, span)
         if total_days(removed) < request.days:
             return _cancel_some(uow, now, actor, request, span, removed, source, presenter)
     elif request.status is RequestStatus.APPROVED and request.start <= today:
         hint = (f" Give back the days still to come instead: /leave cancel {request.number} "
-                f"{(today + timedelta(days=1)).isoformat()} to {request.end.isoformat()}."
-                if request.end > today else " Ask HR to correct it.")
+                f"{(today + timedelta(days=1)).isoformat()} to {request.end.isoformat()}; if you came back "
+                "early, ask HR to correct it."
+                if request.end > today else " If you came back early, ask HR to correct it.")
         raise CannotCancel(
             f"{request.number} started on {format_day(request.start)}; leave that has begun can't be cancelled "
             f"as a whole.{hint}"
@@ -198,7 +233,7 @@ def cancel(ctx: CommandContext, command: CancelRequest) -> CancelledView:
     if not uow.requests.update(cancelled, expected=request.status):
         raise LeaveError(f"{request.number} changed while you were cancelling; look at it again.")
     if request.status is RequestStatus.APPROVED:
-        for entry in request_entries(cancelled, EntryKind.REVERSAL, now):
+        for entry in leave_entries(uow, cancelled, EntryKind.REVERSAL, now):
             uow.ledger.add(entry)
     _record(uow, now, actor.email, "cancel", cancelled, source, f"was {request.status.value}")
     view = presenter.request(cancelled)
@@ -206,8 +241,26 @@ def cancel(ctx: CommandContext, command: CancelRequest) -> CancelledView:
     return CancelledView(request=view, restored=request.days)
 
 
-def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: date) -> frozenset[date]:
-    """The calendar days of a partial cancel, checked: inside the request, all still to come."""
+def _back_at_work(request: LeaveRequest, today: date) -> date:
+    """The first day HR gives back when not told one: today, while the leave lasts."""
+    if request.end < today:
+        raise CannotCancel(f"{request.number} ended on {format_day(request.end)}; say from which day to give days "
+                           f"back: /leave cancel {request.number} from DATE.")
+    return today
+
+
+def _onward(request: LeaveRequest, start: date) -> tuple[date, date]:
+    """``from DATE``: the days from ``start`` (or the request's first day, if later) to its last."""
+    if start > request.end:
+        raise CannotCancel(f"{request.number} ends on {format_day(request.end)}; nothing of it is left from "
+                           f"{format_day(start)}.")
+    return max(start, request.start), request.end
+
+
+def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: date, *,
+                       past: bool = False) -> frozenset[date]:
+    """The calendar days of a partial cancel, checked: inside the request, and all still to come
+    unless ``past`` (HR correcting leave that has begun)."""
     if end < start:
         raise CannotCancel(f"{format_day(end)} is before {format_day(start)}; put the earlier date first.")
     if start < request.start or end > request.end:
@@ -215,22 +268,27 @@ def _span_to_give_back(request: LeaveRequest, start: date, end: date, today: dat
             f"{request.number} runs from {format_day(request.start)} to {format_day(request.end)}; "
             "choose days inside it."
         )
-    if start <= today:
+    if start <= today and not past:
         raise CannotCancel(
             f"Only days still to come can be given back; {format_day(start)} is today or past. "
-            "Ask HR to correct days already taken."
+            "For days already taken, ask HR to correct them."
         )
     return frozenset(each_day(start, end))
 
 
 def _working_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest,
                   span: frozenset[date]) -> dict[int, Amount]:
-    """The working days per year of ``span`` that the request still claims."""
+    """The working days per year of ``span`` that the request still claims; with the sandwich rule,
+    also the weekends and holidays that giving them back leaves no longer sandwiched."""
     policy = policy_in_force(uow, request.start)
-    region = policy.regions[employee.region]
-    start, end = min(span), max(span)
-    off = holiday_dates(uow.holidays.between(region.key, start, end), region.key, employee.location)
-    removed = days_by_year(start, end, request.half, region.weekend, off | set(request.cancelled_dates))
+    leave_type, leave_year = policy.leave_types.get(request.type_key), policy.leave_year(employee.region)
+    if leave_type is not None and leave_type.limits.sandwich:
+        before = request_days(uow, employee, request, request.start, request.end)
+        after = request_days(uow, employee, replace(request, cancelled_dates=request.cancelled_dates | span),
+                             request.start, request.end)
+        removed = per_year({day: weight for day, weight in before.items() if day not in after}, leave_year)
+    else:
+        removed = per_year(request_days(uow, employee, request, min(span), max(span)), leave_year)
     if not removed:
         raise CannotCancel(f"No working day of {request.number} is left to give back between those dates.")
     return removed
@@ -249,7 +307,7 @@ def _cancel_some(uow: UnitOfWork, now: datetime, actor: Employee, request: Leave
     if not uow.requests.update(shortened, expected=request.status):
         raise LeaveError(f"{request.number} changed while you were cancelling; look at it again.")
     if request.status is RequestStatus.APPROVED:
-        for entry in request_entries(shortened, EntryKind.REVERSAL, now, removed):
+        for entry in leave_entries(uow, shortened, EntryKind.REVERSAL, now, removed):
             uow.ledger.add(entry)
     given = total_days(removed)
     _record(uow, now, actor.email, "cancel_days", shortened, source, f"{given.text()} given back",

@@ -13,11 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.compoff.lapsed import compoff_lapsed
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.heatmap import WEEK_SPAN_DAYS
 from core.domain.lists import cut
 from core.domain.model import Employee, HalfDay, LeaveRequest, RequestStatus, format_request_number
 from core.domain.workdays import days_by_year, total_days
+from core.policy.counting import Counting, skipped
 from core.policy.privacy import CHANNEL
 from core.policy.rules import Policy
 from core.ports import UnitOfWork
@@ -44,9 +46,17 @@ class _Days:
 
     def __init__(self, uow: UnitOfWork, policy: Policy, start: date, end: date) -> None:
         self._calendar, self._start, self._end = WorkCalendar(uow, policy, start, end), start, end
+        self._policy = policy
 
     def count(self, request: LeaveRequest, employee: Employee) -> Amount:
-        off = self._calendar.off_days(employee) | request.cancelled_dates
+        """As the request counted them: every date for a type counted in calendar days, none for hours."""
+        if request.time_range is not None:
+            return NO_DAYS
+        leave_type = self._policy.leave_types.get(request.type_key)
+        # The calendar's off days hold the weekend too; a calendar-day type skips none of them.
+        _, off = skipped(leave_type.counting if leave_type else Counting(), frozenset(),
+                         self._calendar.off_days(employee))
+        off = off | request.cancelled_dates
         first, last = max(request.start, self._start), min(request.end, self._end)
         # The calendar's off days already hold the weekend.
         return total_days(days_by_year(first, last, request.half, frozenset(), off))
@@ -83,11 +93,12 @@ def hr_digest(uow: UnitOfWork, now: datetime, week_of: date) -> dict[str, Any]:
         "upcoming_by_department": dict(sorted(Counter(row["department"] for row in upcoming).items())),
         "pending": cut(_pending_rows(pending, people, type_name, now)),
         "documents": cut(_documents(uow, people, type_name)),
-        "low_balances": cut(_low_balances(uow, policy, people, pending, week_of.year)),
+        "low_balances": cut(_low_balances(uow, policy, people, pending, week_of)),
         "expiring": cut(_expiring(uow, policy, people, week_of)),
         "calendar_failures": cut(_calendar_failures(uow, people)),
         "chart": heatmap.to_payload(),
         "insight": digest_insight(uow, policy, list(people.values()), pending, week_of, heatmap, now),
+        **compoff_lapsed(uow, policy, people, last_start, week_of),
     }
 
 
@@ -124,31 +135,46 @@ def _documents(uow: UnitOfWork, people: dict[str, Employee], type_name: dict[str
 
 
 def _low_balances(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], pending: list[LeaveRequest],
-                  year: int) -> list[dict[str, Any]]:
+                  today: date) -> list[dict[str, Any]]:
+    """Balances near or below zero, each in the leave year containing ``today`` for its person; comp-off
+    only below zero, since it is earned claim by claim and usually near zero."""
+    current = _current_years(policy, people, today)
     held: dict[tuple[str, str], Amount] = defaultdict(lambda: NO_DAYS)
     for r in pending:
-        held[(r.employee_id, r.type_key)] += r.year_days.get(year, NO_DAYS)
+        if r.employee_id in current and r.time_range is None:  # hours are held against no balance
+            held[(r.employee_id, r.type_key)] += r.year_days.get(current[r.employee_id], NO_DAYS)
+    totals = {(employee_id, type_key): total for year in sorted(set(current.values()))
+              for (employee_id, type_key), total in uow.jobs.ledger_totals(year).items()
+              if current.get(employee_id) == year}
     rows = []
-    for (employee_id, type_key), total in sorted(uow.jobs.ledger_totals(year).items()):
+    for (employee_id, type_key), total in sorted(totals.items()):
         employee, leave_type = people.get(employee_id), policy.leave_types.get(type_key)
-        if employee is None or not employee.is_active or leave_type is None:
+        if employee is None or not employee.is_active or leave_type is None or not leave_type.counting.yearly:
             continue
         available = Amount.days(total) - held[(employee_id, type_key)]
-        if available <= NEAR_ZERO:
+        if available < NO_DAYS or (available <= NEAR_ZERO and leave_type.comp_off is None):
             rows.append({"name": employee.name, "department": employee.department, "type": leave_type.name,
                          "available": available.figure, "negative": available < NO_DAYS})
     return sorted(rows, key=lambda row: (not row["negative"], row["name"]))
 
 
+def _current_years(policy: Policy, people: dict[str, Employee], today: date) -> dict[str, int]:
+    """Per person id, the leave year containing ``today`` in their region."""
+    return {employee_id: policy.leave_year(e.region).of(today) for employee_id, e in people.items()}
+
+
 def _expiring(uow: UnitOfWork, policy: Policy, people: dict[str, Employee], today: date) -> list[dict[str, Any]]:
     rows = []
-    carried = uow.jobs.ledger_totals(today.year, kinds=("CARRIED_IN",))
-    for (employee_id, type_key), days in sorted(carried.items()):
+    current = _current_years(policy, people, today)
+    carried = {(employee_id, type_key, year): days for year in sorted(set(current.values()))
+               for (employee_id, type_key), days in uow.jobs.ledger_totals(year, kinds=("CARRIED_IN",)).items()
+               if current.get(employee_id) == year}
+    for (employee_id, type_key, year), days in sorted(carried.items()):
         employee, leave_type = people.get(employee_id), policy.leave_types.get(type_key)
         if not days or employee is None or leave_type is None:
             continue
-        entries = uow.ledger.entries(employee_id, today.year)
-        left, expires = carried_expiring(uow, employee, leave_type, entries, today.year, today)
+        entries = uow.ledger.entries(employee_id, year)
+        left, expires = carried_expiring(uow, employee, leave_type, entries, year, today)
         if left and expires is not None and (expires - today).days <= EXPIRY_WINDOW_DAYS:
             rows.append({"name": employee.name, "type": leave_type.name, "days": left.figure,
                          "expires_on": expires.isoformat()})

@@ -9,7 +9,7 @@ others' work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from core.balances.entitlement import (
@@ -17,11 +17,16 @@ from core.balances.entitlement import (
     carry_expiry,
     carry_expiry_date,
     carry_expiry_source,
+    encashment_source,
+    leave_year_of,
     year_end,
     year_end_source,
+    year_of_day,
 )
 from core.balances.ledger import balance_rows
-from core.domain.model import AuditEntry, Employee, EntryKind, Event, RequestStatus
+from core.compoff.credits import lapse_credits
+from core.compoff.year_end import close_credits, outside_credits
+from core.domain.model import AuditEntry, Employee, EntryKind, Event, LedgerEntry, RequestStatus
 from core.domain.text import counted
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
 from core.scheduling.reminders import ESCALATION_JOB
@@ -30,6 +35,7 @@ from core.shared.context import (
     days_taken_between,
     ensure_entitlement,
     policy_in_force,
+    policy_on,
 )
 from core.shared.transactions import in_unit_of_work
 
@@ -73,36 +79,40 @@ def _run_for(uow: UnitOfWork, *, clock: Clock, employee_id: str, result: JobResu
 
 
 def _years(uow: UnitOfWork, employee: Employee, as_of: date) -> range:
-    """The years to catch up on: from the ledger's first year (a new ledger starts at ``as_of``'s;
-    opening balances of earlier years are not invented), but not before the person joined."""
+    """The leave years to catch up on: from the ledger's first year (a new ledger starts at
+    ``as_of``'s; opening balances of earlier years are not invented), but not before the person joined."""
     known = uow.ledger.years()
-    first = max(employee.joining_date.year, known[0] if known else as_of.year)
-    return range(min(first, as_of.year), as_of.year + 1)
+    on = policy_on(uow)
+    current = year_of_day(on, employee.region, as_of)
+    first = max(year_of_day(on, employee.region, employee.joining_date), known[0] if known else current)
+    return range(min(first, current), current + 1)
 
 
 def accrual(uow: UnitOfWork, clock: Clock, employee_id: str, as_of: date, result: JobResult) -> int:
-    """Grants and monthly accruals due by ``as_of``, and carried days whose time ran out."""
+    """Grants and monthly accruals due by ``as_of``, and carried days and comp-off credits whose time ran out."""
     employee = uow.employees.lock(employee_id)
     if employee is None:
         return 0
     written = 0
     for year in _years(uow, employee, as_of):
-        written += ensure_entitlement(uow, employee, year, min(as_of, date(year, 12, 31)), clock.now())
+        last = leave_year_of(policy_on(uow), employee.region, year).last(year)
+        written += ensure_entitlement(uow, employee, year, min(as_of, last), clock.now())
         written += _expire_carried(uow, clock, employee, year, as_of)
-    return written
+    return written + lapse_credits(uow, employee, as_of, clock.now())
 
 
 def _expire_carried(uow: UnitOfWork, clock: Clock, employee: Employee, year: int, as_of: date) -> int:
-    policy = policy_in_force(uow, date(year, 1, 1))
+    leave_year = leave_year_of(policy_on(uow), employee.region, year)
+    policy = policy_in_force(uow, leave_year.first(year))
     entries = uow.ledger.entries(employee.employee_id, year)
     written = 0
     for leave_type in policy.types_for(employee.region):
-        expires = carry_expiry_date(leave_type, year)
+        expires = carry_expiry_date(leave_type, year, leave_year)
         if expires is None or as_of <= expires:
             continue
         if any(e.type_key == leave_type.key and e.source == carry_expiry_source(year) for e in entries):
             continue
-        used = days_taken_between(uow, employee, leave_type.key, date(year, 1, 1), expires)
+        used = days_taken_between(uow, employee, leave_type.key, leave_year.first(year), expires)
         left = carried_left(entries, leave_type.key, year, used)
         if left:
             uow.ledger.add(carry_expiry(employee, leave_type.key, year, left, expires, clock.now()))
@@ -116,23 +126,35 @@ def year_end_job(uow: UnitOfWork, clock: Clock, employee_id: str, as_of: date, r
     if employee is None:
         return 0
     written = 0
+    current = year_of_day(policy_on(uow), employee.region, as_of)
     for year in _years(uow, employee, as_of):
-        if year >= as_of.year:
+        if year >= current:
             break
-        ensure_entitlement(uow, employee, year, date(year, 12, 31), clock.now())
+        ensure_entitlement(uow, employee, year, leave_year_of(policy_on(uow), employee.region, year).last(year),
+                           clock.now())
         written += _close(uow, clock, employee, year)
     return written
 
 
 def _close(uow: UnitOfWork, clock: Clock, employee: Employee, year: int) -> int:
     policy = policy_in_force(uow, date(year, 12, 31))
+    leave_year = policy.leave_year(employee.region)
     entries = uow.ledger.entries(employee.employee_id, year)
-    closed = {e.type_key for e in entries if e.source == year_end_source(year)
-              and e.kind in (EntryKind.CARRIED_OUT, EntryKind.EXPIRY)}
+    closed = {e.type_key for e in entries if e.source in (year_end_source(year), encashment_source(year))
+              and e.kind in (EntryKind.CARRIED_OUT, EntryKind.EXPIRY, EntryKind.ENCASHMENT)}
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
     types = [t for t in policy.types_for(employee.region) if t.key not in closed]
     unused = {row.type_key: row.available for row in balance_rows(types, entries, pending, year)}
-    made = year_end(types, employee, year, unused, clock.now())
+    # A type earned by claims: each credit keeps its window (every run: a credit approved late still
+    # moves); only days held in no credit are left to the generic rules.
+    made: list[LedgerEntry] = []
+    for leave_type in policy.types_for(employee.region):
+        if leave_type.comp_off is not None:
+            made += close_credits(entries, pending, leave_type.key, year, leave_year.last(year) + timedelta(days=1),
+                                  clock.now())
+            if leave_type.key in unused:
+                unused[leave_type.key] = outside_credits(unused[leave_type.key], entries, pending, leave_type.key, year)
+    made += year_end(types, employee, year, unused, clock.now(), leave_year)
     for entry in made:
         uow.ledger.add(entry)
     return len(made)

@@ -52,10 +52,22 @@ def slots(uow: UnitOfWork, org_zone: str) -> list[Slot]:
         Slot("hr-digest", "", org_zone, time(9, 0), Every.MONDAY, Catchup.SAME_WEEK),
         Slot("document-reminders", "", org_zone, time(10, 0), Every.MONDAY, Catchup.SAME_WEEK),
         Slot("accrual", "", org_zone, time(0, 30), Every.MONTH, Catchup.ALWAYS),
-        Slot("year-end", "", org_zone, time(1, 0), Every.YEAR, Catchup.ALWAYS),
+        *year_end_slots(uow, people, org_zone),
         Slot("reassign", "", org_zone, time(8, 0), Every.DAY, Catchup.SAME_DAY),
     ]
     return found
+
+
+def year_end_slots(uow: UnitOfWork, people: Iterable[Employee], org_zone: str) -> list[Slot]:
+    """One year-end slot per month a leave year of the directory's regions starts in: the January
+    one keeps its plain period (``2026``), another is keyed by its start (``2026@04-01``). Each run
+    closes, for everyone, whichever leave years have ended, so a run on another region's start
+    changes nothing for people whose year has not ended."""
+    policy = uow.policies.current()
+    months = {policy.leave_year(e.region).month for e in people} if policy else set()
+    return [Slot("year-end", "" if month == 1 else f"{month:02d}-01", org_zone, time(1, 0), Every.YEAR,
+                 Catchup.ALWAYS, month)
+            for month in sorted(months or {1})]
 
 
 Plan = Callable[[UnitOfWork, datetime], tuple[list[tuple[str, dict[str, Any]]], str]]

@@ -14,8 +14,9 @@ from core.balances.entitlement import entries_for, grants, missing
 from core.domain.amount import NO_DAYS, Amount
 from core.domain.approvals import resolve_approver
 from core.domain.model import AuditEntry, Employee, LeaveRequest, LedgerEntry, RequestStatus
-from core.domain.workdays import dated_days, holiday_dates
+from core.domain.workdays import charged_dates, dated_days, holiday_dates
 from core.errors import LeaveError, NotAllowed, UnknownEmployee
+from core.policy.counting import Counting, skipped
 from core.policy.rules import Policy
 from core.ports import Clock, UnitOfWork
 from core.shared.transactions import before_writing
@@ -116,14 +117,26 @@ def request_days(uow: UnitOfWork, employee: Employee, request: LeaveRequest, sta
 
     Counted as the application was (the policy in force on its first day, the employee's weekend
     and holidays), less the days a partial cancel gave back: summed over a year, this is what the
-    request's ledger entries charged to that year.
+    request's ledger entries charged to that year. A type with the sandwich rule counts the
+    weekends and holidays between its days too, judged over the whole request; a type counted in
+    calendar days counts every date. A request in hours counts no day (nor did its ledger).
     """
     first, last = max(request.start, start), min(request.end, end)
-    region = policy_in_force(uow, request.start).regions.get(employee.region)
-    if region is None or last < first:
+    policy = policy_in_force(uow, request.start)
+    region = policy.regions.get(employee.region)
+    if region is None or last < first or request.time_range is not None:
         return {}
-    off = holiday_dates(uow.holidays.between(region.key, first, last), region.key, employee.location)
-    return dated_days(first, last, request.half, region.weekend, off | request.cancelled_dates)
+    leave_type = policy.leave_types.get(request.type_key)
+    if leave_type is None or not leave_type.limits.sandwich:
+        off = holiday_dates(uow.holidays.between(region.key, first, last), region.key, employee.location,
+                            region.subdivision_of(employee.location))
+        weekend, skip = skipped(leave_type.counting if leave_type else Counting(), region.weekend, off)
+        return dated_days(first, last, request.half, weekend, skip | request.cancelled_dates)
+    off = holiday_dates(uow.holidays.between(region.key, request.start, request.end), region.key, employee.location,
+                        region.subdivision_of(employee.location))
+    charged = charged_dates(request.start, request.end, request.half, region.weekend, off, sandwich=True,
+                            cancelled=request.cancelled_dates)
+    return {day: weight for day, weight in charged.items() if first <= day <= last}
 
 
 def find_person(uow: UnitOfWork, ref: str) -> Employee:
@@ -217,6 +230,8 @@ class Presenter:
             yours_to_decide=reader is not None and self._waits_for(request, approver, reader),
             approved_by=self._approved_before(request),
             reject_reason_required=request.status is RequestStatus.PENDING and self.policy.reject_reason_required,
+            paid=leave_type.paid if leave_type else True,
+            time_range=request.time_range,
         )
 
     def _approved_before(self, request: LeaveRequest) -> tuple[Person, ...]:

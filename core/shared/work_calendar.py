@@ -30,10 +30,11 @@ class WorkCalendar:
 
     def off_days(self, employee: Employee) -> set[date]:
         key = (employee.region, employee.location)
+        region = self._policy.regions.get(employee.region)
         if key not in self._holidays:
             found = self._uow.holidays.between(employee.region, self._start, self._end)
-            self._holidays[key] = holiday_dates(found, employee.region, employee.location)
-        region = self._policy.regions.get(employee.region)
+            subdivision = region.subdivision_of(employee.location) if region else None
+            self._holidays[key] = holiday_dates(found, employee.region, employee.location, subdivision)
         weekend = region.weekend if region else DEFAULT_WEEKEND
         return {d for d in each_day(self._start, self._end) if d.weekday() in weekend} | self._holidays[key]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.render_text import render
 from core.service import LeaveService
@@ -36,6 +37,7 @@ from tests.integration.teams.conftest import (  # noqa: F401 (fixtures, used by 
     texts,
 )
 from tests.trees import nodes
+from tests.unit.conftest import policy_document
 
 CONVERSATIONS = Path(__file__).resolve().parents[1] / "conversations"
 FILES = sorted(CONVERSATIONS.glob("*.txt"))
@@ -80,7 +82,31 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
-async def converse(path: Path, say: Say) -> None:
+def own_policy(path: Path) -> dict[str, Any] | None:
+    """The policy a conversation runs under when ``NAME.yaml`` sits beside ``NAME.txt``: the shared
+    organisation's, with the built-in policy's types it leaves out that the file lists
+    (``including: [optional]``) and the types of its own it defines (``leave_types: {permission:
+    {...}}``, offered in every region), with the region keys it sets (``regions: {INDIA:
+    {leave_year_start: 04-01}}``); None: the shared organisation's as it is."""
+    beside = path.with_suffix(".yaml")
+    if not beside.exists():
+        return None
+    extra = yaml.safe_load(beside.read_text(encoding="utf-8"))
+    document = policy_document(including=tuple(extra.get("including", ())))
+    for key, body in extra.get("leave_types", {}).items():
+        document["leave_types"][key] = body
+        for region in document["regions"].values():
+            if "leave_types" in region:  # a region without the list offers every type already
+                region["leave_types"].append(key)
+    for key, body in extra.get("regions", {}).items():
+        document["regions"][key].update(body)
+    return document
+
+
+async def converse(path: Path, say: Say, service: LeaveService) -> None:
+    document = own_policy(path)
+    if document is not None:
+        service.load_policy(document, path.name)
     for turn in turns(path):
         reply = plain(await say(turn.who, turn.text))
         for fragment in turn.expected:
@@ -109,7 +135,7 @@ async def test_the_terminal_door(path: Path, service: LeaveService) -> None:
     async def say(who: str, text: str) -> str:
         return render(service.handle_text(EMAILS[who], text, source="console"))
 
-    await converse(path, say)
+    await converse(path, say, service)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -118,7 +144,7 @@ async def test_the_slack_door(path: Path, slack: SlackHarness) -> None:  # noqa:
     async def say(who: str, text: str) -> str:
         return slack_text(await slack.reply_to(SLACK_USERS[who], text))
 
-    await converse(path, say)
+    await converse(path, say, slack.service)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -127,4 +153,4 @@ async def test_the_teams_door(path: Path, rig: TeamsRig) -> None:  # noqa: F811
     async def say(who: str, text: str) -> str:
         return texts(await rig.say(TEAMS_PEOPLE[who], text))
 
-    await converse(path, say)
+    await converse(path, say, rig.service)

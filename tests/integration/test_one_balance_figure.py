@@ -75,9 +75,11 @@ def test_reply_card_home_and_balance_show_one_row_with_pending_leave_and_accrual
 def test_the_figure_stays_one_once_approved_and_across_the_new_year(service: LeaveService) -> None:
     applied = apply(service, date(2026, 12, 31), date(2027, 1, 4))  # 1 Jan is a holiday: 31 Dec and 4 Jan
     assert card_rows(service, applied.request.id) == applied.balance_after
-    # 2027 has not begun: nothing is available in it yet, and every accrual of it is still to come.
+    # 2027 has not begun: it counts the 5 days the 2026 year end is expected to carry (the cap), and
+    # every accrual of it is still to come; the card, the reply and `balance` agree on it.
     assert balance_row(service, 2027) == applied.balance_after[2027]
-    assert applied.balance_after[2027].at_year_end == Amount.days(11)
+    assert applied.balance_after[2027].carried_expected == Amount.days(5)
+    assert applied.balance_after[2027].at_year_end == Amount.days(16)
 
     decided = service.execute(MANAGER, Decide(applied.request.id, True), "test")
     assert isinstance(decided, DecidedView)

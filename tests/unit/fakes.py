@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from core import ports
 from core.domain.amount import Amount, Unit
+from core.domain.compoff import CompOffClaim
 from core.domain.documents import Document
 from core.domain.model import (
     AuditEntry,
@@ -30,14 +31,19 @@ from core.domain.model import (
     LedgerEntry,
     RequestStatus,
 )
+from core.domain.splits import SplitOffer
 from core.policy.rules import Policy, parse_policy
 from core.ports import OutboxItem
 from core.ports import calendars as calendar
+from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
+from core.ports.offers import SplitOffers
 from core.shared.audit import actor_key
 from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
+from tests.unit.compoff_fakes import FakeCompOffClaims
 from tests.unit.document_fakes import FakeDocuments
+from tests.unit.offer_fakes import FakeSplitOffers
 from tests.unit.scheduler_fakes import FakeJobStore
 
 CHAT_ID_FIELDS = {"slack": "slack_user_id", "teams": "teams_aad_object_id"}
@@ -88,6 +94,10 @@ class State:
     calendar_failures: dict[tuple[int, str], calendar.CalendarFailure] = field(default_factory=dict)
     feed_tokens: dict[str, calendar.FeedToken] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)
+    #: Offers of unpaid leave waiting for their ``yes``, by employee id.
+    offers: dict[str, SplitOffer] = field(default_factory=dict)
+    #: Comp-off claims, by id.
+    compoff: dict[int, CompOffClaim] = field(default_factory=dict)
 
 
 class FakeEmployees:
@@ -209,6 +219,12 @@ def _days_only(amount: Amount, keeper: str) -> None:
         raise ValueError(f"{keeper} keeps days, not {amount.unit}: {amount.text()} was not written")
 
 
+def _request_figure(request: LeaveRequest) -> None:
+    """Like the SQL stores: a request keeps hours only with the time range that says they are hours."""
+    if request.time_range is None or request.days.unit is not Unit.HOURS:
+        _days_only(request.days, "a leave request")
+
+
 class FakeRequests:
     """Reads and writes copy, as rows do: a request changes only through :meth:`update`."""
 
@@ -216,7 +232,7 @@ class FakeRequests:
         self.s = state
 
     def add(self, request: LeaveRequest) -> LeaveRequest:
-        _days_only(request.days, "a leave request")
+        _request_figure(request)
         stored = replace(request, id=len(self.s.requests) + 1)
         self.s.requests[stored.id or 0] = stored
         return replace(stored)
@@ -234,7 +250,7 @@ class FakeRequests:
         if request.id is None:
             raise ValueError("cannot update a request that was never added")
         stored = self.s.requests.get(request.id)
-        _days_only(request.days, "a leave request")
+        _request_figure(request)
         if stored is None or stored.status is not expected:
             return False
         self.s.requests[request.id] = replace(request)
@@ -451,6 +467,8 @@ class FakeUnitOfWork:
     calendars: calendar.CalendarLinks
     feeds: calendar.FeedTokens
     documents: DocumentRepository
+    offers: SplitOffers
+    compoff: CompOffClaims
 
     def __init__(self, store: FakeStore, read_only: bool = False) -> None:
         self._store = store
@@ -477,6 +495,8 @@ class FakeUnitOfWork:
         self.calendars = FakeCalendarLinks(self._work)
         self.feeds = FakeFeedTokens(self._work)
         self.documents = FakeDocuments(self._work)
+        self.offers = FakeSplitOffers(self._work)
+        self.compoff = FakeCompOffClaims(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

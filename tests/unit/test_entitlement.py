@@ -64,9 +64,10 @@ def test_monthly_accrual_for_a_joiner_counts_months_from_the_first_full_one() ->
     casual = [g for g in found if g.type_key == "casual"]
     assert [g.period for g in casual] == [f"2026-{m:02d}" for m in range(4, 12)]
     assert all(g.kind is EntryKind.ACCRUAL and g.amount == Amount.days(1) for g in casual)
-    # Maternity and paternity are granted whole (pro_rata: false), once for the year.
+    # Paternity is granted whole (pro_rata: false), once for the year; maternity, counted per
+    # occurrence, has no yearly grant.
     granted = {g.type_key: g.amount for g in found if g.kind is EntryKind.ALLOCATION}
-    assert granted == {"maternity": Amount.days(180), "paternity": Amount.days(15)}
+    assert granted == {"paternity": Amount.days(15)}
 
 
 def test_nothing_is_granted_before_the_year_starts() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -38,6 +39,10 @@ SAMPLES: list[views.View] = [
     views.TeamView(date(2026, 12, 8), (views.AbsenceView(PERSON, "Casual leave", date(2026, 12, 8),
                                                          date(2026, 12, 8), HalfDay.FIRST, RequestStatus.PENDING),)),
     views.HolidaysView(2026, "INDIA", (views.HolidayRow(date(2026, 12, 25), "Christmas"),)),
+    views.OptionalHolidaysView(2026, "INDIA", 2, 1, (
+        views.OptionalHolidayRow(date(2026, 3, 19), "<!channel> Ugadi", "LV-1001", RequestStatus.PENDING),
+        views.OptionalHolidayRow(date(2026, 4, 3), "Good Friday")), "optional"),
+    views.OptionalHolidaysView(2027, "INDIA", 0, 0, ()),
     BALANCE,
     views.ReportView("2026-12", date(2026, 12, 1), date(2026, 12, 31), "R&D <team>", 1,
                      (views.ReportTotal("casual", "Casual <leave>", Amount.days("2.5")),),
@@ -64,6 +69,33 @@ SAMPLES: list[views.View] = [
                         (views.ReportLink(DOCUMENT.name, "https://leave.example.com/downloads/abc",
                                           datetime(2026, 11, 26, tzinfo=UTC)),)),
     views.DocumentsView(REQUEST, yours=True, how_to=True),
+    views.SplitAppliedView((REQUEST, dataclasses.replace(REQUEST, id=2, number="LV-1002", type_key="unpaid",
+                                                         type_name="Leave <without> pay", paid=False))),
+    views.SplitAppliedView((REQUEST,), duplicate=True),
+    views.PayrollView("2026-12", date(2026, 12, 1), date(2026, 12, 31), 1,
+                      (views.ReportTotal("casual", "Casual <leave>", Amount.days("2.5")),), Amount.days(2),
+                      Amount.days(1), Amount.days(-1), (views.ReportFile("payroll-2026-12.csv", "employee_id\nE3\n"),)),
+    views.PayrollView("2027-01", date(2027, 1, 1), date(2027, 1, 31), 0, (), Amount.days(0), Amount.days(0),
+                      Amount.days(0), (views.ReportFile("payroll-2027-01.csv", "employee_id\n"),),
+                      (views.ReportLink("payroll-2027-01.csv", "https://leave.example.com/downloads/abc",
+                                        datetime(2027, 2, 1, tzinfo=UTC)),)),
+    views.AdjustedView(PERSON, PERSON, "Casual <leave>", 2026, Amount.days("-1.5"), "<!channel> booked twice",
+                       Amount.days(4), Amount.days("2.5")),
+    views.AdjustedView(PERSON, None, "Casual <leave>", 2026, Amount.days(2), "<!channel> owed", Amount.days(4),
+                       Amount.days(6), duplicate=True),
+    views.CompOffClaimView("CO-1001", PERSON, date(2026, 11, 21), HalfDay.FIRST, Amount.days("0.5"),
+                           "<!channel> release", RequestStatus.PENDING, waiting_for=PERSON),
+    views.CompOffClaimView("CO-1001", PERSON, date(2026, 11, 21), None, Amount.days(1), "<!channel> release",
+                           RequestStatus.APPROVED, decided_by=PERSON, note="<!channel> thanks",
+                           credit_until=date(2027, 1, 20)),
+    views.CompOffClaimView("CO-1001", PERSON, date(2026, 11, 21), None, Amount.days(1), "<!channel> release",
+                           RequestStatus.REJECTED, decided_by=PERSON, note="<!channel> not worked"),
+    views.RequestListView("Waiting for your decision", (REQUEST,), (views.CompOffClaimView(
+        "CO-1001", PERSON, date(2026, 11, 21), None, Amount.days(1), "<!channel> release", RequestStatus.PENDING,
+        waiting_for=PERSON),)),
+    views.RequestListView("Waiting for your decision", (), (views.CompOffClaimView(
+        "CO-1002", PERSON, date(2026, 11, 22), HalfDay.SECOND, Amount.days("0.5"), "<!channel> deploy",
+        RequestStatus.PENDING, waiting_hr=True),)),
 ]
 
 

@@ -87,8 +87,8 @@ def test_the_prefix_is_the_whole_word_leave_with_or_without_a_slash() -> None:
 
 def test_unknown_subcommands_list_the_known_ones() -> None:
     assert refusal("xyz").message == (
-        "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, report, "
-        "insight, audit, plan, delegate, feed, document, help"
+        "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, optional, "
+        "report, insight, audit, plan, delegate, feed, document, help, yes, payroll, adjust, compoff"
     )
     assert "Did you mean 'apply'?" in refusal("aply sick today").message
     assert "Did you mean 'holidays'?" in refusal("holiday").message
@@ -108,6 +108,7 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "reject",
             "team",
             "holidays",
+            "optional",
             "report",
             "insight",
             "audit",
@@ -116,6 +117,10 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "feed",
             "document",
             "help",
+            "yes",
+            "payroll",
+            "adjust",
+            "compoff",
         }
     )
     for name, line in USAGE.items():

@@ -70,7 +70,7 @@ def test_help_the_form_and_the_balance_list_the_types_the_person_may_take(servic
     shown = help_of(service, "rahul@x.test")
     rahul = service.employee("E4")
     assert rahul is not None
-    open_to = [t.key for t in parse_policy(policy_document()).types_open_to(rahul)]
+    open_to = [t.key for t in parse_policy(policy_document()).types_open_to(rahul, date(2026, 11, 25), {})]
     assert [t.key for t in shown.leave_types] == open_to
     assert shown.balance is not None and [r.type_key for r in shown.balance.rows] == open_to
     form = service.handle_text("rahul@x.test", "apply", "test")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from core.domain.amount import Amount
 from core.errors import PolicyError, UnknownLeaveType
@@ -19,8 +21,11 @@ def test_default_policy_matches_the_contract() -> None:
     assert india is not None and india.key == "INDIA" and india.weekend == frozenset({5, 6})
     by_code = {t.code: t for t in policy.types_for("INDIA")}
     assert {code: t.days_per_year for code, t in by_code.items()} == {
-        "CL": 12, "SL": 12, "PL": 12, "ML": 180, "PTL": 15,
+        "CL": 12, "SL": 12, "PL": 12, "ML": 0, "PTL": 15,
     }
+    maternity = by_code["ML"].counting
+    assert (maternity.calendar_days, maternity.days_per_occurrence) == (True, 182)
+    assert by_code["ML"].eligible.max_occurrences == 2
     assert by_code["CL"].max_carry_forward == 5 and by_code["PL"].max_carry_forward == 10
     assert by_code["PL"].min_notice_days == 7
     assert by_code["SL"].needs_document(Amount.days(4)) and not by_code["SL"].needs_document(Amount.days(3))
@@ -56,6 +61,7 @@ def broken(path: list[Any], value: Any) -> dict[str, Any]:
         (["leave_types", "casual", "days_per_year"], -1, "leave_types.casual.days_per_year"),
         (["leave_types", "casual", "days_per_year"], 1.3, "leave_types.casual.days_per_year"),
         (["leave_types", "casual", "accrual"], "weekly", "leave_types.casual.accrual"),
+        (["leave_types", "casual", "advance"], "all", "leave_types.casual.advance"),
         (["leave_types", "casual", "colour"], "red", "leave_types.casual.colour"),
         (["leave_types", "sick", "code"], "CL", "leave_types.sick.code"),
         (["leave_types", "sick", "name"], KeyError, "leave_types.sick.name"),
@@ -81,3 +87,14 @@ def test_holidays_per_location() -> None:
     policy = parse_policy(document)
     assert [(h.location, h.applies_to("INDIA", "mumbai")) for h in policy.holidays] == [("Mumbai", True),
                                                                                           ("Pune", False)]
+
+
+def test_the_readmes_annotated_example_is_a_policy_that_loads() -> None:
+    """The README's policy section shows every key in one file: that file must be one `policies
+    load` accepts, so that it can be copied as a start."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = readme.split("## The policy file", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    document = yaml.safe_load(example)
+    policy = parse_policy(document)
+    assert set(policy.leave_types) == set(document["leave_types"])
+    assert set(policy.regions) == set(document["regions"])

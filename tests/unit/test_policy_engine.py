@@ -77,7 +77,8 @@ def test_monthly_accrual_catches_up_and_runs_once(service: LeaveService, store: 
 def test_the_balance_is_right_before_any_job_ran(service: LeaveService) -> None:
     casual_row = row(service, "rahul@x.test", "casual")  # joined 2023: January to November
     assert (casual_row.entitled, casual_row.available) == (Amount.days(11), Amount.days(11))
-    assert row(service, "rahul@x.test", "maternity").entitled == Amount.days(180)
+    maternity = row(service, "rahul@x.test", "maternity")  # per occurrence: no yearly entitlement
+    assert (maternity.entitled, maternity.per_occurrence) == (Amount.days(0), Amount.days(182))
 
 
 def test_leave_in_a_later_month_counts_accruals_due_by_then(service: LeaveService) -> None:

@@ -105,11 +105,14 @@ def test_leave_across_new_year_is_charged_to_each_year(service: LeaveService, st
     assert isinstance(view, AppliedView)
     # 30, 31 Dec; 1 Jan is a holiday; 4 Jan, when only January's day will have accrued for 2027.
     assert view.request.days == Amount.days(3)
-    # 2027 has not begun: nothing is available in it yet, and its accruals are all to come.
+    # 2027 has not begun: it counts the 5 days the 2026 year end is expected to carry (the cap), and
+    # January's accrual by the 4th; the rest of its accruals are to come.
     assert {year: (row.available, row.at_year_end) for year, row in view.balance_after.items()} == {
-        2026: (Amount.days(9), Amount.days(10)), 2027: (Amount.days(-1), Amount.days(11))}
-    refused = apply(service, "rahul@x.test", "casual", date(2026, 12, 31), date(2027, 1, 5))
-    assert isinstance(refused, RefusalView) and "Only 1 casual leave day left for 2027" in refused.message
+        2026: (Amount.days(9), Amount.days(10)), 2027: (Amount.days(4), Amount.days(16))}
+    assert view.balance_after[2027].carried_expected == Amount.days(5)
+    # 4 to 12 Jan is 7 working days; 5 expected to be carried and 1 accrued by then are 6.
+    refused = apply(service, "rahul@x.test", "casual", date(2026, 12, 31), date(2027, 1, 12))
+    assert isinstance(refused, RefusalView) and "Only 6 casual leave days left for 2027" in refused.message
     decided = service.execute("boss@x.test", Decide(view.request.id, True), "test")
     assert isinstance(decided, DecidedView)
     taken = sorted((e.year, e.amount.value) for e in store.committed.ledger if e.kind is EntryKind.LEAVE_TAKEN)

@@ -107,3 +107,22 @@ def test_the_escalated_card_says_why_and_no_reminder_repeats_it_the_same_minute(
     seen = org.request_seen_by("hr@x.test", applied.request.id)
     assert seen is not None and seen.approver_notice is not None
     assert seen.approver_notice.escalation == replace(escalated.escalation, waited_days=4)
+
+
+def test_an_hr_admin_who_had_the_request_is_not_named_to_herself(
+        org: LeaveService, uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> None:
+    clock.at = at(2026, 11, 30, 3)  # Monday 08:30 in Kolkata
+    # Vikram's request waits for Meera, his approver; she has no manager, so it goes up to HR: herself.
+    add_pending(uow_factory, "E2", "E1", date(2026, 12, 21), clock.at)
+    door = Door()
+    scheduler = SchedulerRunner(org, clock, AlwaysLeader(), {"slack": RecordingPoster()},
+                                extra=[lambda: org.deliver_notices([door])], sleep=lambda seconds: None)
+    for day in (1, 2, 3):  # Tuesday to Thursday, 09:30
+        clock.at = at(2026, 12, day, 4)
+        scheduler.tick()
+
+    (escalated,) = door.cards_to("E1")
+    assert escalated.escalation is not None and escalated.escalation.by_reader
+    mine = "Escalated to HR after 3 working days with you; waiting 3 days since it was filed"
+    for text in (slack_text(escalated), teams_text(escalated)):
+        assert mine in text and "Meera Nair in" not in text

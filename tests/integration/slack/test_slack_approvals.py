@@ -29,8 +29,8 @@ async def applied_and_carded(slack: SlackHarness, reason: str = "family visit") 
     return cards[0]
 
 
-def click(action_id: str, user: str, card: Call, response_url: str) -> dict[str, Any]:
-    """A button press on the card, shaped as Slack sends it."""
+def click(action_id: str, user: str, card: Call, response_url: str, value: str = "LV-1001") -> dict[str, Any]:
+    """A button press on the card (``value``: what the button carries), shaped as Slack sends it."""
     body = payload("block_actions_approve")
     channel, ts = card.answer["channel"], card.answer["ts"]
     body["user"]["id"] = user
@@ -38,7 +38,7 @@ def click(action_id: str, user: str, card: Call, response_url: str) -> dict[str,
     body["channel"]["id"] = channel
     body["message"]["ts"] = ts
     body["response_url"] = response_url
-    body["actions"][0].update(action_id=action_id, value="LV-1001")
+    body["actions"][0].update(action_id=action_id, value=value)
     return body
 
 

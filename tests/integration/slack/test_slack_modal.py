@@ -9,6 +9,7 @@ import pytest
 from core.domain.amount import Amount
 from tests.integration.slack.conftest import ANANYA, STRANGER, SlackHarness, payload
 from tests.integration.slack.test_slack_commands import shown
+from tests.unit.conftest import policy_document
 
 pytestmark = pytest.mark.asyncio
 
@@ -98,3 +99,42 @@ async def test_the_home_button_opens_the_form(slack: SlackHarness) -> None:
     await slack.interact(body)
     [opened] = await slack.api.wait_calls("views.open")
     assert opened.params["view"]["callback_id"] == "leave_apply"
+
+
+def with_permission(slack: SlackHarness) -> None:
+    """The shared organisation's policy with a short leave counted in hours, as README's example has."""
+    document = policy_document()
+    document["leave_types"]["permission"] = {"code": "PM", "name": "Permission", "unit": "hours",
+                                             "max_hours_per_application": 2, "max_applications_per_month": 2}
+    document["regions"]["INDIA"]["leave_types"].append("permission")
+    slack.service.load_policy(document, "test")
+
+
+def with_hours(body: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    state = body["view"]["state"]["values"]
+    for block, chosen in (("time_from", start), ("time_to", end)):
+        state[block] = {"value": {"type": "timepicker", "selected_time": chosen or None}}
+    return body
+
+
+async def test_the_form_asks_for_hours_only_when_it_offers_a_type_counted_in_hours(slack: SlackHarness) -> None:
+    await slack.command(ANANYA, "apply", trigger_id="9.9.plain")
+    with_permission(slack)
+    await slack.command(ANANYA, "apply", trigger_id="9.9.hours")
+    plain, hours = await slack.api.wait_calls("views.open", count=2)
+    blocks = [[b["block_id"] for b in call.params["view"]["blocks"]] for call in (plain, hours)]
+    assert "time_from" not in blocks[0] and [b for b in blocks[1] if b.startswith("time")] == ["time_from", "time_to"]
+
+
+async def test_a_permission_applied_through_the_form_keeps_its_hours(slack: SlackHarness) -> None:
+    with_permission(slack)
+    one_hour_only = with_hours(submission(leave_type="permission", start="2026-11-26", end="2026-11-26"), "16:00", "")
+    answer = await (await slack.interact(one_hour_only)).json()
+    assert list(answer["errors"]) == ["time_to"] and "both the first and the last hour" in answer["errors"]["time_to"]
+    assert slack.service.list_requests() == []
+    response = await slack.interact(with_hours(submission(leave_type="permission", start="2026-11-26",
+                                                          end="2026-11-26"), "16:00", "18:00"))
+    assert response.status == 200 and await response.text() == ""
+    [request] = slack.service.list_requests()
+    assert (request.type_key, str(request.time_range), request.days) == ("permission", "16:00-18:00",
+                                                                         Amount.hours(2))

@@ -12,6 +12,7 @@ from core.domain.amount import Amount
 from core.domain.model import RequestStatus
 from core.views import AppliedView, RequestView
 from tests.integration.teams.conftest import TeamsRig, actions, texts
+from tests.unit.conftest import policy_document
 
 pytestmark = pytest.mark.asyncio
 
@@ -134,3 +135,24 @@ async def test_deciding_from_the_pending_list_shows_the_list_again(rig: TeamsRig
 async def test_a_button_that_makes_no_sense_is_answered_politely(rig: TeamsRig) -> None:
     assert "not one I know" in texts(card_of(*await rig.click("ananya", "launch", {})))
     assert "which request" in texts(card_of(*await rig.click("boss", "approve", {"requestId": "soon"})))
+
+
+async def test_the_form_takes_the_hours_of_a_type_counted_in_hours(rig: TeamsRig) -> None:
+    plain = card_of(*await rig.click("ananya", "applyForm", {}))
+    assert "timeFrom" not in {e.get("id") for e in plain["body"]}
+    document = policy_document()
+    document["leave_types"]["permission"] = {"code": "PM", "name": "Permission", "unit": "hours",
+                                             "max_hours_per_application": 2, "max_applications_per_month": 2}
+    document["regions"]["INDIA"]["leave_types"].append("permission")
+    rig.service.load_policy(document, "test")
+    form = card_of(*await rig.click("ananya", "applyForm", {}))
+    assert {"timeFrom", "timeTo"} <= {e.get("id") for e in form["body"]}
+    asked = {"formId": "hours-1", "leaveType": "permission", "start": "2026-11-26", "end": "", "half": "FULL",
+             "reason": "bank", "documentRef": "", "timeFrom": "16:00", "timeTo": ""}
+    refused = card_of(*await rig.click("ananya", "apply", asked))
+    assert "both the first and the last hour" in texts(refused)
+    assert rig.service.list_requests("ananya@x.test") == []
+    applied = card_of(*await rig.click("ananya", "apply", dict(asked, timeTo="18:00")))
+    assert "submitted" in texts(applied)
+    [request] = rig.service.list_requests("ananya@x.test")
+    assert (str(request.time_range), request.days) == ("16:00-18:00", Amount.hours(2))
