@@ -49,6 +49,9 @@ class BalanceRow:
     #: stand (it has not run yet): so that next year's leave can be booked in December.
     carried_expected: Amount = NO_DAYS
     carried_from: int | None = None
+    #: ``2026 (1 Apr 2026 \u2013 31 Mar 2027)`` when the leave year is not the calendar year, so that
+    #: "Left in ..." says which twelve months; empty for a calendar year.
+    year_name: str = ""
     #: A per-occurrence type (maternity): what one occurrence may run to, and how many of its
     #: requests the person has (pending or approved); such a type has no yearly balance.
     per_occurrence: Amount = NO_DAYS

@@ -31,7 +31,8 @@ def standing_rows(policy_on: PolicyOn, employee: Employee, leave_types: Iterable
     expected to carry in (:func:`core.shared.expected_carry.expected_carry`): counted as entitled,
     and said to be expected.
     """
-    last = leave_year_of(policy_on, employee.region, year).last(year)
+    leave_year = leave_year_of(policy_on, employee.region, year)
+    last = leave_year.last(year)
     begun = _by_type(missing(grants(policy_on, employee, year, min(today, last)), entries))
     carried = carried or {}
     for key, days in carried.items():
@@ -39,7 +40,8 @@ def standing_rows(policy_on: PolicyOn, employee: Employee, leave_types: Iterable
     to_come = accruing(policy_on, employee, entries, year, today, last)
     return tuple(replace(row, to_accrue=to_come.get(row.type_key, NO_DAYS),
                          carried_expected=carried.get(row.type_key, NO_DAYS),
-                         carried_from=year - 1 if row.type_key in carried else None)
+                         carried_from=year - 1 if row.type_key in carried else None,
+                         year_name="" if leave_year.is_calendar else leave_year.name(year))
                  for row in balance_rows(leave_types, entries, requests, year, begun))
 
 
