@@ -53,6 +53,7 @@ def run_checks(settings: Settings) -> list[Check]:
     checks.append(probes.teams_check(settings))
     checks.append(probes.google_check(settings, subject))
     checks.append(probes.outlook_check(settings))
+    checks.append(probes.email_check(settings))
     return checks
 
 

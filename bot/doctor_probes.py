@@ -1,4 +1,4 @@
-"""The checks of ``leavebot doctor`` that go online: Slack, Teams, Google and Outlook credentials.
+"""The checks of ``leavebot doctor`` that go online: Slack, Teams, Google, Outlook and SMTP credentials.
 
 Each platform is asked the cheapest question that proves its credentials: Slack's ``auth.test``
 (and ``apps.connections.open`` for a Socket Mode app token), a client-credentials token from the
@@ -23,9 +23,11 @@ from google.oauth2 import service_account
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.email.transport import Mailer
 from bot.settings import Settings
 from bot.slack.api import api_base_url, error_code
 from bot.teams.sign_in import bot_framework_authority
+from core.ports import DeliveryFailed, RetryLater
 from storage.calendars.google import SCOPE as GOOGLE_SCOPE
 
 Status = Literal["ok", "warn", "fail"]
@@ -218,3 +220,18 @@ def _google_refusal(info: dict[str, Any], subject: str | None, error: RefreshErr
 def _cause(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return (lines[0][:200] if lines else "") or type(error).__name__
+
+
+# --- e-mail --------------------------------------------------------------------------------------
+
+
+def email_check(settings: Settings) -> Check:
+    """A login to the ``SMTP_URL`` server (connect, greet, STARTTLS or TLS, log in); nothing is sent."""
+    smtp = settings.smtp()
+    if smtp is None:
+        return Check("email", "ok", "off (SMTP_URL not set): people without Slack or Teams hear nothing")
+    try:
+        verdict = Mailer(smtp, timeout=TIMEOUT_SECONDS).check_login()
+    except (DeliveryFailed, RetryLater) as error:
+        return Check("email", "fail", f"{error} (check SMTP_URL)")
+    return Check("email", "ok", verdict)

@@ -71,7 +71,7 @@ def build_runtime(settings: Settings, *, metrics: bool = True) -> Runtime:
     service = LeaveService(factory, clock, default_time_zone=settings.timezone,
                            on_change=lambda: kicks[0].kick() if kicks else None, public_url=settings.public_url,
                            watch=telemetry.watch if telemetry is not None else watched,
-                           rate_limit=settings.rate_limit)
+                           rate_limit=settings.rate_limit, email_enabled=settings.email_enabled)
     if telemetry is not None:
         telemetry.watch_database(service, clock)
     delivery = OutboxDelivery(service)
@@ -91,6 +91,10 @@ def preload_doors(settings: Settings) -> None:
     that every worker it forks (a replacement too) starts with the doors loaded, sharing their
     memory, instead of importing them all over again (:mod:`bot.workers`)."""
     from bot import calendars, downloads, server, slack, teams  # noqa: F401
+    from bot.email import door  # noqa: F401
+    from bot.web.app import page_routes
+
+    page_routes()  # the dashboard's pages
 
     if settings.enable_scheduled_jobs:
         from bot import scheduled  # noqa: F401
@@ -110,6 +114,8 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     from bot import shutdown, slack, teams
     from bot.calendars import calendar_notifiers, mount_feeds
     from bot.downloads import mount_downloads
+    from bot.email.door import email_poster, mount_email
+    from bot.web.app import install_web
 
     service, clock = runtime.service, runtime.clock
     if settings.slack_socket_mode:
@@ -128,11 +134,14 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     if settings.enable_scheduled_jobs:
         from bot.scheduled import scheduling  # imports APScheduler only when the scheduler runs
 
-        app.cleanup_ctx.append(scheduling(runtime, settings, teams_notifier))
+        app.cleanup_ctx.append(scheduling(runtime, settings, teams_notifier, email_poster(runtime, settings)))
     for calendar in calendar_notifiers(settings, service):
         runtime.delivery.add(calendar)
+    mount_email(app, runtime, settings)
     mount_feeds(app, runtime)
     mount_downloads(app, runtime.downloads, runtime.clock)
+    install_web(app, service, public_url=settings.public_url, secure=(settings.public_url or "").startswith("https://"),
+                sessions=runtime.web_sessions, clock=clock)
     app.cleanup_ctx.append(_delivering(runtime.delivery))
 
 

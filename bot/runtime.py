@@ -18,9 +18,11 @@ from core.observation import Watcher
 from core.ports import Clock, UnitOfWorkFactory
 from core.ports.chat import ChatStore
 from core.ports.downloads import Downloads
+from core.ports.web import WebSessions
 from core.service import LeaveService
 from storage.chat import SqlChatStore
 from storage.downloads import SqlDownloads
+from storage.web_sessions import SqlWebSessions
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Telemetry
@@ -53,3 +55,8 @@ class Runtime:
     def downloads(self) -> Downloads:
         """The files the doors hand out by link (no part of the core's unit of work), in the same database."""
         return SqlDownloads(self.engine)
+
+    @cached_property
+    def web_sessions(self) -> WebSessions:
+        """Who is signed in to the web dashboard (no part of the core's unit of work), in the same database."""
+        return SqlWebSessions(self.engine)

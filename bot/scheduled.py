@@ -199,25 +199,31 @@ def posting_client(settings: Settings) -> WebClient:
 
 
 def build_runner(runtime: Runtime, settings: Settings, teams_notifier: TeamsNotifier | None,
-                 extra: Sequence[Callable[[], None]] = ()) -> SchedulerRunner:
-    """The scheduler of this process: database leadership, and a poster for each enabled door."""
+                 extra: Sequence[Callable[[], None]] = (), email: Poster | None = None) -> SchedulerRunner:
+    """The scheduler of this process: database leadership, and a poster for each enabled door.
+
+    ``email`` is the e-mail door's poster (:func:`bot.email.door.email_poster`; None: e-mail off),
+    made by the caller since that door imports this module for its digests' wording.
+    """
     posters: dict[str, Poster] = {}
     if settings.slack_enabled:
         posters["slack"] = SlackPoster(runtime.service, runtime.chat, posting_client(settings))
     if teams_notifier is not None and settings.teams_auth_enabled:
         links = DownloadLinks(runtime.downloads, runtime.clock, settings.public_url)
         posters["teams"] = TeamsPoster(runtime.service, teams_notifier, links if links.public else None)
+    if email is not None:
+        posters["email"] = email
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     return SchedulerRunner(runtime.service, runtime.clock, Leadership(runtime.engine, holder), posters, extra,
                            watch=runtime.watch)
 
 
-def scheduling(runtime: Runtime, settings: Settings,
-               teams_notifier: TeamsNotifier | None) -> Callable[[web.Application], AsyncIterator[None]]:
+def scheduling(runtime: Runtime, settings: Settings, teams_notifier: TeamsNotifier | None,
+               email: Poster | None = None) -> Callable[[web.Application], AsyncIterator[None]]:
     """An aiohttp cleanup context that runs the scheduler while ``leavebot serve`` serves."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        runner = build_runner(runtime, settings, teams_notifier)
+        runner = build_runner(runtime, settings, teams_notifier, email=email)
         ticking = scheduler_app.start(runner)
         yield
         await scheduler_app.stop(ticking, runner)

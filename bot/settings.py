@@ -10,6 +10,7 @@ in a log line or a ``repr``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -20,13 +21,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.email.transport import SmtpSettings, parse_smtp_url
 from core.ports.limits import RateLimit
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 DATABASES = ("sqlite", "mysql", "mariadb")
 SECRET_FIELDS = frozenset(
     {"slack_bot_token", "slack_signing_secret", "slack_app_token", "microsoft_app_password",
-     "ms_graph_client_secret", "metrics_token"}
+     "ms_graph_client_secret", "metrics_token", "smtp_url"}
 )
 
 
@@ -97,6 +99,14 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     #: Serve ``/metrics`` on 127.0.0.1 at this port instead of the main port (unset: on the main port).
     metrics_port: int | None = None
+
+    #: The mail server notices are sent through (unset: e-mail off): ``smtp://user:password@host:587``
+    #: (STARTTLS) or ``smtps://user:password@host`` (TLS); a secret, since it holds the password.
+    smtp_url: SecretStr | None = None
+    #: The sender of every e-mail, e.g. ``LeaveBot <leave@example.com>``; required with SMTP_URL.
+    email_from: str | None = None
+    #: Comma-separated addresses that receive HR's digest by e-mail.
+    hr_digest_emails: str | None = None
 
     @field_validator("port", "metrics_port")
     @classmethod
@@ -175,6 +185,21 @@ class Settings(BaseSettings):
             raise ValueError("not a Sentry DSN: expected https://PUBLIC_KEY@HOST/PROJECT_ID")
         return value.strip()
 
+    @field_validator("email_from")
+    @classmethod
+    def _sender(cls, value: str | None) -> str | None:
+        if value is not None and "@" not in parseaddr(value)[1]:
+            raise ValueError("must be an e-mail address, e.g. LeaveBot <leave@example.com>")
+        return value
+
+    @field_validator("hr_digest_emails")
+    @classmethod
+    def _addresses(cls, value: str | None) -> str | None:
+        for address in (value or "").split(","):
+            if address.strip() and "@" not in parseaddr(address.strip())[1]:
+                raise ValueError(f"'{address.strip()}' is not an e-mail address (separate addresses with commas)")
+        return value
+
     @field_validator("shutdown_timeout", "http_timeout_seconds")
     @classmethod
     def _positive_seconds(cls, value: float) -> float:
@@ -219,7 +244,29 @@ class Settings(BaseSettings):
         account = self.google_service_account_file
         if account is not None and not account.is_file():
             raise ValueError(f"GOOGLE_SERVICE_ACCOUNT_FILE: no such file '{account}'")
+        if self.smtp_url is not None and not self.email_from:
+            raise ValueError("EMAIL_FROM: required when SMTP_URL is set (the sender of every e-mail)")
+        if self.smtp_url is not None:
+            try:
+                self.smtp()
+            except ValueError as error:
+                raise ValueError(f"SMTP_URL: {error}") from None
         return self
+
+    def smtp(self) -> SmtpSettings | None:
+        """Where and how to send e-mail; None when e-mail is off (no ``SMTP_URL``)."""
+        if self.smtp_url is None or not self.email_from:
+            return None
+        return parse_smtp_url(self.smtp_url.get_secret_value(), self.email_from)
+
+    @property
+    def email_enabled(self) -> bool:
+        return self.smtp_url is not None
+
+    @property
+    def hr_digest_addresses(self) -> tuple[str, ...]:
+        """``HR_DIGEST_EMAILS`` as a list, empty entries left out."""
+        return tuple(a.strip() for a in (self.hr_digest_emails or "").split(",") if a.strip())
 
     @property
     def slack_enabled(self) -> bool:
@@ -286,7 +333,12 @@ def door_states(settings: Settings) -> dict[str, DoorState]:
         outlook = DoorState(
             "Outlook Calendar", "off", "MS_GRAPH_TENANT_ID, MS_GRAPH_CLIENT_ID and MS_GRAPH_CLIENT_SECRET not set"
         )
-    return {"slack": slack, "teams": teams, "google_calendar": google, "outlook_calendar": outlook}
+    smtp = settings.smtp()
+    if smtp is not None:
+        email = DoorState("E-mail", "configured", f"{smtp.host}:{smtp.port} ({smtp.security}) from {smtp.from_address}")
+    else:
+        email = DoorState("E-mail", "off", "SMTP_URL not set")
+    return {"slack": slack, "teams": teams, "google_calendar": google, "outlook_calendar": outlook, "email": email}
 
 
 def load_settings(**overrides: Any) -> Settings:

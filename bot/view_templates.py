@@ -28,6 +28,8 @@ TEMPLATES: dict[type[Any], str] = {
     views.PlanView: "plan.j2",
     views.DelegationView: "delegation.j2",
     views.FeedView: "feed.j2",
+    views.DashboardLinkView: "dashboard_link.j2",
+    views.NotifyView: "notify.j2",
     views.AuditView: "audit.j2",
     views.TeamChartView: "team_chart.j2",
     views.QuietView: "quiet.j2",

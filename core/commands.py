@@ -15,6 +15,7 @@ from core.domain.amount import Amount
 from core.domain.documents import DocumentFile
 from core.domain.hours import TimeRange
 from core.domain.model import HalfDay
+from core.domain.reach import NotifyBy
 
 #: One usage line per subcommand; the grammar's messages quote them and every door's help lists them.
 USAGE: dict[str, str] = {
@@ -34,12 +35,14 @@ USAGE: dict[str, str] = {
     "plan": "/leave plan TYPE START [to END] [half-day|first-half|second-half]",
     "delegate": "/leave delegate @person FROM [to TO] | /leave delegate off",
     "feed": "/leave feed",
+    "web": "/leave web",
     "document": "/leave document ID [FILE]",
     "help": "/leave help [all]",
     "yes": "/leave yes",
     "payroll": "/leave payroll YYYY-MM",
     "adjust": "/leave adjust @person TYPE +N|-N REASON",
     "compoff": "/leave compoff claim DATE [half-day] REASON",
+    "notify": "/leave notify [email|chat|both]",
 }
 
 #: One worked example per subcommand, shown next to the usage when words are missing.
@@ -60,12 +63,14 @@ EXAMPLES: dict[str, str] = {
     "plan": "/leave plan privilege 14 Dec to 18 Dec",
     "delegate": "/leave delegate priya@example.com 21 Dec to 2 Jan",
     "feed": "/leave feed",
+    "web": "/leave web",
     "document": "/leave document LV-1042 certificate.pdf",
     "help": "/leave help all",
     "yes": "/leave yes",
     "payroll": "/leave payroll 2026-11",
     "adjust": "/leave adjust @priya casual +1.5 worked the launch weekend",
     "compoff": "/leave compoff claim 21 Nov half-day release cut-over",
+    "notify": "/leave notify email",
 }
 
 #: What each subcommand is for, in a few words, as help lists it beside the usage.
@@ -86,12 +91,14 @@ PURPOSE: dict[str, str] = {
     "plan": "what-if: days, holidays, balance after and every check; nothing is created",
     "delegate": "who decides for you while you are away (delegate off to end)",
     "feed": "a calendar feed of your leave, for Google or Outlook",
+    "web": "a personal link that signs you in to the web dashboard (works once, for 15 minutes)",
     "document": "open a request's documents, or hand one in",
     "help": "the commands for you; help all: every command, with an example of each",
     "yes": "apply both parts of the paid + unpaid split just offered (within 5 minutes)",
     "payroll": "HR only: the month's paid, unpaid and encashed days and adjustments, as a CSV",
     "adjust": "HR only: credit (+N) or debit (-N) a balance, saying why",
     "compoff": "claim a weekend day or holiday you worked; approved like leave, spent as comp-off",
+    "notify": "where your notices go: by e-mail, in chat or both (alone: where they go now)",
 }
 
 
@@ -112,13 +119,15 @@ AUDIENCE: dict[str, Audience] = {
     **dict.fromkeys(("pending", "approve", "reject", "delegate"), Audience.APPROVERS),
     **dict.fromkeys(("report", "insight", "audit"), Audience.HR),
     "yes": Audience.EVERYONE,
+    "web": Audience.EVERYONE,
     "payroll": Audience.HR,
     "adjust": Audience.HR,
     "compoff": Audience.EVERYONE,
+    "notify": Audience.EVERYONE,
 }
 
 #: What the short help leaves to ``help all``: rarely typed, or explained where they are needed.
-FULL_HELP_ONLY = frozenset({"feed", "document", "help", "yes"})
+FULL_HELP_ONLY = frozenset({"feed", "document", "help", "yes", "notify"})
 
 
 @dataclass(frozen=True)
@@ -271,6 +280,11 @@ class ShowFeed:
 
 
 @dataclass(frozen=True)
+class OpenDashboard:
+    """``/leave web``: a one-time link that signs the asker in to the web dashboard."""
+
+
+@dataclass(frozen=True)
 class ShowDocuments:
     """``/leave document ID``: a request's documents, to open (its employee, approver chain and HR)."""
 
@@ -340,10 +354,95 @@ class DecideClaim:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ChooseNotify:
+    """``/leave notify [email|chat|both]``: how the asker hears of their notices; None: just show it."""
+
+    choice: NotifyBy | None = None
+
+
 Command = (
     Help | OpenApplyForm | ApplyLeave | ShowBalance | ListRequests | CancelRequest | ShowPending
-    | Decide | ShowTeam | ShowHolidays | ShowOptionalHolidays | Report | PlanLeave | Delegate | ShowFeed
+    | Decide | ShowTeam | ShowHolidays | ShowOptionalHolidays | Report | PlanLeave | Delegate | ShowFeed | OpenDashboard
     | ShowTeamChart | ShowQuiet
     | ShowAudit | ShowDocuments | HandInDocument | ConfirmSplit | Payroll | AdjustBalance
-    | ClaimCompOff | DecideClaim
+    | ClaimCompOff | DecideClaim | ChooseNotify
+)
+
+
+# -- HR's desk: what the dashboard's HR pages ask for. Nobody types these (no grammar, no help
+# entry): a door builds them from a form and runs them with ``LeaveService.desk``, which refuses
+# anyone but an HR admin and records the attempt, as chat does for HR's typed commands.
+
+
+@dataclass(frozen=True)
+class ShowPeople:
+    """The directory, narrowed to the people whose name, e-mail or department contains ``search``."""
+
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class ImportEmployees:
+    """The employee CSV, imported all or nothing (as ``leavebot employees import``)."""
+
+    csv_text: str
+
+
+@dataclass(frozen=True)
+class DeactivateEmployee:
+    """Mark a person inactive: they can no longer sign in or act; their history stays."""
+
+    email: str
+
+
+@dataclass(frozen=True)
+class ShowPolicy:
+    """The policy version in force, and the versions loaded before it."""
+
+
+@dataclass(frozen=True)
+class LoadPolicy:
+    """A new policy version (the document as read from its YAML), checked as ``leavebot policies load``
+    checks it; ``name`` is what the audit log calls it (the uploaded file's name)."""
+
+    document: object
+    name: str
+
+
+@dataclass(frozen=True)
+class ShowHolidayDesk:
+    """Each region's holidays of ``year``, with its locations and the country code to sync by."""
+
+    year: int
+
+
+@dataclass(frozen=True)
+class SyncHolidays:
+    """Store a country's (or one subdivision's) public holidays of a year (as ``leavebot holidays sync``)."""
+
+    country: str
+    subdivision: str | None
+    year: int
+
+
+@dataclass(frozen=True)
+class SearchAudit:
+    """The audit log searched by person (actor or employee concerned), action, dates and request."""
+
+    person: str | None = None
+    action: str | None = None
+    start: date | None = None
+    end: date | None = None
+    request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowOps:
+    """The scheduled jobs' last runs, what waits in the outbox (and why it failed), calendar failures."""
+
+
+DeskCommand = (
+    ShowPeople | ImportEmployees | DeactivateEmployee | ShowPolicy | LoadPolicy | ShowHolidayDesk | SyncHolidays
+    | SearchAudit | ShowOps
 )

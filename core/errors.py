@@ -150,3 +150,11 @@ class ImportRejected(LeaveError):
         lines = "; ".join(f"line {line}: {why}" for line, why in problems)
         super().__init__(f"Import refused, nothing was written. {lines}")
         self.problems = problems
+
+
+class LinkRefused(LeaveError):
+    """A one-time link that cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

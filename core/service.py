@@ -25,16 +25,19 @@ from core.commands import (
     AdjustBalance,
     ApplyLeave,
     CancelRequest,
+    ChooseNotify,
     ClaimCompOff,
     Command,
     ConfirmSplit,
     Decide,
     DecideClaim,
     Delegate,
+    DeskCommand,
     HandInDocument,
     Help,
     ListRequests,
     OpenApplyForm,
+    OpenDashboard,
     Payroll,
     PlanLeave,
     Report,
@@ -52,11 +55,12 @@ from core.commands import (
 from core.compoff import claims
 from core.delivery import notices
 from core.delivery.relay import DeliveryReport, deliver_due
-from core.directory import admin, channels, identity
+from core.directory import admin, channels, dashboard, desk, identity, link_decisions, links, notify
 from core.directory.admin import HolidaySync, PolicySummary
+from core.domain.links import LinkPurpose
 from core.domain.model import AuditEntry, Employee, RequestStatus
 from core.domain.schedule import LEDGER_JOBS, DueRun
-from core.errors import InactiveEmployee, LeaveError, NotAllowed, UnknownEmployee
+from core.errors import ImportRejected, InactiveEmployee, LeaveError, LinkRefused, NotAllowed, UnknownEmployee
 from core.language import help as guide
 from core.language.grammar import parse_command, subcommand
 from core.language.reading import dates_read, reading_for
@@ -70,6 +74,7 @@ from core.ports.limits import RateLimit
 from core.reports import insight, payroll
 from core.reports import leave_report as reports
 from core.requests import confirmation, corrections, documents, home, optional_listing, planning, queries, workflow
+from core.requests import month as month_view
 from core.scheduling import digests, posting, scheduled
 from core.scheduling.jobs import JobResult, run_job
 from core.scheduling.status import schedule_view
@@ -84,12 +89,17 @@ from core.views import (
     BalanceView,
     CalendarStatusView,
     CancelledView,
+    CompOffClaimView,
     DecidedView,
+    DecisionLinkView,
+    DeskRefusal,
+    DeskView,
     DocumentHandedInView,
     Feed,
     HelpView,
     HomeView,
     ImportResult,
+    NotifyView,
     PayrollView,
     PostReport,
     RefusalView,
@@ -100,7 +110,9 @@ from core.views import (
     ScheduleView,
     SeenRequestView,
     SplitAppliedView,
+    TeamMonthView,
     View,
+    WebVisitor,
 )
 
 T = TypeVar("T")
@@ -108,8 +120,12 @@ T = TypeVar("T")
 
 #: What a home page's reads are recorded as when a stranger opens it.
 HOME = "home"
+#: What a team calendar's reads are recorded as when a stranger opens it.
+CALENDAR = "calendar"
 UNAVAILABLE = "LeaveBot can't reach its database right now — nothing was saved; try again shortly."
 BUSY = "LeaveBot is very busy right now and nothing was changed; please try again shortly."
+#: How the brake and the audit log name a client trying sign-in links (followed by its address).
+SIGN_IN_CLIENT = "web sign-in from "
 
 
 class Busy(LeaveError):
@@ -159,12 +175,14 @@ class Answer:
 class LeaveService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, default_time_zone: str = "UTC",
                  on_change: Callable[[], None] | None = None, public_url: str | None = None,
-                 watch: Watcher = unwatched, rate_limit: RateLimit | None = None) -> None:
+                 watch: Watcher = unwatched, rate_limit: RateLimit | None = None, email_enabled: bool = False) -> None:
         """``on_change`` is called after a change has committed (the doors deliver the outbox then);
         ``public_url`` is where people reach this server, for complete feed links; ``watch`` sees
         every chat command and every outbox event (the serving process's metrics and request ids);
-        ``rate_limit`` brakes each person's commands and clicks (:mod:`core.shared.limits`; None: no brake)."""
+        ``rate_limit`` brakes each person's commands and clicks (:mod:`core.shared.limits`; None: no brake);
+        ``email_enabled``: this server sends e-mail (``SMTP_URL`` is set)."""
         self._uow_factory = uow_factory
+        self.email_enabled = email_enabled
         self._clock = clock
         self._default_time_zone = default_time_zone
         self._on_change = on_change
@@ -347,7 +365,7 @@ class LeaveService:
     def _context(self, uow: UnitOfWork, actor: Employee, source: str,
                  idempotency_key: str | None = None) -> CommandContext:
         return CommandContext(uow, self._clock, actor, local_today(self._clock, actor.time_zone), source,
-                              idempotency_key, self._public_url)
+                              idempotency_key, self._public_url, self.email_enabled)
 
     def _check(self, name: str) -> Verdict | None:
         """The brake's verdict on one more action by ``name`` (None: there is no brake)."""
@@ -416,6 +434,39 @@ class LeaveService:
         command = parse_command(f"payroll {month}", self._today(None))
         assert isinstance(command, Payroll)  # the first word chose the command
         return self._run(lambda uow: payroll.build_payroll(uow, command), read_only=True)
+
+    def desk(self, actor_email: str, command: DeskCommand, source: str) -> DeskView | DeskRefusal:
+        """HR's desk on the dashboard, run as ``actor_email`` in one unit of work: the same use cases
+        as the CLI's, refused to anyone but an HR admin and recorded as chat's refusals are (the
+        brake, strangers and leavers included).
+
+        Returns:
+            What came of it, or the refusal with the message chat or the CLI would give (and every
+            bad line of a rejected import); a refused command changed nothing.
+        """
+        turn = _Turn(Observation(COMMAND, type(command).__name__, door=source))
+        verdict = self._check(actor_email)
+
+        def work(uow: UnitOfWork) -> DeskView | DeskRefusal:
+            held = self._brake(verdict, actor_email, source, lambda entry: _commit(uow, entry))
+            if held is not None:
+                return DeskRefusal(held.message)
+            turn.actor = self._known_actor(uow, actor_email, source, type(command).__name__)
+            ctx = self._context(uow, turn.actor, source)
+            return desk.Desk(self._default_time_zone, public_holidays).run(ctx, command)
+
+        with self._watch(turn.seen) as seen:
+            try:
+                answer = self._run(work, read_only=type(command) in desk.LOOKING)
+            except LeaveError as error:
+                seen.outcome = _outcome(error)
+                if isinstance(error, NotAllowed) and not error.audited and turn.actor is not None:
+                    self._record(audit.refusal(self._clock.now(), turn.actor.email, error.action or "desk", source,
+                                               error.message))
+                return DeskRefusal(error.message, tuple(error.problems) if isinstance(error, ImportRejected) else ())
+            if isinstance(answer, DeskRefusal):
+                seen.outcome = REFUSED
+            return answer
 
     def import_employees(self, csv_text: str, source: str = "cli") -> ImportResult:
         return self._run(lambda uow: admin.import_employees(uow, self._clock, csv_text, self._default_time_zone,
@@ -542,6 +593,57 @@ class LeaveService:
         """What a feed link serves; None for an unknown or revoked token, or a person no longer active."""
         return self._run(lambda uow: feeds.feed_for(uow, self._clock, token), read_only=True)
 
+    def notify_link(self, raw: str) -> NotifyView:
+        """Whose e-mailed "switch to chat" link this is, and how they hear now; uses nothing (a GET).
+
+        Raises:
+            LinkRefused: the link is unknown, used or expired.
+        """
+        return self._run(lambda uow: notify.chat_link_holder(uow, raw, self._clock, self.email_enabled),
+                         read_only=True)
+
+    def switch_to_chat(self, raw: str) -> NotifyView:
+        """The confirmed "switch to chat" link: used up, and its holder's notices go to chat (audited).
+
+        Raises:
+            LinkRefused: the link is unknown, used or expired. NotAllowed: no chat account is linked.
+        """
+        return self._run(lambda uow: notify.switch_to_chat(uow, raw, self._clock, self.email_enabled))
+
+    def issue_link(self, purpose: LinkPurpose, employee_id: str, subject: str, lifetime: timedelta) -> str:
+        """A new one-time link's token for a door to put in a URL (an e-mail's Approve and Reject,
+        its switch back to chat): one short transaction; only the token's hash is kept."""
+
+        def issue(uow: UnitOfWork) -> str:
+            raw = links.issue_link(uow, purpose, employee_id, subject, self._clock.now(), lifetime)
+            uow.commit()
+            return raw
+
+        return self._run(issue)
+
+    def decision_link(self, raw_token: str) -> DecisionLinkView:
+        """What an e-mailed Approve or Reject link would decide, for its confirmation page: a look
+        that uses nothing up (:mod:`core.directory.link_decisions`).
+
+        Raises:
+            LeaveError: the link is unknown, used or expired (:class:`~core.errors.LinkRefused`), its
+                approver is no longer active, or the request is not theirs to see.
+        """
+        return self._run(lambda uow: link_decisions.decision_link(uow, self._clock, raw_token), read_only=True)
+
+    def decide_by_link(self, raw_token: str, reason: str = "") -> DecidedView | CompOffClaimView:
+        """Decide as an e-mailed link says, as the approver it is bound to, in one unit of work with
+        using the link up (:func:`core.directory.link_decisions.decide_by_link`); audited as ``email``.
+
+        Raises:
+            LeaveError: the link's refusal, or the decision's (recorded as a click's is).
+        """
+        view = self._run(lambda uow: link_decisions.decide_by_link(uow, self._clock, raw_token, reason,
+                                                                   self._public_url))
+        if self._on_change is not None:
+            self._on_change()
+        return view
+
     # -- what the doors show: Home, a request as its viewer sees it ---------------------------
 
     def home_view(self, actor_email: str, source: str) -> HomeView:
@@ -564,6 +666,22 @@ class LeaveService:
             return self._run(look, read_only=True)
         except LeaveError as error:
             return home.refused_home(error.message, self._today(None))
+
+    def team_month(self, actor_email: str, month: str | None, source: str, department: str | None = None,
+                   location: str | None = None) -> TeamMonthView:
+        """The team calendar of ``month`` (``YYYY-MM``; None: this month) as ``actor_email`` may see it
+        (:mod:`core.requests.month`: whom and which types as ``/leave team`` shows them, everyone for HR).
+
+        Raises:
+            LeaveError: an unknown or inactive person (recorded), a month that cannot be read, or a
+                department or location not among the viewer's choices.
+        """
+
+        def look(uow: UnitOfWork) -> TeamMonthView:
+            actor = self._known_actor(uow, actor_email, source, CALENDAR)
+            return month_view.team_month(self._context(uow, actor, source), month, department, location)
+
+        return self._run(look, read_only=True)
 
     def reject_reason_required(self) -> bool:
         """Whether a rejection must say why (the policy's ``reject_reason``), for a door that asks for
@@ -620,6 +738,57 @@ class LeaveService:
     def hr_admin_ids(self) -> list[str]:
         """The employee ids of the active HR admins, who may decide any request."""
         return self._run(lambda uow: [hr.employee_id for hr in uow.employees.hr_admins() if hr.is_active])
+
+    # -- the web dashboard: signing in with a link from chat -------------------------------------
+
+    def check_sign_in(self, raw: str, client: str) -> WebVisitor:
+        """Who a sign-in link would sign in; nothing is used up (the page with the Sign in button).
+
+        Raises:
+            LeaveError: the link is unknown, used or expired (:class:`~core.errors.LinkRefused`), its
+                person is no longer active, or ``client`` is trying too fast (``retry_after``).
+        """
+        self._sign_in_brake(client)
+        return self._run(lambda uow: dashboard.check_sign_in(uow, raw, self._clock.now()), read_only=True)
+
+    def sign_in(self, raw: str, source: str, client: str) -> WebVisitor:
+        """Redeem a sign-in link: it cannot be used again, and the sign-in is audited; the door then
+        starts the session. A refused attempt is audited too, as refused.
+
+        Args:
+            client: where the attempt came from (the client's address), braked like a chat user.
+
+        Raises:
+            LeaveError: as :meth:`check_sign_in`.
+        """
+        self._sign_in_brake(client)
+        try:
+            return self._run(lambda uow: dashboard.sign_in(uow, raw, self._clock.now(), source))
+        except (LinkRefused, InactiveEmployee) as error:
+            why = error.message
+            with contextlib.suppress(Busy, DatabaseUnavailable):
+                self._run(lambda uow: _commit(uow, dashboard.refused_sign_in(uow, raw, why, self._clock.now(),
+                                                                             source)))
+            raise
+
+    def sign_out(self, employee_id: str, source: str) -> None:
+        """Record that a person signed out of the dashboard (the door ends the session)."""
+        self._run(lambda uow: dashboard.sign_out(uow, employee_id, self._clock.now(), source))
+
+    def visitor(self, employee_id: str) -> WebVisitor | None:
+        """The person a dashboard session belongs to; None when they are no longer active (or gone)."""
+        return self._run(lambda uow: dashboard.visitor(uow, employee_id), read_only=True)
+
+    def _sign_in_brake(self, client: str) -> None:
+        """Hold back a client trying sign-in links too fast (the chat brake, keyed by the address).
+
+        Raises:
+            SlowDown: too many attempts; the flood is recorded once, as for chat.
+        """
+        name = SIGN_IN_CLIENT + client
+        verdict = self._check(name)
+        if verdict is not None and self._brake(verdict, name, "web", self._record) is not None:
+            raise SlowDown(verdict.retry_after)
 
     # -- scheduling: the scheduler process and its CLI -------------------------------------------
     # The organisation's time zone, which the digests and the ledger jobs keep, is the default one.
@@ -752,6 +921,7 @@ HANDLERS: dict[type, Handler] = {
     PlanLeave: planning.plan,
     Delegate: planning.delegate,
     ShowFeed: _feed,
+    OpenDashboard: dashboard.dashboard_link,
     ShowDocuments: documents.show,
     HandInDocument: documents.hand_in,
     ConfirmSplit: confirmation.confirm_split,
@@ -759,6 +929,7 @@ HANDLERS: dict[type, Handler] = {
     AdjustBalance: corrections.adjust,
     ClaimCompOff: claims.claim,
     DecideClaim: claims.decide_claim,
+    ChooseNotify: notify.choose,
 }
 
 #: The commands whose use cases only look. They run in a read-only unit of work, so that looking

@@ -12,6 +12,7 @@ from core.domain.heatmap import HeatMap
 from core.domain.hours import TimeRange
 from core.domain.leave_year import CALENDAR_YEAR, LeaveYear
 from core.domain.model import HalfDay, RequestStatus
+from core.domain.reach import CHAT_AS_BEFORE, NotifyBy, Reach
 from core.domain.text import counted
 
 
@@ -20,6 +21,8 @@ class Person:
     employee_id: str
     name: str
     email: str
+    #: How they hear of their notices; the outbox skips the doors they do not want.
+    reach: Reach = CHAT_AS_BEFORE
 
 
 @dataclass(frozen=True)
@@ -308,6 +311,55 @@ class TeamView:
 
 
 @dataclass(frozen=True)
+class MonthDay:
+    """One day of a team month: ``off`` when it is a weekend day or a holiday of the viewer, and
+    the holiday's name (empty on other days)."""
+
+    day: date
+    off: bool = False
+    holiday: str = ""
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """One person's leave on one day, as the viewer may see it: ``label`` is the type's name or
+    "Out" (:mod:`core.policy.privacy`), ``code`` its short form (the type's code, or "Out");
+    ``half`` for a half day."""
+
+    label: str
+    code: str
+    status: RequestStatus
+    half: HalfDay | None = None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """A person out at least once in the month; ``cells`` has one entry per day (None: at work or off)."""
+
+    person: Person
+    department: str
+    location: str
+    cells: tuple[MonthCell | None, ...]
+
+
+@dataclass(frozen=True)
+class TeamMonthView:
+    """The web door's team calendar: who is out on each day of ``month`` (its first day), among the
+    people the viewer may see (``scope``), narrowed to ``department`` and ``location`` when chosen
+    from ``departments`` and ``locations``; ``people`` counts those in view."""
+
+    month: date
+    days: tuple[MonthDay, ...]
+    rows: tuple[MonthRow, ...]
+    scope: str
+    people: int
+    departments: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    department: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
 class TeamChartView:
     """``/leave team week|month``: the heat map of ``scope`` (one department, or all for HR)."""
 
@@ -531,6 +583,37 @@ class DelegationView:
 
 
 @dataclass(frozen=True)
+class NotifyView:
+    """How the asker hears of their notices: ``chosen`` (None: the default), what that means for
+    them (``media``: ``chat``, ``email``), whether it was ``changed`` just now, and whether
+    e-mail is set up on this server (``email_enabled``; a choice of e-mail is kept either way)."""
+
+    person: Person
+    chosen: NotifyBy | None
+    media: frozenset[str]
+    changed: bool
+    email_enabled: bool
+
+    @property
+    def where(self) -> str:
+        """``in chat``, ``by e-mail to …`` or both, as every door words it."""
+        by_email = f"by e-mail to {self.person.email}"
+        if self.media == {"chat", "email"}:
+            return f"in chat (Slack or Teams) and {by_email}"
+        return by_email if self.media == {"email"} else "in chat (Slack or Teams)"
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """What the answer says, one sentence a line, the same in every door."""
+        said = [f"Your notices {'now go' if self.changed else 'go'} {self.where}."]
+        if self.chosen is None:
+            said.append("That is the default; choose with /leave notify email, chat or both.")
+        if self.chosen in (NotifyBy.EMAIL, NotifyBy.BOTH) and not self.email_enabled:
+            said.append("E-mail is not set up on this server yet: your choice is kept and takes effect once it is.")
+        return tuple(said)
+
+
+@dataclass(frozen=True)
 class FeedView:
     """A new link to the asker's own calendar feed: its path on this server (``/calendar/TOKEN.ics``),
     and the full link when the server's public address is known. The link is shown this once;
@@ -540,6 +623,30 @@ class FeedView:
     path: str
     replaced: bool = False
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardLinkView:
+    """``/leave web``: a personal link that signs the asker in to the web dashboard, once, until
+    ``expires_at`` (``minutes`` from now): its path, and the full link when the public address is known."""
+
+    person: Person
+    path: str
+    expires_at: datetime
+    minutes: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class WebVisitor:
+    """Who a dashboard session belongs to, as the pages need them: the nav shows HR's pages to HR,
+    the approvals to those who decide (``is_manager``); the core still decides every action."""
+
+    employee_id: str
+    email: str
+    name: str
+    is_hr: bool
+    is_manager: bool
 
 
 @dataclass(frozen=True)
@@ -713,6 +820,21 @@ class SeenRequestView:
 
 
 @dataclass(frozen=True)
+class DecisionLinkView:
+    """What an e-mailed Approve or Reject link is about, for its confirmation page (nothing is used
+    up by looking): the approver it is bound to, what it does, and the request (as the approver's
+    card shows it) or the comp-off claim; ``can_decide`` False once that is no longer theirs to decide.
+    """
+
+    approver: Person
+    approve: bool
+    can_decide: bool
+    reason_required: bool
+    request: SeenRequestView | None = None
+    claim: CompOffClaimView | None = None
+
+
+@dataclass(frozen=True)
 class AuditLine:
     """One audit entry as HR reads it; ``request`` is the id as shown (``LV-1042``)."""
 
@@ -837,7 +959,172 @@ class RefusalView:
 View = (
     HelpView | ApplyFormView | AppliedView | DecidedView | CancelledView | RequestListView
     | TeamView | HolidaysView | OptionalHolidaysView | BalanceView | ReportView | RefusalView | PlanView
-    | DelegationView | FeedView
+    | DelegationView | FeedView | NotifyView | DashboardLinkView
     | TeamChartView | QuietView | AuditView | DocumentHandedInView | DocumentsView | SplitAppliedView | PayrollView
     | AdjustedView | CompOffClaimView
+)
+
+
+# -- HR's desk on the dashboard (answers to ``core.commands.DeskCommand``): pages only, never a chat
+# reply, so they are not part of :data:`View`.
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person of the directory as HR's list shows them; ``manager`` is the manager's name."""
+
+    employee_id: str
+    name: str
+    email: str
+    department: str
+    location: str
+    manager: str | None
+    role: str
+    active: bool
+    slack_linked: bool
+    teams_linked: bool
+
+
+@dataclass(frozen=True)
+class PeopleView:
+    """The directory narrowed by ``search`` (everyone when empty), by name; ``total`` counts everyone."""
+
+    search: str
+    people: tuple[PersonRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class DeactivatedView:
+    """A person marked inactive; ``already`` when they were so before (nothing changed)."""
+
+    person: Person
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class LeaveTypeLine:
+    """One leave type of the policy in force, by its key numbers."""
+
+    key: str
+    code: str
+    name: str
+    days_per_year: Amount
+    accrual: str
+    max_carry_forward: Amount | None
+    min_notice_days: int
+    approval: str
+    paid: bool
+
+
+@dataclass(frozen=True)
+class PolicyVersionLine:
+    """A policy version put in force: when, by whom, from which door, and what the document was called."""
+
+    at: datetime
+    actor: str
+    source: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PolicyDeskView:
+    """The policy in force (None: none loaded yet) by its types and regions, and its history, newest first."""
+
+    effective_from: date | None
+    leave_types: tuple[LeaveTypeLine, ...]
+    regions: tuple[str, ...]
+    history: tuple[PolicyVersionLine, ...]
+
+
+@dataclass(frozen=True)
+class PolicyLoadedView:
+    """What a new policy version put in force holds."""
+
+    name: str
+    leave_types: int
+    regions: int
+    holidays: int
+
+
+@dataclass(frozen=True)
+class RegionHolidays:
+    """One region's holidays of a year, where each comes from (the policy, a sync), and its locations
+    as ``(location, subdivision)`` pairs."""
+
+    region: str
+    country_code: str | None
+    locations: tuple[tuple[str, str], ...]
+    holidays: tuple[HolidayLine, ...]
+
+
+@dataclass(frozen=True)
+class HolidayLine:
+    """A holiday with where it comes from (``policy``, ``holidays:IN-KA``) and the subdivision it is for."""
+
+    day: date
+    name: str
+    source: str
+    subdivision: str | None
+
+
+@dataclass(frozen=True)
+class HolidayDeskView:
+    year: int
+    regions: tuple[RegionHolidays, ...]
+
+
+@dataclass(frozen=True)
+class HolidaysSyncedView:
+    """What a sync stored: how many, in which region, and whom they apply to (no locations: everyone)."""
+
+    stored: int
+    region: str
+    place: str
+    year: int
+    locations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuditSearchView:
+    """The audit entries found, newest first (at most ``limit`` of ``total``)."""
+
+    entries: tuple[AuditLine, ...]
+    total: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class WaitingLine:
+    """An outbox event not delivered yet: what it is, since when, how often it was tried and why it failed."""
+
+    id: int
+    name: str
+    created_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class OpsView:
+    """The scheduled jobs, the outbox's waiting events (failed ones first) and the calendar syncs refused."""
+
+    schedule: ScheduleView
+    waiting: tuple[WaitingLine, ...]
+    calendars: CalendarStatusView
+
+
+@dataclass(frozen=True)
+class DeskRefusal:
+    """A desk command refused: the message as chat or the CLI gives it, and for a rejected import
+    every bad line, as ``(line number, reason)``."""
+
+    message: str
+    problems: tuple[tuple[int, str], ...] = ()
+
+
+DeskView = (
+    PeopleView | ImportResult | DeactivatedView | PolicyDeskView | PolicyLoadedView | HolidayDeskView
+    | HolidaysSyncedView | AuditSearchView | OpsView
 )

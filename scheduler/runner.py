@@ -80,7 +80,7 @@ class SchedulerRunner:
     def platforms(self) -> list[str]:
         """The doors people are reminded on: this process's, or every one when it has none (a
         ``jobs run`` from a shell plans the posts that the serving process then sends)."""
-        return sorted(self._posters) or list(PLATFORMS)
+        return sorted(p for p in self._posters if p in PLATFORMS) or list(PLATFORMS)
 
     def tick(self) -> TickReport:
         """Run the due jobs and send their posts, if this process leads; never raises.

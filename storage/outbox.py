@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from core.domain.model import Event
 from core.domain.redaction import redact
 from core.ports import OutboxItem
+from core.views import WaitingLine
 from storage.json_columns import to_json
 from storage.tables import KEY_LENGTH, outbox, outbox_targets
 
@@ -160,6 +161,15 @@ class SqlOutbox:
         query = select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.delivered_at.is_(None))
         count, oldest = self._conn.execute(query).one()
         return int(count), oldest
+
+    def waiting(self, limit: int) -> list[WaitingLine]:
+        query = (select(outbox.c.id, outbox.c.name, outbox.c.created_at, outbox.c.attempts, outbox.c.next_attempt_at,
+                        outbox.c.last_error)
+                 .where(outbox.c.delivered_at.is_(None))
+                 .order_by(outbox.c.attempts.desc(), outbox.c.created_at, outbox.c.id)
+                 .limit(limit))
+        return [WaitingLine(row.id, row.name, row.created_at, row.attempts, row.next_attempt_at, row.last_error)
+                for row in self._conn.execute(query)]
 
 
 def _is_due(at: datetime) -> ColumnElement[bool]:

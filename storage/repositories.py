@@ -31,6 +31,7 @@ from core.domain.model import (
     Source,
     SourceKind,
 )
+from core.domain.reach import NotifyBy
 from storage.cache import Kind, Stamps
 from storage.json_columns import to_json
 from storage.tables import (
@@ -146,6 +147,7 @@ class SqlEmployeeRepository:
             "gender": employee.gender,
             "employment_type": employee.employment_type,
             "confirmation_date": employee.confirmation_date,
+            "notify_by": employee.notify_by.value if employee.notify_by else None,
             "updated_at": datetime.now(UTC),
         }
         self._forget()
@@ -220,6 +222,7 @@ def _employee(row: Row[Any]) -> Employee:
         gender=row.gender,
         employment_type=row.employment_type,
         confirmation_date=row.confirmation_date,
+        notify_by=NotifyBy(row.notify_by) if row.notify_by else None,
     )
 
 

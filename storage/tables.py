@@ -107,6 +107,7 @@ employees = Table(
     Column("gender", String(16), nullable=True),  # female, male or other
     Column("employment_type", String(40), nullable=True),  # lower case: permanent, contract, intern, ...
     Column("confirmation_date", Date, nullable=True),  # the end of probation
+    Column("notify_by", String(8), nullable=True),  # email, chat or both; NULL: chat when linked, else e-mail
     Index(None, "role", "employee_id"),  # the HR admins, looked up on every application
     Index(None, "department", "employee_id"),  # a department's people, for its team limits
     **MYSQL_TABLE_OPTIONS,
@@ -474,6 +475,36 @@ compoff_claims = Table(
     Column("decision_note", Text, nullable=False),
     Index(None, "employee_id", "day"),
     Index(None, "status"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: One-time links (:mod:`core.domain.links`): a dashboard sign-in, an e-mailed decision, a switch back
+#: to chat. Only the token's hash is kept; ``used_at`` is set once, by a conditional update.
+link_tokens = Table(
+    "link_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("purpose", String(16), nullable=False),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used_at", UtcDateTime(), nullable=True),
+    Index(None, "expires_at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+#: A signed-in session of the web dashboard (core.ports.web): only the SHA-256 of its id, which the
+#: person's cookie holds. The door expires it after idling and after a fixed time from its start.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("employee_id", String(64), ForeignKey(EMPLOYEE_FK), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_seen_at", UtcDateTime(), nullable=False),
+    Index(None, "employee_id"),
+    Index(None, "last_seen_at"),
     **MYSQL_TABLE_OPTIONS,
 )
 

@@ -33,6 +33,7 @@ from core.ports.calendars import CalendarLinks, FeedTokens
 from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
+from core.ports.links import LinkTokens
 from core.ports.offers import SplitOffers
 from storage.approvals import SqlDecisionRepository, SqlDelegationRepository
 from storage.audit import SqlAuditRepository
@@ -43,6 +44,7 @@ from storage.compoff import SqlCompOffClaims
 from storage.documents import SqlDocumentRepository
 from storage.feeds import SqlFeedTokens
 from storage.jobs import SqlJobStore
+from storage.links import SqlLinkTokens
 from storage.offers import SqlSplitOffers
 from storage.outbox import Correlation, SqlOutbox, no_correlation
 from storage.policies import SqlHolidayRepository, SqlPolicyRepository
@@ -78,6 +80,7 @@ class SqlUnitOfWork(SqlTransaction):
     documents: DocumentRepository
     offers: SplitOffers
     compoff: CompOffClaims
+    links: LinkTokens
 
     def __init__(self, engine: Engine, correlation: Correlation = no_correlation, *, read_only: bool = False) -> None:
         """``correlation`` gives the current request id, which the outbox keeps with each event;
@@ -106,6 +109,7 @@ class SqlUnitOfWork(SqlTransaction):
         self.documents = SqlDocumentRepository(connection)
         self.offers = SqlSplitOffers(connection)
         self.compoff = SqlCompOffClaims(connection)
+        self.links = SqlLinkTokens(connection)
         return self
 
     def commit(self) -> None:

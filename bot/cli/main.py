@@ -199,6 +199,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.chat import run_chat
     from bot.cli.strangers import database_name
+    from bot.email.notifier import email_notifier
     from bot.main import build_runtime
 
     # No per-person brake here: the rate limit protects the chat platforms' doors from floods, while
@@ -210,6 +211,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         # A change made here reaches the approver's Slack at once; Teams (which needs the server's
         # connection to the Bot Framework) hears of it when the server delivers the outbox.
         runtime.delivery.add(slack.make_notifier(runtime.service, runtime.chat, settings, clock=runtime.clock))
+    mailing = email_notifier(runtime, settings)  # and people who hear by e-mail, too
+    if mailing is not None:
+        runtime.delivery.add(mailing)
     code = run_chat(runtime.service, args.email, sys.stdin, sys.stdout, sys.stderr,
                     database=database_name(runtime.engine.url))
     runtime.delivery.deliver_now()
@@ -252,19 +256,15 @@ def cmd_employees_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_policies_load(args: argparse.Namespace, settings: Settings) -> int:
-    import yaml
-
     from bot.main import default_policy_text
+    from bot.policy_text import read_policy_yaml
 
     name = args.file or "default policy"
     text = _read(args.file) if args.file else default_policy_text()
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        problem = getattr(exc, "problem", None) or _first_line(exc)
-        raise UsageError(f"{where}: YAML syntax error: {problem}") from None
+        document = read_policy_yaml(text, name)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     summary = _service(settings).load_policy(document, source=args.file or "default")
     print(
         f"{name}: loaded {_count(summary.leave_types, 'leave type')}, {_count(summary.regions, 'region')}, "

@@ -53,6 +53,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
     from bot import scheduled, slack, teams
+    from bot.email.door import email_poster
+    from bot.email.notifier import email_notifier
     from scheduler import app as scheduler_app
 
     runtime = build_runtime(settings)
@@ -63,7 +65,11 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         notifier = teams.mount_teams(web.Application(), runtime.service, runtime.chat, runtime.downloads, settings,
                                      clock=runtime.clock)
         runtime.delivery.add(notifier)
-    runner = scheduled.build_runner(runtime, settings, notifier, extra=[runtime.delivery.deliver_now])
+    mailing = email_notifier(runtime, settings)
+    if mailing is not None:
+        runtime.delivery.add(mailing)
+    runner = scheduled.build_runner(runtime, settings, notifier, extra=[runtime.delivery.deliver_now],
+                                    email=email_poster(runtime, settings))
     print(f"Scheduler on {runtime.engine.url!r}, posting to: {', '.join(runner.platforms) or 'no door'}.")
 
     def bind(loop: asyncio.AbstractEventLoop) -> None:
@@ -98,6 +104,7 @@ def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run a job for the period containing --as-of, unless that period already ran (then say so)."""
     from bot import scheduled
+    from bot.email.door import email_poster
 
     runtime = _runtime(settings)
     as_of = args.as_of or datetime.now(ZoneInfo(settings.timezone)).date()
@@ -110,7 +117,7 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     runs = runtime.service.runs_for_date(args.name, as_of)
     if not runs:
         raise LeaveError(f"{args.name}: nobody to run it for (no active employees).")
-    runner = scheduled.build_runner(runtime, settings, None)
+    runner = scheduled.build_runner(runtime, settings, None, email=email_poster(runtime, settings))
     for run in runs:
         outcome = runtime.service.run_due(run, runner.platforms)
         print(f"{run.job} {run.period}: " + (outcome.summary if outcome.ran else "already done, not repeated"))

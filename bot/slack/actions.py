@@ -33,7 +33,7 @@ from bot.slack.forms import (
     read_reason,
 )
 from bot.slack.identity import NO_EMAIL, Actor
-from core.commands import CancelRequest, Command, Decide, DecideClaim, OpenApplyForm
+from core.commands import CancelRequest, Command, Decide, DecideClaim, OpenApplyForm, OpenDashboard
 from core.domain.compoff import is_claim_number, parse_claim_number
 from core.domain.dates import parse_request_id
 from core.domain.model import RequestStatus
@@ -247,6 +247,16 @@ async def handle_open_apply(door: SlackDoor, ack: Ack, body: dict[str, Any], cli
         await client.views_open(trigger_id=str(body.get("trigger_id")), view=render.apply_modal(form))
     except SlackApiError as error:
         log.warning("views.open for the apply form failed: %s", error_code(error))
+
+
+async def handle_open_dashboard(door: SlackDoor, ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+    """The Home tab's "Open dashboard" button: a fresh ``/leave web`` link, in private (the bot's DM
+    from Home, which has nowhere else to reply), since each link is personal and works once."""
+    await ack()
+    asked = await door.ask(client, _user(body), OpenDashboard())
+    if asked is None:
+        return
+    await _confirm(client, asked[0], str(body.get("response_url") or ""), render.reply(asked[1].view))
 
 
 async def handle_apply_submit(door: SlackDoor, ack: Ack, body: dict[str, Any], view: dict[str, Any],

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 COMMAND = "/leave"
 APPROVE, REJECT, CANCEL, OPEN_APPLY = "leave_approve", "leave_reject", "leave_cancel", "leave_open_apply"
+OPEN_DASHBOARD = "leave_open_dashboard"
 APPLY_MODAL, REJECT_MODAL = "leave_apply", "leave_reject"
 HAND_IN, OPEN_DOCUMENT, DOCUMENT_MODAL = "leave_hand_in", "leave_open_document", "leave_document"
 MALFORMED = "the body is not a Slack request"
@@ -76,6 +77,11 @@ def build_bolt_app(door: SlackDoor, client: AsyncWebClient, signing_secret: str)
     async def open_apply(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         async with _apology(None):
             await actions.handle_open_apply(door, ack, body, client)
+
+    @app.action(OPEN_DASHBOARD)
+    async def open_dashboard(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        async with _apology(None):
+            await actions.handle_open_dashboard(door, ack, body, client)
 
     @app.view(APPLY_MODAL)
     async def apply_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:

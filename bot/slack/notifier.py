@@ -37,6 +37,7 @@ from bot.clock import SystemClock
 from bot.slack import render
 from bot.slack.api import delivery_error, error_code
 from bot.slack.identity import PLATFORM, slack_user_id
+from core.domain.reach import CHAT
 from core.ports import Clock, DeliveryFailed, RetryLater, Unreachable
 from core.ports.chat import ChatStore
 from core.service import LeaveService
@@ -55,6 +56,7 @@ class SlackNotifier:
     """A :class:`core.ports.Notifier` named ``slack``."""
 
     name = PLATFORM
+    medium = CHAT
 
     def __init__(self, service: LeaveService, chat: ChatStore, client: WebClient,
                  clock: Clock | None = None) -> None:

@@ -6,8 +6,8 @@ that replaces the one that was clicked, for the person who clicked it.
 Verbs: ``apply`` (the form's submit), ``applyForm`` (open the form), ``approve`` / ``reject``
 (``data.requestId``; a rejection's reason from the box ``reason-<requestId>``), ``refresh`` (Teams
 asking for a card's current state), ``openDocument`` (``data.requestId``: one-time links to the
-request's documents), ``run`` (``data.command``, one of the welcome card's words: run as if the
-clicker had typed it).
+request's documents), ``dashboard`` (a fresh one-time sign-in link to the web dashboard), ``run``
+(``data.command``, one of the welcome card's words: run as if the clicker had typed it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from bot.teams.cards import Card
 from bot.teams.directory import TeamsDirectory
 from bot.teams.identity import Sender, Unplaced
 from bot.teams.pictures import PictureLinks
-from core.commands import ApplyLeave, Command, Decide, DecideClaim, OpenApplyForm, ShowDocuments, ShowPending
+from core.commands import (
+    ApplyLeave,
+    Command,
+    Decide,
+    DecideClaim,
+    OpenApplyForm,
+    OpenDashboard,
+    ShowDocuments,
+    ShowPending,
+)
 from core.domain.compoff import is_claim_number, parse_claim_number
 from core.domain.dates import MAX_REQUEST_NUMBER, parse_request_id
 from core.domain.hours import time_range_of_fields
@@ -80,8 +89,8 @@ class CardActions:
             return await self._decide(sender, verb == "approve", data)
         if verb == "apply":
             return await self._apply(sender, user_id, data)
-        if verb == "applyForm":
-            view, viewer = await self._execute(sender, OpenApplyForm())
+        if verb in ("applyForm", "dashboard"):
+            view, viewer = await self._execute(sender, OpenApplyForm() if verb == "applyForm" else OpenDashboard())
             return await self.card_for(view, viewer, user_id)
         if verb == "refresh":
             return await self._refresh(sender, data)

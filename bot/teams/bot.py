@@ -51,7 +51,7 @@ from core.domain.model import Employee
 from core.errors import LeaveError
 from core.ports import Conflict, Unavailable
 from core.service import UNAVAILABLE, LeaveService
-from core.views import DocumentsView, FilesView, HelpView, RefusalView, View
+from core.views import DashboardLinkView, DocumentsView, FilesView, HelpView, RefusalView, View
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,9 @@ CALLER = "leavebot.caller"
 SENDER = "leavebot.sender"
 #: What an activity that names no sender at all is told.
 NO_SENDER = "I can't tell who you are."
+#: What ``web`` is answered with outside a personal chat, where others would read the link.
+PERSONAL_LINK = ("Your dashboard link is personal, so I give it only in our 1:1 chat: type web there, or press "
+                 "Open dashboard on my welcome card.")
 SOURCE = "teams"
 #: Activities whose sender is a person worth identifying (and whose conversation is worth keeping).
 PEOPLE_ACTIVITIES = (ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
@@ -141,6 +144,10 @@ class LeaveTeamsBot(TeamsActivityHandler):
             view = await self._run(self._downloads.attach, view)
         elif isinstance(view, DocumentsView):
             view = await self._run(self._downloads.hand_out, view)
+        elif isinstance(view, DashboardLinkView) and conversation_type(turn_context.activity) != PERSONAL:
+            # A sign-in link signs in whoever follows it first: never shown where others read (the
+            # one just made is never used, and expires).
+            view = RefusalView(PERSONAL_LINK)
         card = await self._actions.card_for(view, answer.actor, turn_context.activity.from_property.id)
         await turn_context.send_activity(card_message(card))
 

@@ -40,6 +40,7 @@ from bot.teams.references import (
     tenant_of,
     to_reference,
 )
+from core.domain.reach import CHAT
 from core.ports import DeliveryFailed, RetryLater, Unreachable
 from core.views import AnyNotice, BalanceNotice, ClaimNotice, Notice, NoticeKind, Person
 
@@ -55,6 +56,7 @@ class TeamsNotifier:
     """A :class:`core.ports.Notifier` for Teams, and the scheduler's way to post to a channel."""
 
     name = "teams"
+    medium = CHAT
 
     def __init__(self, adapter: CloudAdapter, directory: TeamsDirectory, app_id: str | None,
                  timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:

@@ -109,10 +109,11 @@ def _deliver_claimed(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Se
         else:
             failures = []
     retry_after: float | None = None
+    available = media_of(notifiers)
     for notice in notices:
         for notifier in notifiers:
             target = f"{notifier.name}:{notice.key}"
-            if target in done or notice.kind not in getattr(notifier, "kinds", PEOPLE_KINDS):
+            if target in done or not _wanted(notifier, notice, available):
                 continue
             outcome, detail = "delivered", ""
             try:
@@ -132,6 +133,20 @@ def _deliver_claimed(uow_factory: UnitOfWorkFactory, clock: Clock, notifiers: Se
                 continue
             _settle(uow_factory, clock, event_id, target, outcome, detail, notice)
     return _finish(uow_factory, clock, item, failures, retry_after, report)
+
+
+def media_of(notifiers: Sequence[Notifier]) -> frozenset[str]:
+    """The media (``chat``, ``email``) the notifiers here can reach people by."""
+    return frozenset(medium for notifier in notifiers if (medium := getattr(notifier, "medium", None)))
+
+
+def _wanted(notifier: Notifier, notice: AnyNotice, available: frozenset[str]) -> bool:
+    """Whether ``notifier`` should send ``notice``: one of its kinds, and, for a notifier that
+    reaches people by a ``medium``, one the recipient wants (:class:`core.domain.reach.Reach`)."""
+    if notice.kind not in getattr(notifier, "kinds", PEOPLE_KINDS):
+        return False
+    medium = getattr(notifier, "medium", None)
+    return medium is None or medium in notice.recipient.reach.media(available)
 
 
 def _settle(uow_factory: UnitOfWorkFactory, clock: Clock, event_id: int, target: str, outcome: str, detail: str,

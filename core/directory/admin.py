@@ -18,6 +18,8 @@ from core.shared.context import Presenter, latest_policy
 from core.views import ImportResult, RequestView
 
 POLICY_SOURCE = "policy"
+#: The audit action of a policy version put in force: its entries are the policy's history.
+POLICY_LOADED = "policies.load"
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class PolicySummary:
 
 
 def import_employees(uow: UnitOfWork, clock: Clock, csv_text: str, default_time_zone: str,
-                     source: str) -> ImportResult:
-    """All or nothing: every row is checked before anything is written."""
+                     source: str, actor: str = "system") -> ImportResult:
+    """All or nothing: every row is checked before anything is written. ``actor`` is who is recorded
+    as importing (``system`` for the operator's CLI, the HR admin's e-mail on the dashboard)."""
     existing = {e.employee_id: e for e in uow.employees.all()}
     employees = [_keep_links(e, existing.get(e.employee_id))
                  for e in read_employees(csv_text, latest_policy(uow), existing.values(), default_time_zone)]
@@ -37,7 +40,7 @@ def import_employees(uow: UnitOfWork, clock: Clock, csv_text: str, default_time_
     for employee in _managers_first(employees):
         if existing.get(employee.employee_id) != employee:
             uow.employees.save(employee)
-    uow.audit.add(AuditEntry(at=clock.now(), actor="system", action="employees.import", source=source,
+    uow.audit.add(AuditEntry(at=clock.now(), actor=actor, action="employees.import", source=source,
                              detail=f"created {result.created}, updated {result.updated}, "
                                     f"unchanged {result.unchanged}"))
     uow.commit()
@@ -45,13 +48,15 @@ def import_employees(uow: UnitOfWork, clock: Clock, csv_text: str, default_time_
 
 
 def _keep_links(employee: Employee, before: Employee | None) -> Employee:
-    """Chat links found on first contact survive a re-import of a file that does not name them."""
+    """Chat links found on first contact, and how the person asked to be notified, survive a
+    re-import of a file that does not name them."""
     if before is None:
         return employee
     return replace(
         employee,
         slack_user_id=employee.slack_user_id or before.slack_user_id,
         teams_aad_object_id=employee.teams_aad_object_id or before.teams_aad_object_id,
+        notify_by=before.notify_by,
     )
 
 
@@ -75,8 +80,10 @@ def _managers_first(employees: list[Employee]) -> list[Employee]:
     return ordered
 
 
-def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> PolicySummary:
-    """Put a checked policy in force; a bad document leaves the old one untouched."""
+def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str, *, actor: str = "system",
+                door: str = "cli") -> PolicySummary:
+    """Put a checked policy in force; a bad document leaves the old one untouched. ``source`` names
+    the document (its file); ``actor`` and ``door`` are who loaded it, and where, for the audit log."""
     policy = parse_policy(document)
     used = {e.region for e in uow.employees.all()}
     missing = sorted(used - set(policy.regions))
@@ -92,7 +99,7 @@ def load_policy(uow: UnitOfWork, clock: Clock, document: Any, source: str) -> Po
                              start=since)
     for department, platform, address in policy.channels:
         uow.channels.save(platform, HR_CHANNEL if department is None else dept_key(department), address, now)
-    uow.audit.add(AuditEntry(at=now, actor="system", action="policies.load", source="cli", detail=source))
+    uow.audit.add(AuditEntry(at=now, actor=actor, action=POLICY_LOADED, source=door, detail=source))
     uow.commit()
     return PolicySummary(len(policy.leave_types), len(policy.regions), len(policy.holidays))
 
@@ -113,7 +120,7 @@ class HolidaySync:
 
 
 def sync_holidays(uow: UnitOfWork, clock: Clock, fetch: PublicHolidays, country: str, subdiv: str | None,
-                  year: int) -> HolidaySync:
+                  year: int, *, actor: str = "system", door: str = "cli") -> HolidaySync:
     """Store a country's (or one subdivision's) public holidays for one year in the region that has
     that country code. A subdivision's apply only where the region's ``locations`` map to it, so a
     subdivision no location maps to is refused: its holidays would apply to nobody."""
@@ -132,7 +139,7 @@ def sync_holidays(uow: UnitOfWork, clock: Clock, fetch: PublicHolidays, country:
     holidays = [Holiday(day=day, name=name, region=region.key, source=source, subdivision=subdivision)
                 for day, name in found]
     uow.holidays.replace(region.key, source, holidays, start=date(year, 1, 1), end=date(year, 12, 31))
-    uow.audit.add(AuditEntry(at=clock.now(), actor="system", action="holidays.sync", source="cli",
+    uow.audit.add(AuditEntry(at=clock.now(), actor=actor, action="holidays.sync", source=door,
                              detail=f"{source} {year}: {len(holidays)}"))
     uow.commit()
     return HolidaySync(len(holidays), region.key, subdivision, locations)

@@ -8,7 +8,8 @@ the only chat addresses the core keeps (:class:`core.ports.DigestChannels`).
 from __future__ import annotations
 
 from core.ports import Clock, UnitOfWork
-from core.scheduling.scheduled import HR_CHANNEL, PLATFORMS, dept_key
+from core.ports.jobs import CHANNEL_PLATFORMS as PLATFORMS
+from core.scheduling.scheduled import HR_CHANNEL, dept_key
 
 DEPARTMENT_KEYS = dept_key("")
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from core.domain.amount import Amount
 from core.domain.hours import TimeRange
+from core.domain.reach import NotifyBy, Reach
 
 #: Request ids are shown to people as ``LV-<id + offset>`` so that the first ids look like
 #: ``LV-1001`` rather than ``LV-1``.
@@ -122,6 +123,12 @@ class Employee:
     gender: str | None = None  # female, male or other
     employment_type: str | None = None  # lower case
     confirmation_date: date | None = None  # probation ends
+    #: How they asked to hear of their notices (:mod:`core.domain.reach`); None: the default.
+    notify_by: NotifyBy | None = None
+
+    @property
+    def reach(self) -> Reach:
+        return Reach(self.notify_by, chat_linked=bool(self.slack_user_id or self.teams_aad_object_id))
 
     @property
     def name(self) -> str:

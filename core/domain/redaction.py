@@ -4,7 +4,8 @@ Pure text in, text out, so that every layer can use it: the logs (:mod:`bot.obse
 adds the configured secret values on top) and storage, which redacts error text and audit details
 before it writes them. What is recognised is anything *shaped* like a credential: Slack
 ``xox?-``/``xapp-`` tokens, ``Bearer`` credentials, JWTs, PEM private keys, Slack ``response_url``
-webhooks, and the token of a calendar feed or download link in a path, however it is spelt.
+webhooks, and the token of a calendar feed, download, dashboard sign-in or e-mail link in a path, however
+it is spelt.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ FRAMED_SHAPES = (
     # on (Google's ``/calendar/v3/...``) is not a feed.
     re.compile(r"(/calendar/+)[^/\s\"'<>?#]+?(\.ics)?(?=[\s\"'<>?#]|$)", re.IGNORECASE),
     re.compile(rf"(/downloads/+){_SEGMENT}()", re.IGNORECASE),
+    # A dashboard sign-in link's token signs its holder in, once.
+    re.compile(rf"(/web/+sign-in/+){_SEGMENT}()", re.IGNORECASE),
+    # An e-mail's Approve, Reject or switch-to-chat link acts as the person it was sent to.
+    re.compile(rf"(/email/+(?:decide|notify)/+){_SEGMENT}()", re.IGNORECASE),
 )
 
 

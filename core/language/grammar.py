@@ -23,6 +23,7 @@ from core.commands import (
     AdjustBalance,
     ApplyLeave,
     CancelRequest,
+    ChooseNotify,
     ClaimCompOff,
     Command,
     ConfirmSplit,
@@ -33,6 +34,7 @@ from core.commands import (
     Help,
     ListRequests,
     OpenApplyForm,
+    OpenDashboard,
     Payroll,
     PlanLeave,
     Report,
@@ -65,6 +67,7 @@ from core.domain.dates import (
 from core.domain.heatmap import MONTH_SPAN_DAYS, WEEK_SPAN_DAYS
 from core.domain.hours import TimeRange, read_time_range
 from core.domain.model import HalfDay
+from core.domain.reach import NotifyBy
 from core.errors import BadCommand, BadDate
 
 SUBCOMMANDS = ", ".join(USAGE)
@@ -611,6 +614,12 @@ def _feed(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return ShowFeed()
 
 
+def _web(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    if words:
+        raise BadCommand(f"/leave web takes nothing after it. {_usage('web')}")
+    return OpenDashboard()
+
+
 def _document(body: str, words: Sequence[_Word], at: Reading) -> Command:
     """``document ID``: open a request's documents; ``document ID FILE``: hand one in (the terminal
     reads FILE, which may hold spaces; in a chat the file is dropped into the conversation)."""
@@ -652,6 +661,15 @@ def _payroll(body: str, words: Sequence[_Word], at: Reading) -> Command:
     return Payroll(label, start, end)
 
 
+def _notify(body: str, words: Sequence[_Word], at: Reading) -> Command:
+    """``notify [email|chat|both]``: one word, or none to see the current choice."""
+    if not words:
+        return ChooseNotify()
+    if len(words) > 1 or words[0].lower not in set(NotifyBy):
+        raise BadCommand(f"'{clip(_joined(body, words))}' is not one of {', '.join(NotifyBy)}. {_usage('notify')}")
+    return ChooseNotify(NotifyBy(words[0].lower))
+
+
 _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "help": _help,
     "apply": _apply,
@@ -670,9 +688,11 @@ _HANDLERS: dict[str, Callable[[str, Sequence[_Word], Reading], Command]] = {
     "plan": _plan,
     "delegate": _delegate,
     "feed": _feed,
+    "web": _web,
     "document": _document,
     "yes": _yes,
     "payroll": _payroll,
     "adjust": _adjust,
     "compoff": _compoff,
+    "notify": _notify,
 }

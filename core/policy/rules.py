@@ -431,19 +431,35 @@ def _team_limit(body: Any, where: str) -> TeamLimit:
 
 
 def _channels(body: Any) -> tuple[tuple[str | None, str, str], ...]:
-    """``channels: {hr: {slack: C0123, teams: KEY}, departments: {Sales: {slack: C0456}}}``."""
+    """``channels: {hr: {slack: C0123, teams: KEY, email: "hr@x.in, ops@x.in"}, departments: {Sales: {slack:
+    C0456}}}``; e-mail addresses are checked here, so that a typo is refused at load, not at the first digest."""
     doc = f.mapping(body, "channels", allowed=frozenset({"hr", "departments"}))
     found: list[tuple[str | None, str, str]] = []
     targets: list[tuple[str | None, str, Any]] = [(None, "channels.hr", doc["hr"])] if "hr" in doc else []
     departments = f.mapping(doc.get("departments", {}), "channels.departments")
     targets += [(str(name), f"channels.departments.{name}", target) for name, target in departments.items()]
     for department, where, target in targets:
-        places = f.mapping(target, where, allowed=frozenset({"slack", "teams"}))
+        places = f.mapping(target, where, allowed=frozenset({"slack", "teams", "email"}))
         if not places:
-            raise PolicyError(f"{where}: give a slack channel id, a teams channel key, or both")
-        found += [(department, str(platform), f.text(address, f"{where}.{platform}"))
-                  for platform, address in places.items()]
+            raise PolicyError(f"{where}: give a slack channel id, a teams channel key, e-mail addresses, or several")
+        for platform, address in places.items():
+            text = f.text(address, f"{where}.{platform}")
+            if platform == "email":
+                text = _addresses(text, f"{where}.email")
+            found.append((department, str(platform), text))
     return tuple(found)
+
+
+def _addresses(text: str, where: str) -> str:
+    """A comma-separated list of e-mail addresses, tidied; each must at least look like one."""
+    addresses = [part.strip() for part in text.split(",") if part.strip()]
+    for address in addresses:
+        local, at, domain = address.partition("@")
+        if not (local and at and "." in domain) or any(c.isspace() for c in address):
+            raise PolicyError(f"{where}: '{address}' is not an e-mail address")
+    if not addresses:
+        raise PolicyError(f"{where}: give one or more e-mail addresses, separated by commas")
+    return ", ".join(addresses)
 
 
 def _check_unique_codes(leave_types: Iterable[LeaveType]) -> None:

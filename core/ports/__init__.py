@@ -38,8 +38,9 @@ from core.ports.calendars import CalendarLinks, FeedTokens
 from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
+from core.ports.links import LinkTokens
 from core.ports.offers import SplitOffers
-from core.views import AnyNotice
+from core.views import AnyNotice, WaitingLine
 
 
 class Conflict(Exception):
@@ -287,6 +288,11 @@ class Outbox(Protocol):
         """How many events wait for delivery, and when the oldest was written."""
         ...
 
+    def waiting(self, limit: int) -> list[WaitingLine]:
+        """Up to ``limit`` undelivered events for HR to look at: those that failed first (most tries
+        first), then the oldest."""
+        ...
+
 
 #: Every key of a digest's channel starts with this (``digest:hr``, ``digest:dept:<Department>``);
 #: the other addresses of the same table are the doors' own (:class:`core.ports.chat.ChatStore`).
@@ -325,6 +331,8 @@ class Notifier(Protocol):
     or an outage, :class:`DeliveryFailed` for a permanent refusal; anything else is retried.
     A notifier may declare ``kinds`` (a set of :class:`~core.views.NoticeKind`) to receive only
     those; without it, it receives every notice meant for people (:data:`core.delivery.relay.PEOPLE_KINDS`).
+    A notifier that reaches people by a ``medium`` (``chat``, ``email``) declares it, and receives
+    only the notices of people who want to hear by it (:class:`core.domain.reach.Reach`).
     """
 
     name: str
@@ -365,6 +373,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     offers: SplitOffers
     compoff: CompOffClaims
+    links: LinkTokens
 
     def __enter__(self) -> Self: ...
 

@@ -17,6 +17,8 @@ from core.views import JobRun
 
 #: The doors that post scheduled messages; a planned post's target starts with one (``slack:...``).
 PLATFORMS = ("slack", "teams")
+#: Where digests may be posted: a chat channel, or e-mail addresses (``email``; personal posts stay in chat).
+CHANNEL_PLATFORMS = (*PLATFORMS, "email")
 
 
 class Poster(Protocol):

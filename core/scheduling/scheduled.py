@@ -18,10 +18,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.domain.model import Employee, format_request_number
+from core.domain.reach import CHAT_AS_BEFORE, medium_of
 from core.domain.schedule import LEDGER_JOBS, Catchup, DueRun, Every, Slot, due_runs, instant
 from core.domain.text import counted
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.ports.jobs import PLATFORMS
+from core.ports.jobs import CHANNEL_PLATFORMS
 from core.scheduling.digests import department_zone, hr_digest, whos_out
 from core.scheduling.jobs import JobResult, run_job
 from core.scheduling.reminders import is_working_day, reminders
@@ -78,6 +79,16 @@ def channels(uow: UnitOfWork, key: str, platforms: Sequence[str]) -> list[str]:
     return [f"{p}:channel:{address}" for p in platforms if (address := uow.channels.address(p, key))]
 
 
+def reaching(uow: UnitOfWork, employee_id: str, platforms: Sequence[str]) -> list[str]:
+    """The platforms a personal post to ``employee_id`` goes by: those of the media they want
+    (:class:`core.domain.reach.Reach`; ``email`` is e-mail, every other platform chat), as the
+    outbox chooses for notices."""
+    employee = uow.employees.get(employee_id)
+    reach = employee.reach if employee is not None else CHAT_AS_BEFORE
+    wanted = reach.media(frozenset(map(medium_of, platforms)))
+    return [p for p in platforms if medium_of(p) in wanted]
+
+
 def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
     """The planning function of a posting job's run: (target, payload) pairs and a summary.
 
@@ -87,14 +98,14 @@ def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
     slot, day = run.slot, run.day
 
     def hr(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
-        targets = channels(uow, HR_CHANNEL, PLATFORMS)
+        targets = channels(uow, HR_CHANNEL, CHANNEL_PLATFORMS)
         if not targets:
             return [], "no HR channel configured"
         payload = hr_digest(uow, now, day - timedelta(days=day.weekday()))
         return [(t, payload) for t in targets], f"HR digest of the week of {payload['week_of']}"
 
     def out(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
-        targets = channels(uow, dept_key(slot.key), PLATFORMS)
+        targets = channels(uow, dept_key(slot.key), CHANNEL_PLATFORMS)
         if not targets:
             return [], f"no channel for {slot.key}"
         members = [e for e in uow.employees.all() if e.department == slot.key and e.is_active]
@@ -107,7 +118,8 @@ def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
 
     def remind(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
         found, summary = reminders(uow, now, slot.key, day)
-        return [(f"{p}:person:{approver}", payload) for approver, payload in found for p in platforms], summary
+        return [(f"{p}:person:{approver}", payload) for approver, payload in found
+                for p in reaching(uow, approver, platforms)], summary
 
     def documents(uow: UnitOfWork, now: datetime) -> tuple[list[tuple[str, dict[str, Any]]], str]:
         by_person: dict[str, list[dict[str, Any]]] = {}
@@ -116,7 +128,7 @@ def _plan(run: DueRun, platforms: Sequence[str]) -> Plan:
                 {"number": format_request_number(due.request_id), "start": due.start.isoformat(),
                  "end": due.end.isoformat(), "type": due.type_key})
         posts = [(f"{p}:person:{who}", {"kind": "document_reminder", "requests": rows})
-                 for who, rows in sorted(by_person.items()) for p in platforms]
+                 for who, rows in sorted(by_person.items()) for p in reaching(uow, who, platforms)]
         return posts, counted(len(by_person), "document reminder")
 
     return {"hr-digest": hr, "whos-out": out, "reminders": remind, "document-reminders": documents}[slot.job]

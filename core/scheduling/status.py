@@ -10,7 +10,8 @@ from datetime import datetime
 
 from core.domain.schedule import JOBS, following
 from core.ports import UnitOfWork
-from core.scheduling.scheduled import HR_CHANNEL, PLATFORMS, dept_key, slots
+from core.ports.jobs import CHANNEL_PLATFORMS
+from core.scheduling.scheduled import HR_CHANNEL, dept_key, slots
 from core.views import JobStatus, ScheduleView
 
 
@@ -20,7 +21,7 @@ def schedule_view(uow: UnitOfWork, now: datetime, org_zone: str) -> ScheduleView
     found = slots(uow, org_zone)
     last = uow.jobs.last_runs()
     departments = sorted({s.key for s in found if s.job == "whos-out"})
-    configured = {key for p in PLATFORMS for key in uow.channels.all(p)}
+    configured = {key for p in CHANNEL_PLATFORMS for key in uow.channels.all(p)}
     problems: dict[str, list[str]] = {name: [] for name in JOBS}
     if HR_CHANNEL not in configured:
         problems["hr-digest"].append("no HR channel: leavebot channels set --hr --slack ID|--teams KEY")

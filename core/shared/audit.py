@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from core.commands import ShowAudit
+from core.commands import SearchAudit, ShowAudit
 from core.domain.dates import clip, day_bounds
 from core.domain.model import AuditEntry, format_request_number
 from core.errors import NotAllowed, UnknownEmployee
 from core.ports import AuditQuery, UnitOfWork
 from core.shared.context import CommandContext, find_person, person
-from core.views import AuditLine, AuditView
+from core.views import AuditLine, AuditSearchView, AuditView
 
 #: How many entries a chat reply shows; the rest are counted and the asker narrows the search.
 CHAT_LIMIT = 20
@@ -70,6 +70,24 @@ def audit_for(ctx: CommandContext, command: ShowAudit) -> AuditView:
         entries=tuple(_line(entry) for entry in reversed(entries)),
         total=total,
     )
+
+
+def search_for(ctx: CommandContext, command: SearchAudit, limit: int) -> AuditSearchView:
+    """HR's search of the audit log on the dashboard: by person (typed as in ``/leave audit``),
+    action, days and request; the newest ``limit`` entries first.
+
+    Raises:
+        NotAllowed: the asker is not an HR admin (the service records the attempt).
+        UnknownEmployee: the person named is not in the directory.
+    """
+    if not ctx.actor.is_hr:
+        raise NotAllowed("The audit log is for HR admins; ask HR if you need to know who did what.", NOT_HR)
+    subject = find_person(ctx.uow, command.person) if command.person else None
+    since, until = day_bounds(command.start, command.end)
+    query = AuditQuery(person=subject.email if subject else None, action=command.action or None,
+                       request_id=command.request_id, since=since, until=until)
+    entries = ctx.uow.audit.search(replace(query, limit=limit))
+    return AuditSearchView(tuple(_line(entry) for entry in reversed(entries)), ctx.uow.audit.count(query), limit)
 
 
 def actor_key(actor: str) -> str:

@@ -29,7 +29,7 @@ def local_today(clock: Clock, time_zone: str) -> date:
 
 
 def person(employee: Employee) -> Person:
-    return Person(employee_id=employee.employee_id, name=employee.name, email=employee.email)
+    return Person(employee_id=employee.employee_id, name=employee.name, email=employee.email, reach=employee.reach)
 
 
 def policy_in_force(uow: UnitOfWork, on: date) -> Policy:
@@ -278,6 +278,7 @@ class CommandContext:
         source: the door it came through (``slack``, ``teams``, ``console``...), for the audit log.
         idempotency_key: the door's key for an application that a platform may send twice.
         public_url: where people reach this server, for complete links (calendar feeds).
+        email_enabled: whether this server sends e-mail (``/leave notify`` says when it does not).
     """
 
     uow: UnitOfWork
@@ -287,6 +288,7 @@ class CommandContext:
     source: str
     idempotency_key: str | None = None
     public_url: str | None = None
+    email_enabled: bool = False
 
     def presenter(self) -> Presenter:
         """A :class:`Presenter` that knows the actor already: their own requests cost no look-up."""

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from core.domain.model import EmployeeStatus, Role
+from core.domain.reach import NotifyBy
 from core.ports import UnitOfWorkFactory
 from tests.contract.builders import person, seed
 
@@ -24,7 +25,7 @@ def test_save_then_get_and_lock(uow_factory: UnitOfWorkFactory) -> None:
 def test_save_replaces_the_employee_with_the_same_id(uow_factory: UnitOfWorkFactory) -> None:
     seed(uow_factory)
     moved = replace(person("E1", "ananya@x.test", manager_id="H1"), status=EmployeeStatus.INACTIVE,
-                    leaving_date=date(2027, 3, 31))
+                    leaving_date=date(2027, 3, 31), notify_by=NotifyBy.BOTH)
     with uow_factory() as uow:
         uow.employees.save(moved)
         uow.commit()

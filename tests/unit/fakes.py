@@ -20,6 +20,7 @@ from core import ports
 from core.domain.amount import Amount, Unit
 from core.domain.compoff import CompOffClaim
 from core.domain.documents import Document
+from core.domain.links import LinkToken
 from core.domain.model import (
     AuditEntry,
     Decision,
@@ -38,11 +39,14 @@ from core.ports import calendars as calendar
 from core.ports.compoff import CompOffClaims
 from core.ports.documents import DocumentRepository
 from core.ports.jobs import JobStore
+from core.ports.links import LinkTokens
 from core.ports.offers import SplitOffers
 from core.shared.audit import actor_key
+from core.views import WaitingLine
 from tests.unit.calendar_fakes import FakeCalendarLinks, FakeFeedTokens
 from tests.unit.compoff_fakes import FakeCompOffClaims
 from tests.unit.document_fakes import FakeDocuments
+from tests.unit.link_fakes import FakeLinkTokens
 from tests.unit.offer_fakes import FakeSplitOffers
 from tests.unit.scheduler_fakes import FakeJobStore
 
@@ -98,6 +102,8 @@ class State:
     offers: dict[str, SplitOffer] = field(default_factory=dict)
     #: Comp-off claims, by id.
     compoff: dict[int, CompOffClaim] = field(default_factory=dict)
+    #: One-time links, by token hash.
+    links: dict[str, LinkToken] = field(default_factory=dict)
 
 
 class FakeEmployees:
@@ -419,6 +425,11 @@ class FakeOutbox:
         waiting = [r.created_at for r in self.s.outbox if r.delivered_at is None]
         return len(waiting), min(waiting, default=None)
 
+    def waiting(self, limit: int) -> list[WaitingLine]:
+        rows = sorted((r for r in self.s.outbox if r.delivered_at is None), key=lambda r: (-r.attempts, r.created_at))
+        return [WaitingLine(r.id, r.event.name, r.created_at, r.attempts, r.next_attempt_at, r.last_error)
+                for r in rows[:limit]]
+
 
 def _item(row: OutboxRow, resumed: bool = False) -> OutboxItem:
     return OutboxItem(id=row.id, event=row.event, attempts=row.attempts, created_at=row.created_at, resumed=resumed)
@@ -469,6 +480,7 @@ class FakeUnitOfWork:
     documents: DocumentRepository
     offers: SplitOffers
     compoff: CompOffClaims
+    links: LinkTokens
 
     def __init__(self, store: FakeStore, read_only: bool = False) -> None:
         self._store = store
@@ -497,6 +509,7 @@ class FakeUnitOfWork:
         self.documents = FakeDocuments(self._work)
         self.offers = FakeSplitOffers(self._work)
         self.compoff = FakeCompOffClaims(self._work)
+        self.links = FakeLinkTokens(self._work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -121,5 +121,5 @@ def test_the_welcome_card_is_short_and_its_buttons_run_commands() -> None:
     assert "Hi Ananya Iyer, I'm LeaveBot" in json.dumps(card)
     buttons = [(a["title"], a["verb"], a["data"].get("command")) for a in card["actions"]]
     assert buttons == [("Apply for leave", "applyForm", None), ("Balance", "run", "balance"),
-                       ("Who's out", "run", "team")]
+                       ("Who's out", "run", "team"), ("Open dashboard", "dashboard", None)]
     assert len(card["body"]) <= 3

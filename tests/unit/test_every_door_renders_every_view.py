@@ -16,6 +16,7 @@ from core import views
 from core.domain.amount import Amount
 from core.domain.heatmap import HeatMap, HeatRow
 from core.domain.model import HalfDay, RequestStatus
+from core.domain.reach import NotifyBy
 
 PERSON = views.Person("E3", "Ananya <Iyer> & co", "ananya@x.test")
 REQUEST = views.RequestView(
@@ -56,6 +57,11 @@ SAMPLES: list[views.View] = [
     views.DelegationView(PERSON, date(2026, 12, 1), date(2026, 12, 4)),
     views.DelegationView(None, ended=1),
     views.FeedView(PERSON, "/calendar/abc.ics", replaced=True),
+    views.DashboardLinkView(PERSON, "/web/sign-in/abc", datetime(2026, 12, 1, 9, 15, tzinfo=UTC), 15,
+                            "https://leave.example.com/web/sign-in/abc"),
+    views.DashboardLinkView(PERSON, "/web/sign-in/abc", datetime(2026, 12, 1, 9, 15, tzinfo=UTC), 15),
+    views.NotifyView(PERSON, NotifyBy.BOTH, frozenset({"chat", "email"}), changed=True, email_enabled=False),
+    views.NotifyView(PERSON, None, frozenset({"chat"}), changed=False, email_enabled=True),
     views.TeamChartView(HeatMap(date(2026, 12, 7), date(2026, 12, 8), (
         HeatRow("<!channel> R&D", 4, (Decimal("1.5"), Decimal(0)), (False, True), (2, 0), pending=1),)), "R&D"),
     views.QuietView(date(2026, 8, 27), date(2026, 11, 24), None, (("<!channel> R&D", PERSON),)),

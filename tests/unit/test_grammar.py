@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from core.commands import (
     ApplyLeave,
     CancelRequest,
+    ChooseNotify,
     Command,
     Decide,
     Delegate,
@@ -29,6 +30,7 @@ from core.commands import (
 )
 from core.domain.dates import MONTH_NAMES, MONTHS, RELATIVE_DAYS, WEEKDAYS, DateOrder
 from core.domain.model import HalfDay
+from core.domain.reach import NotifyBy
 from core.errors import BadCommand, BadDate, PolicyError
 from core.language.grammar import EXAMPLES, USAGE, Reading, parse_command
 from core.policy.rules import parse_policy
@@ -88,7 +90,7 @@ def test_the_prefix_is_the_whole_word_leave_with_or_without_a_slash() -> None:
 def test_unknown_subcommands_list_the_known_ones() -> None:
     assert refusal("xyz").message == (
         "I don't know 'xyz'. Try: apply, balance, list, cancel, pending, approve, reject, team, holidays, optional, "
-        "report, insight, audit, plan, delegate, feed, document, help, yes, payroll, adjust, compoff"
+        "report, insight, audit, plan, delegate, feed, web, document, help, yes, payroll, adjust, compoff, notify"
     )
     assert "Did you mean 'apply'?" in refusal("aply sick today").message
     assert "Did you mean 'holidays'?" in refusal("holiday").message
@@ -115,12 +117,14 @@ def test_usage_has_a_line_and_an_example_for_every_subcommand() -> None:
             "plan",
             "delegate",
             "feed",
+            "web",
             "document",
             "help",
             "yes",
             "payroll",
             "adjust",
             "compoff",
+            "notify",
         }
     )
     for name, line in USAGE.items():
@@ -431,8 +435,8 @@ def written_dates(draw: st.DrawFn, today: date, day: date) -> str:
         forms.append({-1: "yesterday", 0: "today", 1: "tomorrow"}[offset])
     if 0 <= offset <= 6:
         forms += ["{weekday}", "this {weekday}"]
-    if 1 <= offset <= 7:
-        forms.append("next {weekday}")
+    if (day - timedelta(days=day.weekday())) - (today - timedelta(days=today.weekday())) == timedelta(days=7):
+        forms.append("next {weekday}")  # next week's, Monday to Sunday
     form = draw(st.sampled_from(forms))
     text = form.format(
         iso=day.isoformat(),
@@ -701,3 +705,19 @@ def test_a_name_outside_the_askers_people_is_refused_naming_nobody(service: Leav
         assert "@x.test" not in message
     assert balance_reply(service, "hr@x.test", "balance nobody") == (
         "I can't find 'nobody' in the directory; use their e-mail address.")
+
+
+# notify
+
+
+@pytest.mark.parametrize(("text", "choice"), [("notify", None), ("notify email", NotifyBy.EMAIL),
+                                              ("/leave NOTIFY Chat", NotifyBy.CHAT), ("notify both", NotifyBy.BOTH)])
+def test_notify_reads_one_choice_or_none(text: str, choice: NotifyBy | None) -> None:
+    assert parse(text) == ChooseNotify(choice)
+
+
+@pytest.mark.parametrize("text", ["notify sms", "notify email chat", "notify <b>"])
+def test_notify_refuses_anything_but_email_chat_or_both(text: str) -> None:
+    message = refusal(text).message
+    assert "is not one of email, chat, both" in message
+    assert "Usage: /leave notify [email|chat|both]" in message

@@ -120,6 +120,8 @@ def test_no_configured_secret_reaches_a_log_line(secret: str, logged: Logged) ->
     ("Authorization: Bearer abc.DEF-123_xyz~ ok", "Authorization: Bearer [redacted] ok"),
     ("jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib3QifQ.c2lnbmF0dXJl here", "jwt [redacted] here"),
     ('GET /calendar/Zx9_feedtoken.ics HTTP/1.1" 200', 'GET /calendar/[redacted].ics HTTP/1.1" 200'),
+    ("opened https://leave.example.in/email/decide/Ab3_-xyz?x=1", "opened https://leave.example.in/email/decide/[redacted]?x=1"),
+    ('POST /email/notify/Ab3_-xyz HTTP/1.1" 410', 'POST /email/notify/[redacted] HTTP/1.1" 410'),
 ])
 def test_token_shaped_strings_are_redacted_whoever_they_belong_to(shaped: str, kept: str) -> None:
     assert Redactor()(shaped) == kept

@@ -357,7 +357,12 @@ def test_channels_from_the_policy_file(service: LeaveService, store: FakeStore) 
     with store() as uow:
         assert uow.channels.all("slack") == {"digest:hr": "C0HR", "digest:dept:Engineering": "C0ENG"}
         assert uow.channels.all("teams") == {"digest:hr": "channel:T1:19:hr"}
-    for bad, named in (({"hr": {"email": "x"}}, "channels.hr.email"), ({"hr": {}}, "channels.hr"),
+    with_policy(service, {"channels": {"hr": {"email": " hr@example.in,ops@example.in "}}})
+    with store() as uow:
+        assert uow.channels.all("email") == {"digest:hr": "hr@example.in, ops@example.in"}
+    for bad, named in (({"hr": {"email": "x"}}, "channels.hr.email"), ({"hr": {"email": "a@b.in, c d@e.in"}},
+                                                                        "channels.hr.email"),
+                       ({"hr": {"fax": "1"}}, "channels.hr"), ({"hr": {}}, "channels.hr"),
                        ({"departments": {"Sales": {"slack": ""}}}, "channels.departments.Sales.slack")):
         with pytest.raises(PolicyError, match=named.replace(".", r"\.")):
             with_policy(service, {"channels": bad})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -107,3 +108,13 @@ async def test_a_group_chat_works_like_a_channel(rig: TeamsRig) -> None:
     (reply,) = rig.connector.sent("19:group-chat@thread.v2")
     assert reply.card is not None and "Holidays in 2026" in texts(reply.card)
     assert {"chat:19:group-chat@thread.v2", "member:E4"} <= set(rig.addresses())
+
+
+async def test_the_dashboard_link_is_given_only_in_a_personal_chat(rig: TeamsRig) -> None:
+    activity = rig.activity("message_channel_mention", "ananya", text="<at>LeaveBot</at> web")
+    assert (await rig.post(activity)).status in (200, 201)
+    (reply,) = rig.connector.sent("19:engineering@thread.tacv2;messageid=1732509060000")
+    assert reply.card is not None and "only in our 1:1 chat" in texts(reply.card)
+    assert "/web/sign-in/" not in json.dumps(reply.card)
+    personal = texts(await rig.say("ananya", "web"))
+    assert "Your dashboard link" in personal and "/web/sign-in/" in personal

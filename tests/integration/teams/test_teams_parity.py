@@ -32,7 +32,7 @@ async def test_the_welcome_card_on_install_has_buttons_that_run_for_whoever_clic
     (welcome,) = [c.card for c in rig.connector.sent(PERSONAL_CHAT["ananya"]) if c.card is not None]
     assert "Hi Ananya Iyer, I'm LeaveBot" in texts(welcome)
     assert [(a["title"], a["verb"]) for a in actions(welcome)] == [
-        ("Apply for leave", "applyForm"), ("Balance", "run"), ("Who's out", "run")]
+        ("Apply for leave", "applyForm"), ("Balance", "run"), ("Who's out", "run"), ("Open dashboard", "dashboard")]
     by_title = {a["title"]: a for a in actions(welcome)}
     form = card_of(*await rig.click("ananya", "applyForm", by_title["Apply for leave"]["data"]))
     assert [a["verb"] for a in actions(form)] == ["apply"]
@@ -43,6 +43,8 @@ async def test_the_welcome_card_on_install_has_buttons_that_run_for_whoever_clic
     pending_request(rig)
     out = texts(card_of(*await rig.click("rahul", "run", by_title["Who's out"]["data"])))
     assert out == texts(await rig.say("rahul", "team"))
+    dashboard = texts(card_of(*await rig.click("rahul", "dashboard", by_title["Open dashboard"]["data"])))
+    assert "Your dashboard link" in dashboard and "/web/sign-in/" in dashboard
 
 
 async def test_a_button_naming_another_command_runs_nothing(rig: TeamsRig) -> None:

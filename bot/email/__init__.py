@@ -1,0 +1,1 @@
+"""The e-mail door: notices, approvals by link and digests for people who are not on Slack or Teams."""
