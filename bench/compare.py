@@ -18,7 +18,8 @@ the same way; they use only what both trees offer. In the order the benchmarks n
    (benchmark 5 of bench/README.md);
 3. :mod:`bench.http_balance` on each tree, alternating ``--rounds`` times: answered/s over the bare
    bolt app's acks/s (one serve process against one bare process), ack p99, peak RSS of the serve
-   process at 10,000 employees;
+   process at 10,000 employees; then once more with ``leavebot serve --workers 2`` against the same
+   one bare process;
 4. :mod:`bench.round_trips` on each tree: apply + approve round trips/s over raw PyMySQL's.
 
 Every benchmark's own output is printed as it finishes; the table (Markdown) comes last, with the
@@ -139,9 +140,11 @@ def _timing_loop(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
     return {name: statistics.mean(values) for name, values in took.items()}
 
 
-def http_balance(tree: Tree, seconds: float, users: int) -> dict[str, float]:
+def http_balance(tree: Tree, seconds: float, users: int, workers: int = 1) -> dict[str, float]:
     output = tree.bench("http_balance", "--database-url", tree.database_url, "--duration", str(seconds),
-                        "--users", str(users))
+                        "--users", str(users), "--workers", str(workers))
+    if workers > 1:
+        return {f"http_ratio_w{workers}": number(r"throughput ratio ([\d.]+)", output)}
     return {"http_ratio": number(r"throughput ratio ([\d.]+)", output),
             "answered": number(r"(?m)^leavebot: ([\d.]+) requests/s", output),
             "ack_p99": number(r"(?m)^leavebot: .*? ack p50 [\d.]+ ms p99 ([\d.]+) ms", output),
@@ -160,6 +163,7 @@ def round_trips(tree: Tree, count: int) -> None:
 ROWS: list[tuple[str, str, Callable[[float], str]]] = [
     ("1. `/leave balance` over HTTP at 32 connections, answered/s ÷ bare bolt acks/s", "http_ratio",
      "{:.3f}".format),
+    ("1. the same, `leavebot serve --workers 2` ÷ one bare bolt process", "http_ratio_w2", "{:.3f}".format),
     ("1. LeaveBot answered/s", "answered", "{:.0f}".format),
     ("1. ack p99 (ms)", "ack_p99", "{:.0f}".format),
     ("2. apply + approve round trips/s ÷ raw PyMySQL's", "trips_ratio", "{:.3f}".format),
@@ -214,6 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, tree in trees.items():
         for key in runs[name][0]:
             tree.figures[key] = statistics.median(run[key] for run in runs[name])
+    for tree in trees.values():  # every core busy: two serving processes against the same one bare process
+        tree.figures.update(http_balance(tree, args.duration, min(USERS, args.employees - 1), workers=2))
     for tree in trees.values():
         round_trips(tree, args.round_trips)
     print(f"\nload average (1, 5, 15 min): {started_load} at the start, {load_average()} at the end; "

@@ -19,7 +19,8 @@ contact), so each person sends a few commands a minute and the per-person rate l
 brake, never refuses one: the benchmark measures throughput, not the brake (refusals are counted
 and reported). The bare app runs before and after LeaveBot and the ratio uses the mean of the two,
 so that load from other work on the machine falls on both alike. The peak resident memory of the
-serve process (``VmHWM`` in ``/proc/PID/status``) is read at the end.
+serve process (``VmHWM`` in ``/proc/PID/status``) is read at the end; with ``--workers N`` (``leavebot
+serve``'s pre-forking server, against the same one bare process) it is the largest worker's.
 """
 
 from __future__ import annotations
@@ -146,6 +147,21 @@ def memory_mb(pid: int) -> dict[str, float]:
     return found
 
 
+def serving_pids(pid: int, workers: int) -> list[int]:
+    """The processes that answer: ``leavebot serve`` itself, or with several workers the children its
+    pre-forking parent started (the parent only watches them)."""
+    if workers == 1:
+        return [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def worker_memory_mb(pid: int, workers: int) -> dict[str, float]:
+    """:func:`memory_mb` of the largest serving process: the figure per worker."""
+    each = [memory_mb(child) for child in serving_pids(pid, workers)]
+    return {name: max(found[name] for found in each) for name in ("VmRSS", "VmHWM")}
+
+
 class Load:
     """Freshly signed ``/leave balance`` commands from ``users`` people, round-robin."""
 
@@ -260,19 +276,20 @@ async def bench(args: argparse.Namespace, folder: Path) -> None:
         serve_port, bare_port = free_port(), free_port()
         leavebot = Path(sys.executable).with_name("leavebot")
         load = Load(session, stand_in, list(range(1, args.users + 1)))
-        with server([str(leavebot), "serve"], {**env, "PORT": str(serve_port)}, folder / "serve.log") as serve, \
+        serving = {**env, "PORT": str(serve_port), "WORKERS": str(args.workers)}
+        with server([str(leavebot), "serve"], serving, folder / "serve.log") as serve, \
                 server([sys.executable, "-m", "bench.bare_bolt", str(bare_port)], env, folder / "bare.log") as bare:
             serve_url, bare_url = f"http://127.0.0.1:{serve_port}", f"http://127.0.0.1:{bare_port}"
             await wait_listening(session, f"{serve_url}/health", serve, folder / "serve.log")
             await wait_listening(session, f"{bare_url}/", bare, folder / "bare.log")
-            idle = memory_mb(serve.pid)["VmRSS"]
+            idle = worker_memory_mb(serve.pid, args.workers)["VmRSS"]
             runs: dict[str, Figures] = {}
             runs["bare, before"] = Figures.of(*await load.run(f"{bare_url}/slack/events", args.connections,
                                                                args.warm_up, args.duration, await_reply=False))
             await load.first_contact(f"{serve_url}/slack/events", args.connections)
             runs["leavebot"] = Figures.of(*await load.run(f"{serve_url}/slack/events", args.connections,
                                                           args.warm_up, args.duration, await_reply=True))
-            memory = memory_mb(serve.pid)
+            memory = worker_memory_mb(serve.pid, args.workers)
             runs["bare, after"] = Figures.of(*await load.run(f"{bare_url}/slack/events", args.connections,
                                                               args.warm_up, args.duration, await_reply=False))
     for name, figures in runs.items():
@@ -286,7 +303,9 @@ async def bench(args: argparse.Namespace, folder: Path) -> None:
           f"{'met' if ratio >= THROUGHPUT_TARGET else 'NOT met'}; "
           f"ack p99 {p99:.1f} ms (target under {P99_TARGET_MS:.0f} ms): {'met' if p99 < P99_TARGET_MS else 'NOT met'}")
     peak = memory["VmHWM"]
-    print(f"leavebot serve: {idle:.0f} MB resident after start, peak {peak:.0f} MB (VmHWM) under load "
+    workers = f"{args.workers} worker process{'es' if args.workers > 1 else ''}"
+    print(f"leavebot serve, {workers} against 1 bare bolt process: per worker "
+          f"{idle:.0f} MB resident after start, peak {peak:.0f} MB (VmHWM) under load "
           f"(target under {MEMORY_TARGET_MB:.0f} MB): {'met' if peak < MEMORY_TARGET_MB else 'NOT met'}")
 
 
@@ -309,6 +328,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=1000, help="people the commands are spread over")
     parser.add_argument("--warm-up", type=float, default=5.0, help="seconds before measuring, per run")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds measured, per run")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="leavebot serve's worker processes (WORKERS); the bare bolt app is always one")
     args = parser.parse_args(argv)
     if waiting := undelivered_notices(args.database_url):
         sys.exit(f"{waiting} notices wait in the outbox and the server would spend the run delivering them: "

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ColumnElement, Connection, Row, insert, select, update
+from sqlalchemy import Column, ColumnElement, Connection, Row, func, insert, select, update
 
 from core import ports
 from core.domain.amount import Amount, Unit
@@ -290,6 +290,13 @@ class SqlRequestRepository:
             query = query.where(leave_requests.c.start_date <= end, leave_requests.c.end_date >= start)
         query = query.order_by(leave_requests.c.created_at.desc(), leave_requests.c.id.desc())
         return [_request(row) for row in self._conn.execute(query)]
+
+    def count_by_type(self, employee_id: str, statuses: Iterable[RequestStatus]) -> dict[str, int]:
+        query = (select(leave_requests.c.type_key, func.count())
+                 .where(leave_requests.c.employee_id == employee_id,
+                        leave_requests.c.status.in_([s.value for s in statuses]))
+                 .group_by(leave_requests.c.type_key))
+        return {str(type_key): int(count) for type_key, count in self._conn.execute(query)}
 
 
 def _request_state(request: LeaveRequest) -> dict[str, Any]:

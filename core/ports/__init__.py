@@ -151,6 +151,11 @@ class RequestRepository(Protocol):
         """Requests matching every given filter, newest first."""
         ...
 
+    def count_by_type(self, employee_id: str, statuses: Iterable[RequestStatus]) -> dict[str, int]:
+        """How many of the person's requests with one of ``statuses`` there are of each type key (the
+        types with none left out): one narrow count, for the limits on times taken, read by every balance."""
+        ...
+
 
 class LedgerRepository(Protocol):
     def add(self, entry: LedgerEntry) -> None: ...

@@ -84,9 +84,10 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
         entries = uow.ledger.entries(employee.employee_id, year)  # as it stands under the lock
     policy = policy_in_force(uow, max(leave_year.first(year), through))
     pending = uow.requests.search(employee_ids=[employee.employee_id], statuses=[RequestStatus.PENDING])
-    types = open_types(uow, policy, employee, today)
+    counted = occurrences(uow, employee)
+    types = open_types(uow, policy, employee, today, counted)
     carried = expected_carry(uow, employee, types, year, today, pending)
-    used = occurrences(uow, employee) if any(t.counting.per_occurrence for t in types) else None
+    used = counted if any(t.counting.per_occurrence for t in types) else None
     rows = tuple(
         _with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today)
         for row in standing_rows(policy_on(uow), employee, types, entries, pending, year, today, carried)

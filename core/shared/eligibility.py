@@ -8,6 +8,7 @@ application all count the same way.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from core.domain.model import Employee, RequestStatus
@@ -20,10 +21,12 @@ COUNTED = (RequestStatus.PENDING, RequestStatus.APPROVED)
 
 def occurrences(uow: UnitOfWork, employee: Employee) -> Counter[str]:
     """The person's pending and approved requests, counted by type key."""
-    return Counter(r.type_key for r in uow.requests.search(employee_ids=[employee.employee_id], statuses=COUNTED))
+    return Counter(uow.requests.count_by_type(employee.employee_id, COUNTED))
 
 
-def open_types(uow: UnitOfWork, policy: Policy, employee: Employee, today: date) -> list[LeaveType]:
-    """:meth:`Policy.types_open_to` with the person's requests counted."""
-    return policy.types_open_to(employee, today, occurrences(uow, employee))
+def open_types(uow: UnitOfWork, policy: Policy, employee: Employee, today: date,
+               counted: Mapping[str, int] | None = None) -> list[LeaveType]:
+    """:meth:`Policy.types_open_to` with the person's requests counted (``counted``, when the caller
+    has already counted them: a balance reads the counts once for this and for its rows)."""
+    return policy.types_open_to(employee, today, occurrences(uow, employee) if counted is None else counted)
 

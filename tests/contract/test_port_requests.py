@@ -118,3 +118,20 @@ def test_search_filters_combine(uow_factory: UnitOfWorkFactory) -> None:
         assert found(overlapping=(date(2026, 12, 3), date(2026, 12, 9))) == {ids[0], ids[2]}
         assert found(overlapping=(date(2026, 12, 4), date(2026, 12, 9))) == set()
         assert found(overlapping=(date(2026, 12, 10), date(2026, 12, 10))) == {ids[1]}
+
+
+def test_requests_are_counted_by_type_for_one_person_and_the_statuses_asked(uow_factory: UnitOfWorkFactory) -> None:
+    seed(uow_factory)
+    added(
+        uow_factory,
+        leave("E1", date(2026, 12, 1)),
+        leave("E1", date(2026, 12, 2), status=RequestStatus.APPROVED),
+        leave("E1", date(2026, 12, 3), status=RequestStatus.CANCELLED),
+        replace(leave("E1", date(2026, 12, 4)), type_key="sick"),
+        leave("E2", date(2026, 12, 1)),
+    )
+    counted = (RequestStatus.PENDING, RequestStatus.APPROVED)
+    with uow_factory() as uow:
+        assert uow.requests.count_by_type("E1", counted) == {"casual": 2, "sick": 1}
+        assert uow.requests.count_by_type("E1", [RequestStatus.CANCELLED]) == {"casual": 1}
+        assert uow.requests.count_by_type("E3", counted) == {}

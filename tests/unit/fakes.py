@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -279,6 +280,9 @@ class FakeRequests:
             and (overlapping is None or (r.start <= overlapping[1] and r.end >= overlapping[0]))
         ]
         return sorted(found, key=lambda r: (r.created_at, r.id or 0), reverse=True)
+
+    def count_by_type(self, employee_id: str, statuses: Iterable[RequestStatus]) -> dict[str, int]:
+        return dict(Counter(r.type_key for r in self.search(employee_ids=[employee_id], statuses=statuses)))
 
 
 class FakeLedger:
