@@ -647,6 +647,8 @@ class WebVisitor:
     name: str
     is_hr: bool
     is_manager: bool
+    #: Their IANA time zone: what "today" is for them on the pages (which requests may still be cancelled).
+    time_zone: str
 
 
 @dataclass(frozen=True)

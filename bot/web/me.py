@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -158,7 +159,7 @@ async def _page(request: web.Request, person: Viewer, application: Application |
         "hours_types": form.hours_types if isinstance(form, ApplyFormView) else (),
         "problems": tuple(_message(v) for v in (balance, requests, form) if isinstance(v, RefusalView)),
     }
-    today = door_of(request).clock.now().date()
+    today = door_of(request).clock.now().astimezone(ZoneInfo(person.time_zone)).date()  # the reader's today
     return render(request, "me.j2", viewer=person, status=status, application=application or Application(),
                   problem=problem, halves=HALVES, cancellable=CANCELLABLE, today=today, **context)
 

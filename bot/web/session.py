@@ -41,6 +41,7 @@ class Viewer:
     is_hr: bool
     is_manager: bool
     csrf_token: str
+    time_zone: str  # IANA: the reader's "today" on the pages
 
 
 _VIEWER = web.RequestKey("leavebot_viewer", Viewer)
@@ -97,7 +98,7 @@ async def current_viewer(request: web.Request) -> Viewer | None:
     if now - session.last_seen_at >= TOUCH_EVERY:
         await call_core(request.app, door.sessions.touch, key, now)
     return Viewer(visitor.employee_id, visitor.email, visitor.name, visitor.is_hr, visitor.is_manager,
-                  csrf_token_of(session_id))
+                  csrf_token_of(session_id), visitor.time_zone)
 
 
 async def start_session(request: web.Request, response: web.StreamResponse, employee_id: str) -> None:

@@ -98,4 +98,5 @@ def _visitor_or_refuse(uow: UnitOfWork, employee_id: str) -> WebVisitor:
 
 def _as_visitor(uow: UnitOfWork, employee: Employee) -> WebVisitor:
     manages = employee.role in (Role.MANAGER, Role.HR_ADMIN) or bool(uow.employees.reports_of(employee.employee_id))
-    return WebVisitor(employee.employee_id, employee.email, employee.name, employee.is_hr, manages)
+    return WebVisitor(employee.employee_id, employee.email, employee.name, employee.is_hr, manages,
+                      employee.time_zone)

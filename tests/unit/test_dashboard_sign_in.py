@@ -61,7 +61,8 @@ def test_help_offers_it(service: LeaveService) -> None:
 
 def test_checking_uses_nothing_and_signing_in_works_once(service: LeaveService) -> None:
     raw = token(link_of(service))
-    expected = WebVisitor("E3", ANANYA, "Ananya Iyer", is_hr=False, is_manager=True)  # Kiran reports to her
+    expected = WebVisitor("E3", ANANYA, "Ananya Iyer", is_hr=False, is_manager=True,
+                          time_zone="Asia/Kolkata")  # Kiran reports to her
     assert service.check_sign_in(raw, "10.0.0.1") == expected
     assert service.check_sign_in(raw, "10.0.0.1") == expected
     assert service.sign_in(raw, "web", "10.0.0.1") == expected
@@ -90,7 +91,8 @@ def test_a_leaver_cannot_sign_in_and_is_no_visitor(service: LeaveService) -> Non
     with pytest.raises(InactiveEmployee):
         service.sign_in(raw, "web", "10.0.0.1")
     assert service.visitor("E4") is None
-    assert service.visitor("E1") == WebVisitor("E1", "hr@x.test", "Meera Nair", is_hr=True, is_manager=True)
+    assert service.visitor("E1") == WebVisitor("E1", "hr@x.test", "Meera Nair", is_hr=True, is_manager=True,
+                                                 time_zone="Asia/Kolkata")
 
 
 def test_sign_in_attempts_are_braked_per_client(store: FakeStore, clock: FixedClock) -> None:
