@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from sqlalchemy import Engine
 
 from bot.clock import SystemClock
@@ -40,6 +39,9 @@ def default_policy_text() -> str:
 
 
 def default_policy_document() -> Any:
+    """The built-in policy, parsed; only a new database needs it (:meth:`LeaveService.ensure_policy`)."""
+    import yaml
+
     return yaml.safe_load(default_policy_text())
 
 
@@ -76,7 +78,7 @@ def build_runtime(settings: Settings, *, metrics: bool = True) -> Runtime:
         telemetry.watch_database(service, clock)
     delivery = OutboxDelivery(service)
     kicks.append(delivery)
-    service.ensure_policy(default_policy_document(), source="default")
+    service.ensure_policy(default_policy_document, source="default")
     return Runtime(service, engine, factory, clock, delivery, telemetry)
 
 
@@ -90,12 +92,14 @@ def preload_doors(settings: Settings) -> None:
     """Import what :func:`mount_doors` will, ahead of it: the parent of several workers does, so
     that every worker it forks (a replacement too) starts with the doors loaded, sharing their
     memory, instead of importing them all over again (:mod:`bot.workers`)."""
-    from bot import calendars, downloads, server, slack, teams  # noqa: F401
+    from bot import calendars, downloads, server, slack  # noqa: F401
     from bot.email import door  # noqa: F401
     from bot.web.app import page_routes
 
     page_routes()  # the dashboard's pages
 
+    if settings.teams_mode != "off":
+        from bot import teams  # noqa: F401
     if settings.enable_scheduled_jobs:
         from bot import scheduled  # noqa: F401
 
@@ -109,9 +113,10 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     reported unreachable on Teams.
 
     The doors, the calendars and the downloads are imported here, not with this module, so that a
-    command that only builds the service starts without loading them.
+    command that only builds the service starts without loading them; Teams only when it is on, so
+    that a Slack-only server does not carry the Bot Framework's libraries.
     """
-    from bot import shutdown, slack, teams
+    from bot import shutdown, slack
     from bot.calendars import calendar_notifiers, mount_feeds
     from bot.downloads import mount_downloads
     from bot.email.door import email_poster, mount_email
@@ -129,6 +134,8 @@ def mount_doors(app: web.Application, runtime: Runtime, settings: Settings) -> N
     if settings.teams_mode == "off":
         log.info("Teams: off (no MICROSOFT_APP_ID, TEAMS_EMULATOR not set): /api/messages is not served")
     else:
+        from bot import teams  # botbuilder and msal, only for a server that answers in Teams
+
         teams_notifier = teams.mount_teams(app, service, runtime.chat, runtime.downloads, settings, clock=clock)
         runtime.delivery.add(teams_notifier)
     if settings.enable_scheduled_jobs:

@@ -475,13 +475,14 @@ class LeaveService:
     def load_policy(self, document: Any, source: str) -> PolicySummary:
         return self._run(lambda uow: admin.load_policy(uow, self._clock, document, source))
 
-    def ensure_policy(self, document: Any, source: str) -> bool:
-        """Load ``document`` only when no policy is in force yet (a new database)."""
+    def ensure_policy(self, document: Callable[[], Any], source: str) -> bool:
+        """Load the policy ``document()`` gives only when no policy is in force yet (a new database);
+        a callable, so that every command on a database that has one is spared reading it."""
 
         def load_if_missing(uow: UnitOfWork) -> bool:
             if uow.policies.current() is not None:
                 return False
-            admin.load_policy(uow, self._clock, document, source)
+            admin.load_policy(uow, self._clock, document(), source)
             return True
 
         return self._run(load_if_missing)

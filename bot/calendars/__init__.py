@@ -13,8 +13,6 @@ from bot.calendars.notifier import CalendarNotifier
 from bot.settings import Settings
 from core.ports.calendars import CalendarGateway
 from core.service import LeaveService
-from storage.calendars.google import GoogleCalendar
-from storage.calendars.outlook import OutlookCalendar
 
 __all__ = ["CalendarNotifier", "calendar_gateways", "calendar_notifiers", "default_provider", "mount_feeds"]
 
@@ -31,9 +29,13 @@ def calendar_gateways(settings: Settings) -> list[CalendarGateway]:
     """One gateway per configured provider; none when no calendar is configured."""
     gateways: list[CalendarGateway] = []
     if settings.google_sync_enabled and settings.google_service_account_file is not None:
+        from storage.calendars.google import GoogleCalendar  # google-auth, only where Google is configured
+
         gateways.append(GoogleCalendar(settings.google_service_account_file, settings.google_calendar_api_url,
                                        timeout=settings.http_timeout_seconds))
     if settings.outlook_sync_enabled and settings.ms_graph_client_secret is not None:
+        from storage.calendars.outlook import OutlookCalendar  # msal, only where Outlook is configured
+
         gateways.append(OutlookCalendar(str(settings.ms_graph_tenant_id), str(settings.ms_graph_client_id),
                                         settings.ms_graph_client_secret.get_secret_value(),
                                         settings.ms_graph_authority_url, settings.ms_graph_api_url,

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from aiohttp import web
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 
 from bot.runtime import Runtime
 from bot.server import call_core
@@ -39,7 +37,12 @@ async def serve_feed(request: web.Request) -> web.Response:
 
 
 def to_ics(feed: Feed) -> bytes:
-    """All-day (``VALUE=DATE``) events with stable UIDs; DTSTAMP is when the leave was decided."""
+    """All-day (``VALUE=DATE``) events with stable UIDs; DTSTAMP is when the leave was decided.
+
+    icalendar is loaded by the first feed served, not by every worker at start."""
+    from icalendar import Calendar
+    from icalendar import Event as IcsEvent
+
     calendar = Calendar()
     calendar.add("prodid", "-//LeaveBot//Leave feed//EN")
     calendar.add("version", "2.0")

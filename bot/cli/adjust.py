@@ -12,7 +12,6 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from bot import render_text
 from bot.main import build_service
 from bot.settings import Settings
 
@@ -29,6 +28,8 @@ def add_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> 
 
 
 def cmd_adjust(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import render_text  # the templates, for this command only
+
     service, _engine = build_service(settings)
     view = service.adjust(args.email, args.leave_type, args.change, " ".join(args.reason), SOURCE)
     print(render_text.render(view))

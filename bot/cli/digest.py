@@ -33,8 +33,8 @@ def add_commands(commands: Any, add: Add) -> None:
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.digest_words import digest_picture, worded
     from bot.render_text import render_digest
-    from bot.scheduled import digest_picture, worded  # the charts and the doors' renderings
 
     runtime = build_runtime(settings, metrics=False)
     week_of = args.week_of or datetime.now(ZoneInfo(settings.timezone)).date()

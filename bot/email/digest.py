@@ -14,11 +14,11 @@ import hashlib
 import json
 from typing import Any
 
+from bot.digest_words import digest_picture, worded
 from bot.email.compose import compose
 from bot.email.transport import Mailer
 from bot.render_text import render_digest
 from bot.rendering import template_environment
-from bot.scheduled import digest_picture, worded
 from core.domain.heatmap import HeatMap
 from core.ports import DeliveryFailed
 

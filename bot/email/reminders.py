@@ -15,11 +15,11 @@ import json
 from email.utils import formataddr
 from typing import Any
 
+from bot.digest_words import worded
 from bot.email.compose import compose
 from bot.email.letters import render_letter
 from bot.email.notifier import DECIDE_LIFETIME
 from bot.email.transport import Mailer
-from bot.scheduled import worded
 from core.domain.links import LinkPurpose
 from core.ports import DeliveryFailed, Unreachable
 from core.ports.jobs import Poster

@@ -25,7 +25,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import charts
 from bot.slack import render
 from bot.slack.api import error_code
 from bot.slack.door import Ack, Respond, SlackDoor, ephemeral
@@ -185,7 +184,10 @@ async def _send_report(client: AsyncWebClient, actor: Actor, report: FilesView) 
 
 
 async def _send_chart(door: SlackDoor, client: AsyncWebClient, actor: Actor, view: TeamChartView) -> None:
-    """The heat map, drawn off the event loop, as a picture in the asker's DM with the bot."""
+    """The heat map, drawn off the event loop, as a picture in the asker's DM with the bot. The drawing
+    library is loaded by the first picture, not by every worker that only answers in words."""
+    from bot import charts
+
     drawn = await door.run(charts.picture, view.heatmap, view.scope)
     try:
         opened = await client.conversations_open(users=actor.user_id)

@@ -28,7 +28,6 @@ from typing import Any, Protocol
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
-from bot import charts
 from core.domain.heatmap import HeatMap
 
 #: Teams refuses a bot's message above this size, card included (413 ``MessageSizeTooBig``).
@@ -115,6 +114,8 @@ def pictured(render: Callable[[CardPicture], Card], heatmap: HeatMap, scope: str
         lifetime: how long a link works.
         instead: what the card says when the picture is left out.
     """
+    from bot import charts  # loaded by the first picture, not by every worker that only answers in words
+
     if links is not None:
         drawn = charts.picture(heatmap, scope)
         return render(CardPicture(drawn.title, drawn.alt, links.share(drawn.png, drawn.filename, PNG, lifetime)))

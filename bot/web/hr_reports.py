@@ -13,7 +13,6 @@ import io
 
 from aiohttp import web
 
-from bot import charts
 from bot.server import call_core
 from bot.web.door import door_of
 from bot.web.hr import ask_chat, hr_page, refused
@@ -31,6 +30,8 @@ SHOWN_ROWS = 200
 
 @routes.get(REPORTS)
 async def reports_page(request: web.Request) -> web.StreamResponse:
+    from bot import charts  # loaded by the first picture, not by every worker that only answers in words
+
     person = await viewer(request)
     period, department = _asked(request)
     report = await _report(request, person, period, department)

@@ -26,6 +26,8 @@ from core.service import LeaveService
 from tests.integration.conftest import (  # noqa: F401 - the integration tests' database fixtures, reused
     clock,
     engine,
+    migrated_mysql,
+    migrated_sqlite,
     mysql_server,
     new_database,
     service,
@@ -57,8 +59,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(params=[pytest.param("sqlite", id="sqlite")])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite database (see the module's docstring for why not MySQL too)."""
-    with new_database(request, tmp_path) as url:
+    """A fresh SQLite database (see the module's docstring for why not MySQL too), migrated when the
+    test asks for an engine."""
+    with new_database(request, tmp_path, migrated="engine" in request.fixturenames) as url:
         yield url
 
 

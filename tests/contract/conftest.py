@@ -25,7 +25,12 @@ from storage import uow as storage_uow
 from storage.chat import SqlChatStore
 from storage.downloads import SqlDownloads
 from storage.engine import make_engine
-from tests.integration.conftest import mysql_server, new_database  # noqa: F401  (mysql_server: a fixture, reused)
+from tests.integration.conftest import (  # noqa: F401  (the database fixtures, reused)
+    migrated_mysql,
+    migrated_sqlite,
+    mysql_server,
+    new_database,
+)
 from tests.unit.chat_fakes import FakeChatStore
 from tests.unit.download_fakes import FakeDownloads
 from tests.unit.fakes import FakeStore
@@ -52,7 +57,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     if request.param == "fake":
         yield Stores(FakeStore(), FakeChatStore(), FakeDownloads())
         return
-    with new_database(request, tmp_path) as url:
+    with new_database(request, tmp_path, migrated=True) as url:
         engine = make_engine(url)
         try:
             migrate.upgrade(engine)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -82,17 +83,27 @@ def mysql_server() -> tuple[str | None, str]:
     ]
 )
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database of the parametrized kind, removed after the test."""
-    with new_database(request, tmp_path) as url:
+    """The URL of an empty database of the parametrized kind, removed after the test; one already at
+    the newest revision when the test asks for an ``engine`` too (which would migrate it anyway)."""
+    with new_database(request, tmp_path, migrated="engine" in request.fixturenames) as url:
         yield url
 
 
 @contextlib.contextmanager
-def new_database(request: pytest.FixtureRequest, directory: Path, kind: str | None = None) -> Iterator[str]:
+def new_database(request: pytest.FixtureRequest, directory: Path, kind: str | None = None, *,
+                 migrated: bool = False) -> Iterator[str]:
     """An empty database of the kind ``request.param`` (or ``kind``) names (``sqlite`` in ``directory``,
-    or ``mysql``), removed afterwards; also for fixtures of a wider scope than a test."""
+    or ``mysql``), removed afterwards; also for fixtures of a wider scope than a test.
+
+    With ``migrated`` it is at the newest revision and holds no rows: SQLite's a copy of a file migrated
+    once per test process, MySQL's the process's own migrated database, emptied again afterwards
+    (:class:`MigratedDatabase`). Running the migrations is most of a MySQL test's own time otherwise.
+    """
     if (kind or request.param) == "sqlite":
-        yield f"sqlite:///{directory / 'leavebot.db'}"
+        path = directory / "leavebot.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
         return
     server_url, reason = request.getfixturevalue("mysql_server")
     if server_url is None:
@@ -101,6 +112,10 @@ def new_database(request: pytest.FixtureRequest, directory: Path, kind: str | No
                 f"CI=true requires the MySQL tests to run: {reason.removeprefix(SKIP_PREFIX + ': ')}", pytrace=False
             )
         pytest.skip(reason)
+    if migrated:
+        with request.getfixturevalue("migrated_mysql").lease() as url:
+            yield url
+        return
     name = f"leavebot_test_{uuid.uuid4().hex[:12]}"
     server = _server_engine(server_url)
     try:
@@ -111,6 +126,109 @@ def new_database(request: pytest.FixtureRequest, directory: Path, kind: str | No
         with server.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
         server.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the newest revision, copied for each test that asks for a migrated one."""
+    path = tmp_path_factory.mktemp("migrated") / "leavebot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()  # the last connection's close folds the write-ahead log into the file
+    return path
+
+
+class MigratedDatabase:
+    """One MySQL database at the newest revision for a test process, lent to one test at a time.
+
+    After each test every table but ``alembic_version`` is emptied and each table's AUTO_INCREMENT
+    set back to what the migrations left, so the next test sees what a freshly migrated database
+    shows, ids included. A test that changed the schema itself (a downgrade, a dropped table) leaves
+    it different: the database is then dropped and migrated anew for the next. So does one that added
+    a trigger or a routine.
+    """
+
+    def __init__(self, server_url: str) -> None:
+        self._server_url = server_url
+        self._server = _server_engine(server_url)
+        self._name: str | None = None
+        self._counters: dict[str, int | None] = {}
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[str]:
+        if self._name is None:
+            self._create()
+        assert self._name is not None
+        try:
+            yield make_url(self._server_url).set(database=self._name).render_as_string(hide_password=False)
+        finally:
+            self._empty()
+
+    def drop(self) -> None:
+        if self._name is not None:
+            with self._server.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS `{self._name}`"))
+            self._name = None
+
+    def close(self) -> None:
+        self.drop()
+        self._server.dispose()
+
+    def _create(self) -> None:
+        name = f"leavebot_test_{uuid.uuid4().hex[:12]}"
+        with self._server.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+        self._name = name
+        engine = make_engine(make_url(self._server_url).set(database=name).render_as_string(hide_password=False))
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        with self._server.connect() as connection:
+            self._counters = self._tables(connection)
+
+    def _tables(self, connection: Connection) -> dict[str, int | None]:
+        """Each table's name and AUTO_INCREMENT counter (None: it has none), and each trigger's and
+        routine's name (as ``trigger NAME``, ``routine NAME``)."""
+        if "mariadb" not in str(connection.execute(text("SELECT VERSION()")).scalar()).lower():
+            # MySQL 8 answers from statistics it refreshes once a day unless told otherwise.
+            connection.execute(text("SET SESSION information_schema_stats_expiry = 0"))
+        rows = connection.execute(text(
+            "SELECT table_name, auto_increment FROM information_schema.tables WHERE table_schema = :name"
+            # A trigger or routine a test added (one that fails writes, say) is not the migrations'.
+            " UNION ALL SELECT CONCAT('trigger ', trigger_name), NULL FROM information_schema.triggers"
+            " WHERE trigger_schema = :name UNION ALL SELECT CONCAT('routine ', routine_name), NULL"
+            " FROM information_schema.routines WHERE routine_schema = :name"), {"name": self._name}).all()
+        return {str(table): None if counter is None else int(counter) for table, counter in rows}
+
+    def _empty(self) -> None:
+        with self._server.connect() as connection:
+            tables = self._tables(connection)
+            if tables.keys() == self._counters.keys():
+                connection.execute(text(f"USE `{self._name}`"))
+                connection.execute(text("SET SESSION foreign_key_checks = 0"))
+                for table in sorted(tables.keys() - {"alembic_version"}):
+                    connection.execute(text(f"DELETE FROM `{table}`"))
+                for table, counter in tables.items():
+                    if counter != self._counters[table]:
+                        connection.execute(text(f"ALTER TABLE `{table}` AUTO_INCREMENT = {self._counters[table]}"))
+                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if tables.keys() != self._counters.keys() or revision != [migrate.head_revision()]:
+            self.drop()
+
+
+@pytest.fixture(scope="session")
+def migrated_mysql(mysql_server: tuple[str | None, str]) -> Iterator[MigratedDatabase]:
+    """This test process's migrated MySQL database (see :class:`MigratedDatabase`), dropped at the end."""
+    server_url, _reason = mysql_server
+    assert server_url is not None, "asked for only once a server answered"
+    pool = MigratedDatabase(server_url)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 @pytest.fixture

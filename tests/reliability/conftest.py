@@ -44,7 +44,12 @@ from storage import tables
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import uow_factory
-from tests.integration.conftest import db_url, mysql_server  # noqa: F401  (fixtures, reused)
+from tests.integration.conftest import (  # noqa: F401  (fixtures, reused)
+    db_url,
+    migrated_mysql,
+    migrated_sqlite,
+    mysql_server,
+)
 from tests.integration.slack.conftest import payload, slack_api, slack_settings  # noqa: F401  (slack_api: fixture)
 from tests.integration.slack.fake_slack import FakeSlack, form_body, interaction_body, signed
 

@@ -14,6 +14,8 @@ from tests.integration.conftest import (  # noqa: F401  (fixtures, reused)
     db_url,
     download_store,
     engine,
+    migrated_mysql,
+    migrated_sqlite,
     mysql_server,
     service,
     uow_factory,

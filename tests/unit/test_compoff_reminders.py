@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from bot import render_text
-from bot.scheduled import SLACK_BLOCK_LIMIT, worded
+from bot.digest_words import worded
+from bot.scheduled import SLACK_BLOCK_LIMIT
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core.commands import ApplyLeave, ClaimCompOff, DecideClaim, ListRequests, ShowPending

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.digest_words import worded
 from bot.render_text import render as render_text
-from bot.scheduled import worded
 from bot.slack import render as slack
 from bot.teams import cards as teams
 from core import views

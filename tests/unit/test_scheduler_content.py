@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.digest_words import empty_sections, nothing_line
+from bot.digest_words import empty_sections, nothing_line, worded
 from bot.render_text import render_digest
-from bot.scheduled import SLACK_BLOCK_LIMIT, worded
+from bot.scheduled import SLACK_BLOCK_LIMIT
 from bot.slack import render as slack_render
 from bot.teams import cards as teams_cards
 from core.domain.amount import Amount

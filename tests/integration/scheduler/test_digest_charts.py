@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 from matplotlib import image
 
-from bot.scheduled import SlackPoster, TeamsPoster
+from bot.scheduled import SlackPoster
 from bot.slack.api import sync_client
+from bot.teams.posting import TeamsPoster
 from core.ports import UnitOfWork
 from core.ports.chat import ChatStore
 from core.service import LeaveService

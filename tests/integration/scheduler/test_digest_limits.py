@@ -19,9 +19,10 @@ import pytest
 
 from bench import seed as bench
 from bot import charts
-from bot.scheduled import SLACK_BLOCK_LIMIT, SlackPoster, TeamsPoster
+from bot.scheduled import SLACK_BLOCK_LIMIT, SlackPoster
 from bot.slack.api import sync_client
 from bot.teams import pictures
+from bot.teams.posting import TeamsPoster
 from core.domain.lists import LIST_LIMIT
 from core.ports.chat import ChatStore
 from core.service import LeaveService

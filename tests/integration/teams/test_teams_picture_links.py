@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot import charts
 from bot.downloads import DownloadLinks, token_hash
-from bot.scheduled import TeamsPoster
+from bot.teams.posting import TeamsPoster
 from core.views import ReportFile
 from storage import tables
 from tests.integration.teams.conftest import RigFactory, TeamsRig

@@ -11,8 +11,8 @@ from sqlalchemy import update
 
 from bench import seed as bench
 from bot.downloads import DownloadLinks
-from bot.scheduled import TeamsPoster
 from bot.teams import pictures
+from bot.teams.posting import TeamsPoster
 from core.service import LeaveService
 from storage import tables
 from storage.engine import make_engine
