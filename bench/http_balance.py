@@ -52,7 +52,9 @@ SECRET = "bench-signing-secret"
 FORM = "application/x-www-form-urlencoded"
 SLOW_DOWN = "going a bit fast"
 BALANCE = "Casual leave"  # in every balance reply under the default policy
-THROUGHPUT_TARGET, P99_TARGET_MS, MEMORY_TARGET_MB = 0.5, 100.0, 200.0
+#: The targets: answered/s per worker against one bare process's acks/s (so 0.6 for two workers), the
+#: ack's p99, and the peak memory of each worker.
+THROUGHPUT_TARGET, P99_TARGET_MS, MEMORY_TARGET_MB = 0.3, 100.0, 150.0
 
 
 @dataclass
@@ -299,8 +301,9 @@ async def bench(args: argparse.Namespace, folder: Path) -> None:
     bare_rate = (runs["bare, before"].rate + runs["bare, after"].rate) / 2
     ratio = runs["leavebot"].rate / bare_rate
     p99 = runs["leavebot"].ack_p99
-    print(f"throughput ratio {ratio:.3f} (target at least {THROUGHPUT_TARGET}): "
-          f"{'met' if ratio >= THROUGHPUT_TARGET else 'NOT met'}; "
+    target = THROUGHPUT_TARGET * args.workers
+    print(f"throughput ratio {ratio:.3f} (target at least {target:.1f}): "
+          f"{'met' if ratio >= target else 'NOT met'}; "
           f"ack p99 {p99:.1f} ms (target under {P99_TARGET_MS:.0f} ms): {'met' if p99 < P99_TARGET_MS else 'NOT met'}")
     peak = memory["VmHWM"]
     workers = f"{args.workers} worker process{'es' if args.workers > 1 else ''}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -95,13 +96,16 @@ def write(engine: Engine, people: list[dict[str, Any]], requests: Iterable[dict[
           ledger: Iterable[dict[str, Any]], chunk: int = 5000) -> None:
     """Bulk-insert (executemany, ``chunk`` rows at a time) in one transaction; managers first.
 
-    The directory's version stamp is written too, as every writer of the directory must, so that
-    the processes serving this organisation may keep the people they read (:mod:`storage.cache`).
+    The directory's version stamp is written too, as every writer of the directory must, and each
+    person's, as every writer of their ledger or requests must, so that the processes serving this
+    organisation may keep the people they read and what their balances read (:mod:`storage.cache`).
     """
     with engine.begin() as connection:
         connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is None])
         connection.execute(insert(tables.employees), [p for p in people if p["manager_id"] is not None])
         bump(connection, [Kind.EMPLOYEES])
+        connection.execute(insert(tables.person_stamps),
+                           [{"employee_id": p["employee_id"], "token": uuid.uuid4().hex} for p in people])
         for table, rows in ((tables.leave_requests, requests), (tables.ledger_entries, ledger)):
             each = iter(rows)
             while batch := list(islice(each, chunk)):

@@ -20,6 +20,12 @@ What keeps the copies honest:
   not kept at all, since an empty token would be the same in every such database;
 * tokens are random rather than counted, so a database restored from an export (its stamps come
   with the rows they cover) never hands a process a token it kept other data under.
+
+A person's leave (what a balance reads: the year's ledger, the pending requests, the requests
+counted by type) changes with every application and decision, so it has a stamp per person
+instead (``person_stamps``), written by every transaction that adds to their ledger or adds or
+changes one of their requests. It is used only by a unit of work that only looks: one that
+writes takes row locks and must see what was committed up to them, and reads the database.
 """
 
 from __future__ import annotations
@@ -32,10 +38,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar, cast
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Column, Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.tables import cache_versions
+from storage.tables import cache_versions, person_stamps
 
 T = TypeVar("T")
 
@@ -52,6 +58,8 @@ class Kind(enum.StrEnum):
 #: People are kept under their id, e-mail and chat id: 30,000 keys cover 10,000 people.
 CAPACITY = {Kind.POLICIES: 64, Kind.HOLIDAYS: 256, Kind.EMPLOYEES: 30_000}
 
+#: How many people's leave one process keeps per database; the least recently asked for goes first.
+PEOPLE_KEPT = 1_000
 #: What :meth:`ProcessCache.get` returns for a value not kept (None may be a kept value: nobody there).
 MISSING = object()
 
@@ -63,10 +71,12 @@ class ProcessCache:
     for is not returned, and keeping a value under a new token drops what the old one held.
     """
 
-    def __init__(self, capacity: dict[Kind, int] | None = None) -> None:
+    def __init__(self, capacity: dict[Kind, int] | None = None, people: int = PEOPLE_KEPT) -> None:
         self._capacity = capacity or CAPACITY
+        self._people = people
         self._lock = threading.Lock()
         self._kept: dict[Kind, tuple[str, OrderedDict[Hashable, object]]] = {}
+        self._persons: OrderedDict[str, tuple[str, dict[Hashable, object]]] = OrderedDict()
 
     def get(self, kind: Kind, token: str, key: Hashable) -> object:
         """The value kept under ``token``, or :data:`MISSING`."""
@@ -87,6 +97,26 @@ class ProcessCache:
             values.move_to_end(key)
             while len(values) > self._capacity[kind]:
                 values.popitem(last=False)
+
+
+    def get_person(self, employee_id: str, token: str, key: Hashable) -> object:
+        """A value of one person's leave kept under their ``token``, or :data:`MISSING`."""
+        with self._lock:
+            kept = self._persons.get(employee_id)
+            if kept is None or kept[0] != token or key not in kept[1]:
+                return MISSING
+            self._persons.move_to_end(employee_id)
+            return kept[1][key]
+
+    def put_person(self, employee_id: str, token: str, key: Hashable, value: object) -> None:
+        with self._lock:
+            kept = self._persons.get(employee_id)
+            if kept is None or kept[0] != token:
+                kept = self._persons[employee_id] = (token, {})
+            kept[1][key] = value
+            self._persons.move_to_end(employee_id)
+            while len(self._persons) > self._people:
+                self._persons.popitem(last=False)
 
 
 _caches: weakref.WeakKeyDictionary[Engine, ProcessCache] = weakref.WeakKeyDictionary()
@@ -110,11 +140,14 @@ class Stamps:
     before its COMMIT.
     """
 
-    def __init__(self, connection: Connection, cache: ProcessCache) -> None:
+    def __init__(self, connection: Connection, cache: ProcessCache, *, read_only: bool = False) -> None:
         self._conn = connection
         self._cache = cache
+        self._read_only = read_only
         self._tokens: dict[str, str] | None = None
         self._changed: set[Kind] = set()
+        self._person_tokens: dict[str, str | None] = {}
+        self._people_changed: set[str] = set()
 
     def cached(self, kind: Kind, key: Hashable, load: Callable[[], T]) -> T:
         """The value of ``key``: kept by the process under the current stamp, else ``load()``-ed (and kept).
@@ -127,12 +160,7 @@ class Stamps:
         token = self._stamps().get(kind)
         if token is None:
             return load()
-        found = self._cache.get(kind, token, key)
-        if found is not MISSING:
-            return cast(T, found)
-        value = load()
-        self._cache.put(kind, token, key, value)
-        return value
+        return _kept(self._cache.get(kind, token, key), load, lambda value: self._cache.put(kind, token, key, value))
 
     def keep(self, kind: Kind, key: Hashable, value: object) -> None:
         """Keep ``value`` as ``key``'s too (a row read under another key), if read after the stamps."""
@@ -146,14 +174,36 @@ class Stamps:
         """This unit of work wrote ``kind``: read it fresh from now on, and stamp it at the commit."""
         self._changed.add(kind)
 
+    def for_person(self, employee_id: str, key: Hashable, load: Callable[[], T]) -> T:
+        """A value of ``employee_id``'s leave: kept by the process under their current stamp, else
+        ``load()``-ed (and kept). Only a unit of work that only looks uses what is kept; ``load`` must
+        return a value nobody changes afterwards, as for :meth:`cached`."""
+        if not self._read_only or employee_id in self._people_changed:
+            return load()
+        if employee_id not in self._person_tokens:
+            query = select(person_stamps.c.token).where(person_stamps.c.employee_id == employee_id)
+            self._person_tokens[employee_id] = self._conn.execute(query).scalar_one_or_none()
+        token = self._person_tokens[employee_id]
+        if token is None:  # nothing written through the repositories yet: nothing to key it by
+            return load()
+        return _kept(self._cache.get_person(employee_id, token, key), load,
+                     lambda value: self._cache.put_person(employee_id, token, key, value))
+
+    def person_changed(self, employee_id: str) -> None:
+        """This unit of work wrote ``employee_id``'s leave: stamp them anew at the commit."""
+        self._people_changed.add(employee_id)
+
     def bump(self) -> None:
-        """Give every changed kind a new token; called inside the transaction, just before COMMIT.
+        """Give every changed kind and person a new token; called inside the transaction, just before COMMIT.
 
         Whatever runs after the commit reads the stamps again (the new ones), as a new transaction.
         """
         bump(self._conn, self._changed)
+        bump_people(self._conn, self._people_changed)
         self._changed.clear()
+        self._people_changed.clear()
         self._tokens = None
+        self._person_tokens.clear()
 
     def _stamps(self) -> dict[str, str]:
         """Every kind's token, read once per unit of work (one small query: a row per kind)."""
@@ -163,6 +213,15 @@ class Stamps:
         return self._tokens
 
 
+def _kept(found: object, load: Callable[[], T], keep: Callable[[T], None]) -> T:
+    """``found`` when the process kept a value, else ``load()``-ed and handed to ``keep``."""
+    if found is not MISSING:
+        return cast(T, found)
+    value = load()
+    keep(value)
+    return value
+
+
 def bump(connection: Connection, kinds: Iterable[Kind]) -> None:
     """Write new tokens for ``kinds`` in the caller's transaction: what a writer of their tables must do.
 
@@ -170,20 +229,32 @@ def bump(connection: Connection, kinds: Iterable[Kind]) -> None:
     meet on the primary key, and the loser's insert (in a savepoint) becomes an update.
     """
     for kind in sorted(kinds):  # one order for every writer, so two of them never wait on each other crosswise
-        token = uuid.uuid4().hex
-        if _update(connection, kind, token):
-            continue
-        try:
-            with connection.begin_nested():
-                connection.execute(insert(cache_versions).values(name=kind.value, token=token))
-        except IntegrityError:
-            if not _update(connection, kind, token):
-                raise
+        _renew(connection, cache_versions.c.name, kind.value)
 
 
-def _update(connection: Connection, kind: Kind, token: str) -> bool:
-    result = connection.execute(update(cache_versions).where(cache_versions.c.name == kind.value).values(token=token))
+def bump_people(connection: Connection, employee_ids: Iterable[str]) -> None:
+    """New tokens for these people's leave, in the caller's transaction (as :func:`bump` for kinds)."""
+    for employee_id in sorted(employee_ids):
+        _renew(connection, person_stamps.c.employee_id, employee_id)
+
+
+def _renew(connection: Connection, key: Column[str], value: str) -> None:
+    """A new random token in the row of ``key``'s table whose ``key`` is ``value``, made if missing."""
+    table, token = key.table, uuid.uuid4().hex
+    if _update(connection, key, value, token):
+        return
+    try:
+        with connection.begin_nested():
+            connection.execute(insert(table).values({key.name: value, "token": token}))
+    except IntegrityError:
+        if not _update(connection, key, value, token):
+            raise
+
+
+def _update(connection: Connection, key: Column[str], value: str, token: str) -> bool:
+    result = connection.execute(update(key.table).where(key == value).values(token=token))
     return result.rowcount > 0
 
 
-__all__ = ["CAPACITY", "MISSING", "Kind", "ProcessCache", "Stamps", "bump", "process_cache"]
+__all__ = ["CAPACITY", "MISSING", "PEOPLE_KEPT", "Kind", "ProcessCache", "Stamps", "bump", "bump_people",
+           "process_cache"]

@@ -8,6 +8,7 @@ so the core never sees a row, a naive datetime or a JSON string.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
@@ -227,11 +228,17 @@ def _employee(row: Row[Any]) -> Employee:
 
 
 class SqlRequestRepository:
-    def __init__(self, connection: Connection) -> None:
+    """Leave requests. One person's pending requests and their counts by type, which every balance
+    reads, are kept per process under the person's stamp (:meth:`storage.cache.Stamps.for_person`);
+    every add and update stamps the person anew."""
+
+    def __init__(self, connection: Connection, stamps: Stamps) -> None:
         self._conn = connection
+        self._stamps = stamps
 
     def add(self, request: LeaveRequest) -> LeaveRequest:
         """Insert, set ``request.id`` on the object passed in, and return that same object."""
+        self._stamps.person_changed(request.employee_id)
         result = self._conn.execute(
             insert(leave_requests).values(
                 employee_id=request.employee_id,
@@ -263,6 +270,7 @@ class SqlRequestRepository:
         """Compare-and-set on the status, so that two deciders cannot both win."""
         if request.id is None:
             raise ValueError("cannot update a request that was never added")
+        self._stamps.person_changed(request.employee_id)
         result = self._conn.execute(
             update(leave_requests)
             .where(leave_requests.c.id == request.id, leave_requests.c.status == expected.value)
@@ -278,6 +286,22 @@ class SqlRequestRepository:
         approver_id: str | None = None,
         overlapping: tuple[date, date] | None = None,
     ) -> list[LeaveRequest]:
+        if employee_ids is not None and statuses is not None and approver_id is None and overlapping is None:
+            people = list(employee_ids)
+            if len(people) == 1:  # one person's requests in some states: what a balance asks for
+                wanted = frozenset(statuses)
+                kept = self._stamps.for_person(people[0], ("requests", wanted),
+                                               lambda: tuple(self._search(people, wanted, None, None)))
+                return [copy.deepcopy(request) for request in kept]  # a request is mutable; the kept ones stay as read
+        return self._search(employee_ids, statuses, approver_id, overlapping)
+
+    def _search(
+        self,
+        employee_ids: Iterable[str] | None,
+        statuses: Iterable[RequestStatus] | None,
+        approver_id: str | None,
+        overlapping: tuple[date, date] | None,
+    ) -> list[LeaveRequest]:
         query = select(leave_requests)
         if employee_ids is not None:
             query = query.where(leave_requests.c.employee_id.in_(list(employee_ids)))
@@ -292,11 +316,16 @@ class SqlRequestRepository:
         return [_request(row) for row in self._conn.execute(query)]
 
     def count_by_type(self, employee_id: str, statuses: Iterable[RequestStatus]) -> dict[str, int]:
-        query = (select(leave_requests.c.type_key, func.count())
-                 .where(leave_requests.c.employee_id == employee_id,
-                        leave_requests.c.status.in_([s.value for s in statuses]))
-                 .group_by(leave_requests.c.type_key))
-        return {str(type_key): int(count) for type_key, count in self._conn.execute(query)}
+        wanted = frozenset(statuses)
+
+        def count() -> tuple[tuple[str, int], ...]:
+            query = (select(leave_requests.c.type_key, func.count())
+                     .where(leave_requests.c.employee_id == employee_id,
+                            leave_requests.c.status.in_(sorted(s.value for s in wanted)))
+                     .group_by(leave_requests.c.type_key))
+            return tuple((str(type_key), int(counted)) for type_key, counted in self._conn.execute(query))
+
+        return dict(self._stamps.for_person(employee_id, ("counts", wanted), count))
 
 
 def _request_state(request: LeaveRequest) -> dict[str, Any]:
@@ -402,10 +431,12 @@ def _request(row: Row[Any]) -> LeaveRequest:
 
 
 class SqlLedgerRepository:
-    """Append-only: entries are added, never changed or removed."""
+    """Append-only: entries are added, never changed or removed. A person's entries of a year, which
+    every balance reads, are kept per process under the person's stamp, which every add renews."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, stamps: Stamps) -> None:
         self._conn = connection
+        self._stamps = stamps
 
     def add(self, entry: LedgerEntry) -> None:
         """Append an entry; a second one of a kind from a source that writes once is refused by the database.
@@ -414,6 +445,7 @@ class SqlLedgerRepository:
             ValueError: for an amount in hours: the ``days`` column has no unit to tell them apart.
         """
         days = _days_column(entry.amount, "the ledger")
+        self._stamps.person_changed(entry.employee_id)
         self._conn.execute(
             insert(ledger_entries).values(
                 employee_id=entry.employee_id,
@@ -436,7 +468,11 @@ class SqlLedgerRepository:
         query = select(ledger_entries).where(ledger_entries.c.employee_id == employee_id)
         if year is not None:
             query = query.where(ledger_entries.c.year == year)
-        return [_ledger_entry(row) for row in self._conn.execute(query.order_by(ledger_entries.c.id))]
+
+        def read() -> tuple[LedgerEntry, ...]:
+            return tuple(_ledger_entry(row) for row in self._conn.execute(query.order_by(ledger_entries.c.id)))
+
+        return list(self._stamps.for_person(employee_id, ("ledger", year), read))
 
     def years(self) -> list[int]:
         """Every leave year that has entries, ascending."""
@@ -487,8 +523,8 @@ if TYPE_CHECKING:  # lets mypy prove that every class implements its port
             SqlEmployeeRepository(connection, stamps),
             SqlPolicyRepository(connection, stamps),
             SqlHolidayRepository(connection, stamps),
-            SqlRequestRepository(connection),
-            SqlLedgerRepository(connection),
+            SqlRequestRepository(connection, stamps),
+            SqlLedgerRepository(connection, stamps),
             SqlAuditRepository(connection),
             SqlOutbox(connection),
             SqlDigestChannels(connection),

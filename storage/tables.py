@@ -517,3 +517,14 @@ cache_versions = Table(
     Column("token", String(32), nullable=False),
     **MYSQL_TABLE_OPTIONS,
 )
+
+#: One row per person whose leave was written through the repositories, with a random token that
+#: every transaction adding to their ledger or changing their requests replaces: see
+#: :mod:`storage.cache` (what a balance reads of them is kept per process under it).
+person_stamps = Table(
+    "person_stamps",
+    metadata,
+    Column("employee_id", String(64), primary_key=True),
+    Column("token", String(32), nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)

@@ -92,12 +92,12 @@ class SqlUnitOfWork(SqlTransaction):
     def __enter__(self) -> Self:
         super().__enter__()
         connection = self.connection
-        self._stamps = stamps = Stamps(connection, process_cache(self._engine))
+        self._stamps = stamps = Stamps(connection, process_cache(self._engine), read_only=self.read_only)
         self.employees = SqlEmployeeRepository(connection, stamps)
         self.policies = SqlPolicyRepository(connection, stamps)
         self.holidays = SqlHolidayRepository(connection, stamps)
-        self.requests = SqlRequestRepository(connection)
-        self.ledger = SqlLedgerRepository(connection)
+        self.requests = SqlRequestRepository(connection, stamps)
+        self.ledger = SqlLedgerRepository(connection, stamps)
         self.audit = SqlAuditRepository(connection)
         self.outbox = SqlOutbox(connection, self._correlation)
         self.channels = SqlDigestChannels(connection)
@@ -113,8 +113,9 @@ class SqlUnitOfWork(SqlTransaction):
         return self
 
     def commit(self) -> None:
-        """Commit, giving what changed the policies, holidays or directory a new version stamp first,
-        in the same transaction: other processes drop their copies as soon as the change is visible."""
+        """Commit, giving what changed the policies, holidays, directory or someone's leave a new version
+        stamp first, in the same transaction: other processes drop their copies as soon as the change is
+        visible."""
         if self._stamps is not None:
             self._stamps.bump()
         super().commit()

@@ -33,11 +33,12 @@ def standing_rows(policy_on: PolicyOn, employee: Employee, leave_types: Iterable
     """
     leave_year = leave_year_of(policy_on, employee.region, year)
     last = leave_year.last(year)
-    begun = _by_type(missing(grants(policy_on, employee, year, min(today, last)), entries))
+    so_far = missing(grants(policy_on, employee, year, min(today, last)), entries)
+    begun = _by_type(so_far)
     carried = carried or {}
     for key, days in carried.items():
         begun[key] = begun.get(key, NO_DAYS) + days
-    to_come = accruing(policy_on, employee, entries, year, today, last)
+    to_come = _beyond(so_far, missing(grants(policy_on, employee, year, last), entries))
     return tuple(replace(row, to_accrue=to_come.get(row.type_key, NO_DAYS),
                          carried_expected=carried.get(row.type_key, NO_DAYS),
                          carried_from=year - 1 if row.type_key in carried else None,
@@ -50,9 +51,14 @@ def accruing(policy_on: PolicyOn, employee: Employee, entries: list[LedgerEntry]
     """Per type, the entitlement of ``year`` that begins after ``after`` and by ``by``: what leave on
     ``by`` may already count on, and what the year still adds when ``by`` is its last day."""
     last = leave_year_of(policy_on, employee.region, year).last(year)
-    begun = set(missing(grants(policy_on, employee, year, min(after, last)), entries))
-    later = missing(grants(policy_on, employee, year, min(by, last)), entries)
-    return _by_type(g for g in later if g not in begun)
+    return _beyond(missing(grants(policy_on, employee, year, min(after, last)), entries),
+                   missing(grants(policy_on, employee, year, min(by, last)), entries))
+
+
+def _beyond(begun: Iterable[Grant], later: Iterable[Grant]) -> dict[str, Amount]:
+    """Per type, the grants of ``later`` that are not among ``begun``."""
+    seen = set(begun)
+    return _by_type(g for g in later if g not in seen)
 
 
 def _by_type(found: Iterable[Grant]) -> dict[str, Amount]:

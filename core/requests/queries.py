@@ -72,12 +72,13 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     work that is when the balance asks for one that writes.
     """
     today = local_today(clock, employee.time_zone)
-    year = year or year_of_day(policy_on(uow), employee.region, today)
-    leave_year = leave_year_of(policy_on(uow), employee.region, year)
+    on = policy_on(uow)  # one lookup per date for the whole balance
+    year = year or year_of_day(on, employee.region, today)
+    leave_year = leave_year_of(on, employee.region, year)
     through = min(today, leave_year.last(year))
     written = False
     entries = uow.ledger.entries(employee.employee_id, year)
-    if missing(grants(policy_on(uow), employee, year, through), entries):
+    if missing(grants(on, employee, year, through), entries):
         before_writing(uow)
         locked = uow.employees.lock(employee.employee_id) or employee
         written = ensure_entitlement(uow, locked, year, through, clock.now()) > 0
@@ -90,7 +91,7 @@ def balance(uow: UnitOfWork, clock: Clock, employee: Employee, year: int | None 
     used = counted if any(t.counting.per_occurrence for t in types) else None
     rows = tuple(
         _with_expiring(uow, employee, row, policy.leave_types[row.type_key], entries, year, today)
-        for row in standing_rows(policy_on(uow), employee, types, entries, pending, year, today, carried)
+        for row in standing_rows(on, employee, types, entries, pending, year, today, carried)
     )
     if used is not None:
         rows = tuple(replace(row, occurrences=used[row.type_key]) if row.per_occurrence else row for row in rows)

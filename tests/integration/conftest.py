@@ -297,6 +297,21 @@ def service(uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> LeaveSe
 
 
 @pytest.fixture
+def replica_engine(db_url: str, service: LeaveService) -> Iterator[Engine]:
+    """A second process's engine on the database ``service`` set up, with a cache of its own (a replica)."""
+    engine = make_engine(db_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def replica(replica_engine: Engine, clock: FixedClock) -> LeaveService:
+    return LeaveService(storage_uow.uow_factory(replica_engine), clock, default_time_zone="Asia/Kolkata")
+
+
+@pytest.fixture
 def silent() -> Iterator[str]:
     """``http://127.0.0.1:PORT`` of a service that has hung: the kernel queues connections and
     nothing is ever read or sent, so a client waits until its own time-out."""

@@ -11,35 +11,17 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from sqlalchemy import Engine
 
 from bench.statements import StatementLog, recording
 from core.commands import ApplyLeave
 from core.service import LeaveService
 from core.views import AppliedView, BalanceView, HolidaysView
-from storage.engine import make_engine
 from storage.uow import uow_factory
 from tests.unit.conftest import ORG_CSV, policy_document
 from tests.unit.fakes import FixedClock
-
-
-@pytest.fixture
-def replica_engine(db_url: str, service: LeaveService) -> Iterator[Engine]:
-    """A second process's engine on the database ``service`` set up, with a cache of its own."""
-    engine = make_engine(db_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def replica(replica_engine: Engine, clock: FixedClock) -> LeaveService:
-    return LeaveService(uow_factory(replica_engine), clock, default_time_zone="Asia/Kolkata")
 
 
 def casual_name(service: LeaveService, email: str = "ananya@x.test") -> str:

@@ -35,9 +35,11 @@ from storage.engine import is_sqlite
 ANANYA = ChatUser("slack", "U0ANANYA")
 VIKRAM = ChatUser("slack", "U0VIKRAM")
 
-#: The stamps (the person and the policy come from the process caches under them), the year's ledger, the
-#: pending requests, and the requests counted by type (for the limits on times taken).
-BALANCE_STATEMENTS = 4
+#: The stamps (the person and the policy come from the process caches under them), the person's own stamp,
+#: the year's ledger, the pending requests, and the requests counted by type (for the limits on times taken).
+BALANCE_STATEMENTS = 5
+#: The same balance again: the stamps and the person's own; the rest comes from the process's cache under them.
+BALANCE_AGAIN_STATEMENTS = 2
 #: The stamps, the person, the policy, the requests; their approver.
 LIST_STATEMENTS = 5
 #: The stamps, the person, the policy, the person's row lock, the idempotency key, the checks
@@ -150,6 +152,15 @@ def test_a_balance_is_one_read_only_transaction(chat: LeaveService, engine: Engi
     assert len(counts.queries) <= BALANCE_STATEMENTS, "\n".join(counts.queries)
     counting = [q for q in counts.queries if "leave_requests.type_key, count(*)" in " ".join(q.split())]
     assert len(counting) == 1, "the times taken are counted once, by type, in the database"
+
+
+def test_a_balance_asked_again_reads_only_the_stamps(chat: LeaveService, engine: Engine) -> None:
+    first = answered(chat.answer(ANANYA, "/leave balance", "slack")).view
+    with counted(engine) as counts:
+        again = answered(chat.answer(ANANYA, "/leave balance", "slack")).view
+    assert again == first
+    assert counts.one_transaction(commits=0), counts
+    assert len(counts.queries) == BALANCE_AGAIN_STATEMENTS, "\n".join(counts.queries)
 
 
 def test_a_list_is_one_transaction_however_many_requests_it_shows(chat: LeaveService, engine: Engine) -> None:
