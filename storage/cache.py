@@ -98,7 +98,6 @@ class ProcessCache:
             while len(values) > self._capacity[kind]:
                 values.popitem(last=False)
 
-
     def get_person(self, employee_id: str, token: str, key: Hashable) -> object:
         """A value of one person's leave kept under their ``token``, or :data:`MISSING`."""
         with self._lock:

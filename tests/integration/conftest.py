@@ -164,7 +164,15 @@ class MigratedDatabase:
         try:
             yield make_url(self._server_url).set(database=self._name).render_as_string(hide_password=False)
         finally:
-            self._empty()
+            try:
+                self._empty()
+            except Exception:
+                # Never lend a database that could not be emptied (a lock a test left, say): the next
+                # test gets a new one, and this error is the test's.
+                name, self._name = self._name, None
+                with contextlib.suppress(Exception), self._server.connect() as connection:
+                    connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+                raise
 
     def drop(self) -> None:
         if self._name is not None:
