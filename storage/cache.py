@@ -60,6 +60,10 @@ CAPACITY = {Kind.POLICIES: 64, Kind.HOLIDAYS: 256, Kind.EMPLOYEES: 30_000}
 
 #: How many people's leave one process keeps per database; the least recently asked for goes first.
 PEOPLE_KEPT = 1_000
+#: How many people one unit of work takes from what is kept: a balance is about one person. Past
+#: them (a report that reads everybody's ledger) it reads the database as before, rather than ask
+#: for every person's stamp too and push the people being served out of the cache.
+PEOPLE_PER_UNIT = 2
 #: What :meth:`ProcessCache.get` returns for a value not kept (None may be a kept value: nobody there).
 MISSING = object()
 
@@ -175,11 +179,14 @@ class Stamps:
 
     def for_person(self, employee_id: str, key: Hashable, load: Callable[[], T]) -> T:
         """A value of ``employee_id``'s leave: kept by the process under their current stamp, else
-        ``load()``-ed (and kept). Only a unit of work that only looks uses what is kept; ``load`` must
-        return a value nobody changes afterwards, as for :meth:`cached`."""
+        ``load()``-ed (and kept). Only a unit of work that only looks uses what is kept, for its first
+        :data:`PEOPLE_PER_UNIT` people; ``load`` must return a value nobody changes afterwards, as for
+        :meth:`cached`."""
         if not self._read_only or employee_id in self._people_changed:
             return load()
         if employee_id not in self._person_tokens:
+            if len(self._person_tokens) >= PEOPLE_PER_UNIT:
+                return load()
             query = select(person_stamps.c.token).where(person_stamps.c.employee_id == employee_id)
             self._person_tokens[employee_id] = self._conn.execute(query).scalar_one_or_none()
         token = self._person_tokens[employee_id]
@@ -255,5 +262,5 @@ def _update(connection: Connection, key: Column[str], value: str, token: str) ->
     return result.rowcount > 0
 
 
-__all__ = ["CAPACITY", "MISSING", "PEOPLE_KEPT", "Kind", "ProcessCache", "Stamps", "bump", "bump_people",
-           "process_cache"]
+__all__ = ["CAPACITY", "MISSING", "PEOPLE_KEPT", "PEOPLE_PER_UNIT", "Kind", "ProcessCache", "Stamps", "bump",
+           "bump_people", "process_cache"]

@@ -20,6 +20,7 @@ from core.domain.amount import Amount
 from core.domain.model import EntryKind, LedgerEntry, Source, SourceKind
 from core.service import LeaveService
 from core.views import AppliedView, BalanceRow, BalanceView, DecidedView
+from storage.cache import PEOPLE_PER_UNIT
 from storage.uow import uow_factory
 from tests.integration.test_process_caches import tables_read
 from tests.unit.fakes import FixedClock
@@ -95,3 +96,16 @@ def test_a_unit_of_work_that_writes_reads_the_person_from_the_database(
     with recording(replica_engine) as log:
         apply(replica, date(2026, 12, 9))
     assert {"ledger_entries", "leave_requests"} <= tables_read(log)
+
+
+def test_a_unit_of_work_reading_many_people_reads_their_ledgers_as_before(
+        replica: LeaveService, replica_engine: Engine) -> None:
+    """A report reads everybody's ledger: past the first few people it asks for no stamp and keeps nothing."""
+    for email in ("ananya@x.test", "rahul@x.test", "boss@x.test"):
+        replica.handle_text(email, "balance", "slack")  # everyone's grants written: everyone has a stamp
+    people = ["E2", "E3", "E4"]
+    with recording(replica_engine) as log, uow_factory(replica_engine)(read_only=True) as uow:
+        for employee_id in people:
+            uow.ledger.entries(employee_id, 2026)
+    stamps_asked = [sql for sql, _ in log.statements if "person_stamps" in sql]
+    assert len(stamps_asked) == PEOPLE_PER_UNIT < len(people)
